@@ -1,0 +1,1 @@
+"""The base app: organizations, engagements, stakeholder groups, memberships and access rules."""

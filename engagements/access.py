@@ -1,0 +1,120 @@
+"""The one place that answers "may this user do this to this object".
+
+Every view in every app is marked with exactly one of the decorators below, and every view that
+touches an engagement's data loads it through `access_engagement` (or a helper built on it):
+
+- not signed in: sent to the sign-in page;
+- not a member of the engagement (including Django superusers, who use the admin): 404, so an
+  outsider cannot even learn that the engagement exists;
+- a member whose roles do not allow the action: 403.
+
+`tests/test_url_protection.py` walks the URL resolver and fails for any view that carries no
+marker, and checks that each marked view really behaves as its marker says.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from .models import Engagement, Membership, Role
+
+
+class Can(StrEnum):
+    """Actions, from the role table in DESIGN.md section 3."""
+
+    VIEW = "view"
+    MANAGE_ENGAGEMENT = "manage the engagement, its phases and roster"
+    EDIT_AGENDA = "edit meeting agendas"
+    RUN_RETREAT = "run a retreat"
+    CONTRIBUTE = "add cards and vote"
+    EDIT_PLAN = "edit plan drafts"
+    READ_DRAFTS = "read drafts"
+    COMMENT = "comment on a draft"
+    RECOMMEND = "recommend the final plan"
+    APPROVE = "vote to approve the final plan"
+    UPDATE_PROGRESS = "update action steps and readings"
+
+
+_EVERY_ROLE = frozenset(Role)
+RULES: dict[Can, frozenset[Role]] = {
+    Can.VIEW: _EVERY_ROLE,
+    Can.MANAGE_ENGAGEMENT: frozenset({Role.FACILITATOR}),
+    Can.EDIT_AGENDA: frozenset({Role.FACILITATOR, Role.CORE_TEAM}),
+    Can.RUN_RETREAT: frozenset({Role.FACILITATOR}),
+    Can.CONTRIBUTE: _EVERY_ROLE,
+    Can.EDIT_PLAN: frozenset({Role.FACILITATOR, Role.CORE_TEAM}),
+    # Board members read only published drafts: the planning views narrow this per draft.
+    Can.READ_DRAFTS: _EVERY_ROLE,
+    Can.COMMENT: _EVERY_ROLE,
+    Can.RECOMMEND: frozenset({Role.SUPERINTENDENT}),
+    Can.APPROVE: frozenset({Role.BOARD}),
+    # Plan-team members update only the action steps they own: the planning views narrow this.
+    Can.UPDATE_PROGRESS: frozenset(
+        {Role.FACILITATOR, Role.CORE_TEAM, Role.PLAN_TEAM, Role.SUPERINTENDENT}
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Access:
+    """A member's standing in one engagement, as the views see it."""
+
+    engagement: Engagement
+    membership: Membership
+
+    def can(self, action: Can) -> bool:
+        return any(role in RULES[action] for role in self.membership.roles)
+
+
+def roles_allowed(action: Can) -> list[Role]:
+    return [role for role in Role if role in RULES[action]]
+
+
+def access_engagement(request: HttpRequest, engagement_id: UUID, *, need: Can = Can.VIEW) -> Access:
+    """Load an engagement for the signed-in user, or raise 404 (not a member) / 403 (role)."""
+    user = request.user
+    if not user.is_authenticated:
+        raise Http404("No such engagement.")
+    membership = (
+        Membership.objects.select_related("engagement__organization", "stakeholder_group")
+        .filter(user=user, engagement_id=engagement_id)
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such engagement.")
+    access = Access(engagement=membership.engagement, membership=membership)
+    if not access.can(need):
+        raise PermissionDenied(f"Your role in this engagement does not allow you to {need}.")
+    return access
+
+
+# --- markers: every view carries exactly one ---------------------------------------------------
+
+PUBLIC = "public"
+SIGNED_IN = "signed in"
+MEMBERS = "members"
+
+
+def _mark(view: Callable, rule: str) -> Callable:
+    view.access_rule = rule  # type: ignore[attr-defined]
+    return view
+
+
+def public(view: Callable) -> Callable:
+    """Open to anyone, signed in or not (sign-in, password reset, join page, public feedback)."""
+    return _mark(view, PUBLIC)
+
+
+def signed_in(view: Callable) -> Callable:
+    """Any signed-in person; the view touches no engagement's data (home, profile)."""
+    return _mark(login_required(view), SIGNED_IN)
+
+
+def members_only(view: Callable) -> Callable:
+    """Signed-in people only; the view loads its engagement through `access_engagement`."""
+    return _mark(login_required(view), MEMBERS)

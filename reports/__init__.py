@@ -1,0 +1,1 @@
+"""Reports: the one-page plan and the support document, rendered to PDF by Celery."""

@@ -1,0 +1,1 @@
+"""Live retreats: SWOT and brainstorm boards, themes, dot voting, the projector view."""

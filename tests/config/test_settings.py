@@ -1,0 +1,86 @@
+"""Settings come from the environment; each mode is checked in a fresh process."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+STRONG_KEY = "k3y-for-tests-only-6Zq8wP1xR4tY7uI0oP3aS6dF9gH2jK5lZ8xC1vB4nM7"
+CLEAN_ENV = {
+    key: value
+    for key, value in os.environ.items()
+    if key
+    not in {"DATABASE_URL", "REDIS_URL", "REDIS_CACHE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+}
+
+
+def run(args, **env):
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={**CLEAN_ENV, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def settings_in(**env) -> dict:
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], "
+        "'name': str(s.DATABASES['default']['NAME']), "
+        "'cache': s.CACHES['default']['BACKEND'], 'eager': s.CELERY_TASK_ALWAYS_EAGER, "
+        "'broker': s.CELERY_BROKER_URL, 'email': s.EMAIL_BACKEND, 'debug': s.DEBUG}))"
+    )
+    result = run(["-c", code], **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_with_no_variable_set_it_runs_embedded():
+    found = settings_in()
+    assert found["engine"] == "django.db.backends.sqlite3"
+    assert found["name"] == str(ROOT / "db.sqlite3")
+    assert found["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert found["eager"] is True
+    assert found["email"] == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_database_url_switches_to_postgresql():
+    found = settings_in(DATABASE_URL="postgres://aligned@db.internal:5432/aligned")
+    assert found["engine"] == "django.db.backends.postgresql"
+    assert found["name"] == "aligned"
+
+
+def test_redis_url_switches_to_a_broker_and_shared_cache():
+    found = settings_in(REDIS_URL="redis://cache.internal:6379/0")
+    assert found["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert found["broker"] == "redis://cache.internal:6379/0"
+    assert found["eager"] is False
+
+
+def test_production_mode_refuses_to_start_without_secret_key_and_hosts():
+    result = run(["manage.py", "check"], DEBUG="0")
+    assert result.returncode != 0
+    assert "needs SECRET_KEY and ALLOWED_HOSTS set in the environment" in result.stderr
+
+
+def test_production_mode_refuses_to_start_without_hosts():
+    result = run(["manage.py", "check"], DEBUG="0", SECRET_KEY=STRONG_KEY)
+    assert result.returncode != 0
+    assert "needs ALLOWED_HOSTS set" in result.stderr
+
+
+def test_production_mode_passes_the_deploy_check_without_warnings():
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        DEBUG="0",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="plans.example.org",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout

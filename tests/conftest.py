@@ -1,0 +1,119 @@
+"""The shared cast and helpers: one engagement with a member per role, and an outsider."""
+
+import email
+import email.policy
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.core.cache import cache
+
+from engagements.models import Role
+
+from .factories import EngagementFactory, MembershipFactory, UserFactory
+
+STACK = not settings.CELERY_TASK_ALWAYS_EAGER
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `stack` need a real broker and worker: run them only under `make test-stack`."""
+    if STACK:
+        return
+    selected = [item for item in items if "stack" not in item.keywords]
+    deselected = [item for item in items if "stack" in item.keywords]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real hashing takes a third of a second per password by design; tests need no such cost."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache; every test starts with none."""
+    cache.clear()
+    yield
+
+
+@dataclass
+class Cast:
+    engagement: object
+    facilitator: object
+    core_team: object
+    plan_team: object
+    board: object
+    superintendent: object
+    outsider: object
+    foreign_engagement: object
+
+    def member(self, role: str):
+        return getattr(self, role)
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    engagement = EngagementFactory(name="Strategic Plan 2027–2032")
+    people = {}
+    for role in Role:
+        user = UserFactory(full_name=f"{role.label} Person")
+        MembershipFactory(user=user, engagement=engagement, roles=[role.value])
+        people[role.value] = user
+    foreign = EngagementFactory(name="Another district's plan")
+    outsider = UserFactory(full_name="Olive Outsider")
+    MembershipFactory(user=outsider, engagement=foreign, roles=[Role.FACILITATOR.value])
+    return Cast(engagement=engagement, outsider=outsider, foreign_engagement=foreign, **people)
+
+
+@dataclass
+class Mail:
+    subject: str
+    to: list[str]
+    body: str
+
+
+class Mailbox:
+    """E-mail sent during a test: Django's outbox in-process, the worker's files on the stack."""
+
+    def __init__(self) -> None:
+        self.folder = Path(settings.EMAIL_FILE_PATH)
+        self.seen = set(self.folder.glob("*")) if STACK and self.folder.exists() else set()
+
+    def _from_files(self) -> list[Mail]:
+        messages = []
+        for path in sorted(set(self.folder.glob("*")) - self.seen, key=lambda p: p.stat().st_mtime):
+            for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+                if not chunk.strip():
+                    continue
+                msg = email.message_from_bytes(chunk, policy=email.policy.default)
+                body = msg.get_body(("plain",)).get_content()
+                to = [address.addr_spec for address in msg["To"].addresses]
+                messages.append(Mail(subject=str(msg["Subject"]), to=to, body=body))
+        return messages
+
+    def messages(self) -> list[Mail]:
+        if not STACK:
+            return [Mail(subject=m.subject, to=list(m.to), body=m.body) for m in mail.outbox]
+        return self._from_files()
+
+    def wait(self, count: int = 1, timeout: float = 20.0) -> list[Mail]:
+        """The messages, once at least `count` have arrived (a worker takes a moment)."""
+        if not STACK:
+            return self.messages()  # in-process delivery has already happened
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.messages()
+            if len(found) >= count or time.monotonic() > deadline:
+                return found
+            time.sleep(0.1)
+
+
+@pytest.fixture
+def mailbox() -> Mailbox:
+    return Mailbox()
