@@ -31,7 +31,7 @@ def test_the_embedded_default_runs_tasks_in_process():
 
 
 @pytest.mark.stack
-def test_a_real_worker_process_delivers_email(mailbox, django_capture_on_commit_callbacks):
+def test_a_real_worker_process_delivers_email(db, mailbox, django_capture_on_commit_callbacks):
     replies = app.control.ping(timeout=5)
     assert replies, "no Celery worker answered: make test-stack starts one"
     with django_capture_on_commit_callbacks(execute=True):

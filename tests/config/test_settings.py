@@ -8,12 +8,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 STRONG_KEY = "k3y-for-tests-only-6Zq8wP1xR4tY7uI0oP3aS6dF9gH2jK5lZ8xC1vB4nM7"
-CLEAN_ENV = {
-    key: value
-    for key, value in os.environ.items()
-    if key
-    not in {"DATABASE_URL", "REDIS_URL", "REDIS_CACHE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+# Whatever the suite itself runs with (the stack sets several), each test starts from nothing.
+CONFIGURATION = {
+    "DATABASE_URL",
+    "REDIS_URL",
+    "REDIS_CACHE_URL",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "EMAIL_BACKEND",
+    "EMAIL_FILE_PATH",
+    "CONN_MAX_AGE",
+    "CELERY_QUEUE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
+CLEAN_ENV = {key: value for key, value in os.environ.items() if key not in CONFIGURATION}
 
 
 def run(args, **env):

@@ -1,0 +1,33 @@
+"""The harness itself: the accessibility scan catches a real violation on a loaded page."""
+
+BROKEN_PAGE = """<!doctype html><html lang="en"><head><title>Broken</title></head>
+<body><main><h1>Broken on purpose</h1>
+<form><input type="text" name="q"><button></button></form>
+<p style="color:#bbb;background:#fff">Low-contrast words.</p></main></body></html>"""
+
+
+def test_the_scan_reports_serious_violations_of_a_loaded_page(page):
+    page.route(
+        "**/harness-broken-page",
+        lambda route: route.fulfill(body=BROKEN_PAGE, content_type="text/html"),
+    )
+    page.goto(page.live_server_url + "/harness-broken-page")
+    page.a11y_scan.scan_if_due()
+    found = "\n".join(page.a11y_scan.failures)
+    assert "button-name" in found
+    assert "color-contrast" in found
+    assert "label" in found
+    # Those were planted on purpose: clear them so this test's teardown passes.
+    page.a11y_scan.failures.clear()
+
+
+def test_every_page_of_a_journey_is_scanned_before_the_next_step(page, riverside):
+    page.goto(page.live_server_url + "/accounts/sign-in/")
+    page.get_by_role("link", name="Forgot your password?").click()
+    page.get_by_role("link", name="Back to sign in").click()
+    page.a11y_scan.scan_if_due()
+    assert [url.removeprefix(page.live_server_url) for url in page.a11y_scan.scanned] == [
+        "/accounts/sign-in/",
+        "/accounts/password-reset/",
+        "/accounts/sign-in/",
+    ]
