@@ -29,4 +29,7 @@ def team_for(engagement: Engagement) -> list[Membership]:
 
 def stakeholder_groups_for(engagement: Engagement) -> QuerySet[StakeholderGroup]:
     """Each group with the number of team members who represent it."""
-    return engagement.stakeholder_groups.annotate(filled=Count("memberships"))
+    # GROUP BY queries ignore Meta.ordering, so the order is spelled out.
+    return engagement.stakeholder_groups.annotate(filled=Count("memberships")).order_by(
+        "position", "name"
+    )

@@ -59,13 +59,17 @@ class Cast:
 
 @pytest.fixture
 def cast(db) -> Cast:
-    engagement = EngagementFactory(name="Strategic Plan 2027–2032")
+    engagement = EngagementFactory(
+        name="Strategic Plan 2027–2032", organization__name="Riverside Unified School District"
+    )
     people = {}
     for role in Role:
         user = UserFactory(full_name=f"{role.label} Person")
         MembershipFactory(user=user, engagement=engagement, roles=[role.value])
         people[role.value] = user
-    foreign = EngagementFactory(name="Another district's plan")
+    foreign = EngagementFactory(
+        name="Lakeview Mission Refresh", organization__name="Lakeview Community Foundation"
+    )
     outsider = UserFactory(full_name="Olive Outsider")
     MembershipFactory(user=outsider, engagement=foreign, roles=[Role.FACILITATOR.value])
     return Cast(engagement=engagement, outsider=outsider, foreign_engagement=foreign, **people)

@@ -180,3 +180,15 @@ def test_an_empty_name_is_refused_in_plain_words(client, cast):
     client.force_login(cast.facilitator)
     page = client.post(edit_url(cast.engagement), {"name": "  ", "status": "active"}).content
     assert "Give the engagement a name." in page.decode()
+
+
+def test_stakeholder_groups_are_listed_in_the_order_the_facilitator_set(client, cast):
+    for position, name in enumerate(["Staff", "Parents", "Community", "Board"]):
+        StakeholderGroupFactory(engagement=cast.engagement, name=name, position=position)
+    client.force_login(cast.plan_team)
+    page = client.get(detail_url(cast.engagement)).content.decode()
+    found = [
+        page.index(f'<th scope="row">{name}</th>')
+        for name in ["Staff", "Parents", "Community", "Board"]
+    ]
+    assert found == sorted(found)
