@@ -34,6 +34,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         "staff status", default=False, help_text="Can sign in to the admin site."
     )
     is_active = models.BooleanField("active", default=True)
+    can_facilitate = models.BooleanField(
+        "facilitator account",
+        default=False,
+        help_text="May create engagements and process templates.",
+    )
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()

@@ -15,11 +15,14 @@ marker, and checks that each marked view really behaves as its marker says.
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeVar
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 
 from .models import Engagement, Membership, Role
 
@@ -28,6 +31,7 @@ class Can(StrEnum):
     """Actions, from the role table in DESIGN.md section 3."""
 
     VIEW = "view"
+    VIEW_ROSTER = "see the roster with contact details and invitations"
     MANAGE_ENGAGEMENT = "manage the engagement, its phases and roster"
     EDIT_AGENDA = "edit meeting agendas"
     RUN_RETREAT = "run a retreat"
@@ -43,6 +47,7 @@ class Can(StrEnum):
 _EVERY_ROLE = frozenset(Role)
 RULES: dict[Can, frozenset[Role]] = {
     Can.VIEW: _EVERY_ROLE,
+    Can.VIEW_ROSTER: frozenset({Role.FACILITATOR, Role.CORE_TEAM}),
     Can.MANAGE_ENGAGEMENT: frozenset({Role.FACILITATOR}),
     Can.EDIT_AGENDA: frozenset({Role.FACILITATOR, Role.CORE_TEAM}),
     Can.RUN_RETREAT: frozenset({Role.FACILITATOR}),
@@ -91,6 +96,36 @@ def access_engagement(request: HttpRequest, engagement_id: UUID, *, need: Can = 
     if not access.can(need):
         raise PermissionDenied(f"Your role in this engagement does not allow you to {need}.")
     return access
+
+
+M = TypeVar("M", bound=Model)
+
+
+def access_object(
+    request: HttpRequest,
+    engagement_id: UUID,
+    queryset: QuerySet[M],
+    object_id: UUID,
+    *,
+    need: Can = Can.VIEW,
+) -> tuple[Access, M]:
+    """Load an object of an engagement (a meeting, an invitation...) for the signed-in user.
+
+    The object must belong to that engagement: an id from another engagement is a 404, like an
+    unknown one. `queryset` may carry select_related/prefetch_related for the page.
+    """
+    access = access_engagement(request, engagement_id, need=need)
+    obj = get_object_or_404(queryset, pk=object_id, engagement=access.engagement)
+    return access, obj
+
+
+def require_facilitator_account(request: HttpRequest) -> None:
+    """Creating engagements and process templates is for facilitator accounts only (403)."""
+    if not getattr(request.user, "can_facilitate", False):
+        raise PermissionDenied(
+            "Only facilitator accounts can do this. Ask the site administrator to make your "
+            "account a facilitator account."
+        )
 
 
 # --- markers: every view carries exactly one ---------------------------------------------------

@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 
 class Role(models.TextChoices):
@@ -22,7 +23,9 @@ class Organization(models.Model):
         OTHER = "other", "Other organization"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    name = models.CharField(max_length=200, unique=True)
+    # Not unique: two facilitation firms may both serve a "Springfield School District", and a
+    # uniqueness error would tell one that the other exists.
+    name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DISTRICT)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -31,6 +34,104 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PhaseFields(models.Model):
+    """What a phase is, in a template or in an engagement (copied from its template)."""
+
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(max_length=150)
+    guiding_question = models.CharField("guiding question", max_length=300, blank=True)
+    purpose = models.TextField(blank=True)
+    recommended_length = models.CharField("recommended length", max_length=100, blank=True)
+    expected_outputs = models.TextField(
+        "expected outputs", blank=True, help_text="One output per line."
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def output_list(self) -> list[str]:
+        return [line.strip() for line in self.expected_outputs.splitlines() if line.strip()]
+
+
+class ProcessTemplate(models.Model):
+    """An ordered list of phases an engagement can start from.
+
+    The four built-in templates (owner empty) come from the seed processes and cannot be edited;
+    a facilitator copies one and edits the copy, which only they see.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    key = models.SlugField(max_length=50, blank=True, help_text="Set on built-in templates only.")
+    name = models.CharField(max_length=150)
+    summary = models.TextField(blank=True)
+    source = models.CharField(max_length=200, blank=True, help_text="Where the process comes from.")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="process_templates",
+    )
+    copied_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
+    )
+    # Whether engagements from this template start with seed 002's plan-team seats.
+    district_roster = models.BooleanField(
+        "start with the district plan-team seats",
+        default=False,
+        help_text="Staff 12, parents 8, community 4, board 2, union 2, district leadership 2, "
+        "building leadership 2, high-school students 6.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["owner_id", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=~models.Q(key=""), name="template_key_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.owner_id is None
+
+
+class TemplatePhase(PhaseFields):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    template = models.ForeignKey(ProcessTemplate, on_delete=models.CASCADE, related_name="phases")
+
+    class Meta(PhaseFields.Meta):
+        pass
+
+
+DEFAULT_TERMINOLOGY = {
+    "objective": "Objective",
+    "objectives": "Objectives",
+    "goal": "Goal",
+    "goals": "Goals",
+    "strategy": "Strategy",
+    "strategies": "Strategies",
+    "measure": "Measure",
+    "measures": "Measures",
+    "action_step": "Action step",
+    "action_steps": "Action steps",
+}
+
+
+def default_terminology() -> dict[str, str]:
+    return dict(DEFAULT_TERMINOLOGY)
 
 
 class Engagement(models.Model):
@@ -49,6 +150,34 @@ class Engagement(models.Model):
     )
     name = models.CharField(max_length=200)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREPARING)
+    template = models.ForeignKey(
+        ProcessTemplate,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="engagements",
+        help_text="Where the phases were copied from; later edits to it change nothing here.",
+    )
+    template_name = models.CharField(max_length=150, blank=True)
+    vision_years = models.PositiveSmallIntegerField(
+        "vision horizon (years)", default=5, help_text="How far ahead the vision looks."
+    )
+    plan_months = models.PositiveSmallIntegerField(
+        "plan length (months)",
+        default=36,
+        help_text="How long the plan's goals and strategies run.",
+    )
+    terminology = models.JSONField(default=default_terminology)
+    default_vote_budget = models.PositiveSmallIntegerField(
+        "dots per person", default=5, help_text="How many dots each person gets in a vote."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -63,6 +192,63 @@ class Engagement(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def term(self, key: str) -> str:
+        """This client's word for a plan element, e.g. term("measures") -> "Vital signs"."""
+        return (self.terminology or {}).get(key) or DEFAULT_TERMINOLOGY[key]
+
+    @property
+    def terms(self) -> dict[str, str]:
+        return {key: self.term(key) for key in DEFAULT_TERMINOLOGY}
+
+
+class Phase(PhaseFields):
+    """A phase of one engagement, copied from its template and then its own."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="phases")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    starts_on = models.DateField("starts", null=True, blank=True)
+    ends_on = models.DateField("ends", null=True, blank=True)
+
+    class Meta(PhaseFields.Meta):
+        pass
+
+
+class PhaseChange(models.Model):
+    """The record of a facilitator moving the engagement forward or back, with the reason."""
+
+    class Direction(models.TextChoices):
+        FORWARD = "forward", "Moved forward"
+        BACK = "back", "Moved back"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, related_name="phase_changes"
+    )
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    from_phase = models.ForeignKey(
+        Phase, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    to_phase = models.ForeignKey(
+        Phase, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()}: {self.reason[:60]}"
+
 
 class StakeholderGroup(models.Model):
     """A group the plan team should represent, with its number of seats and who selects them."""
@@ -71,9 +257,20 @@ class StakeholderGroup(models.Model):
     engagement = models.ForeignKey(
         Engagement, on_delete=models.CASCADE, related_name="stakeholder_groups"
     )
+
+    class Block(models.TextChoices):
+        """Seed 002's balance: a third staff, a third management, a third parents/community."""
+
+        STAFF = "staff", "Staff"
+        MANAGEMENT = "management", "Management"
+        PARENTS_COMMUNITY = "parents_community", "Parents and community"
+
     name = models.CharField(max_length=100)
     quota = models.PositiveSmallIntegerField("seats", default=0)
     selected_by = models.CharField("selected by", max_length=150, blank=True)
+    block = models.CharField(
+        "balance block", max_length=20, choices=Block.choices, default=Block.PARENTS_COMMUNITY
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -138,6 +335,174 @@ class Membership(models.Model):
 
     def has_role(self, *roles: str) -> bool:
         return any(role in self.roles for role in roles)
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(role).label for role in Role.values if role in self.roles]
+
+
+# --- meetings -----------------------------------------------------------------------------------
+
+
+class Meeting(models.Model):
+    """A meeting held in a phase: readiness session, orientation, a retreat, the final meeting."""
+
+    class Kind(models.TextChoices):
+        READINESS = "readiness", "Readiness session"
+        ORIENTATION = "orientation", "Orientation"
+        RETREAT = "retreat", "Retreat"
+        CORE_TEAM = "core_team", "Core-team meeting"
+        FINAL = "final", "Final meeting"
+        OTHER = "other", "Other meeting"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="meetings")
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="meetings")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    starts_at = models.DateTimeField("starts")
+    duration_minutes = models.PositiveSmallIntegerField("length (minutes)", default=360)
+    place = models.CharField(max_length=200, blank=True, help_text="A room and address.")
+    link = models.URLField("online link", blank=True, help_text="A video-call link, if any.")
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AgendaItem(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    minutes = models.PositiveSmallIntegerField("time box (minutes)", default=30)
+    lead = models.CharField("led by", max_length=150, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["position", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def reading_upload_to(instance: "Reading", filename: str) -> str:
+    return f"engagements/{instance.meeting.engagement_id}/readings/{uuid.uuid4().hex}/{filename}"
+
+
+class Reading(models.Model):
+    """A document to read before a meeting (PDF, DOCX, XLSX, PNG or JPEG, at most 20 MB)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="readings")
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to=reading_upload_to, max_length=300)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        PRESENT = "present", "Present"
+        ABSENT = "absent", "Absent"
+        EXCUSED = "excused", "Excused"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="attendance")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "membership"], name="one_attendance_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership.user} at {self.meeting}: {self.get_status_display()}"
+
+
+# --- invitations --------------------------------------------------------------------------------
+
+
+class Invitation(models.Model):
+    """A single-use link e-mailed to a future member; accepting it makes the membership.
+
+    Only a hash of the token is stored, so a database leak does not hand out working links.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        ACCEPTED = "accepted", "Accepted"
+        REVOKED = "revoked", "Withdrawn"
+        EXPIRED = "expired", "Expired"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField("e-mail address")
+    full_name = models.CharField("name", max_length=150)
+    roles = models.JSONField(default=list, validators=[validate_roles])
+    stakeholder_group = models.ForeignKey(
+        StakeholderGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations",
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_count = models.PositiveSmallIntegerField(default=0)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email} to {self.engagement}"
+
+    def state_at(self, now) -> str:
+        if self.accepted_at:
+            return self.State.ACCEPTED
+        if self.revoked_at:
+            return self.State.REVOKED
+        if now >= self.expires_at:
+            return self.State.EXPIRED
+        return self.State.PENDING
+
+    @property
+    def state(self) -> str:
+        return self.state_at(timezone.now())
 
     @property
     def role_labels(self) -> list[str]:

@@ -1,11 +1,21 @@
 from django.urls import path
 
-from . import views
+from .views import engagements as views
 
 app_name = "engagements"
 
+E = "engagements/<uuid:engagement_id>/"
+
 urlpatterns = [
     path("", views.home, name="home"),
-    path("engagements/<uuid:engagement_id>/", views.engagement_detail, name="detail"),
-    path("engagements/<uuid:engagement_id>/edit/", views.engagement_edit, name="edit"),
+    path(E, views.engagement_detail, name="detail"),
+    path(E + "edit/", views.engagement_edit, name="edit"),
 ]
+
+# --- process templates, creating engagements, timeline, dashboard (engagements/views/...) ---
+
+# --- roster (engagements/views/roster.py) ---
+
+# --- meetings (engagements/views/meetings.py) ---
+
+# --- invitations (engagements/views/invitations.py) ---

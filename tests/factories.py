@@ -1,9 +1,26 @@
 """factory_boy factories for the whole suite."""
 
+import hashlib
+import secrets
+from datetime import timedelta
+
 import factory
+from django.utils import timezone
 
 from accounts.models import User
-from engagements.models import Engagement, Membership, Organization, Role, StakeholderGroup
+from engagements.models import (
+    AgendaItem,
+    Engagement,
+    Invitation,
+    Meeting,
+    Membership,
+    Organization,
+    Phase,
+    ProcessTemplate,
+    Role,
+    StakeholderGroup,
+    TemplatePhase,
+)
 
 PASSWORD = "correct horse battery staple"
 
@@ -57,3 +74,68 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     engagement = factory.SubFactory(EngagementFactory)
     roles = factory.LazyFunction(lambda: [Role.PLAN_TEAM.value])
+
+
+class ProcessTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProcessTemplate
+
+    name = factory.Sequence(lambda n: f"Process {n}")
+    owner = factory.SubFactory(UserFactory, can_facilitate=True)
+
+
+class TemplatePhaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TemplatePhase
+
+    template = factory.SubFactory(ProcessTemplateFactory)
+    position = factory.Sequence(lambda n: n)
+    name = factory.Sequence(lambda n: f"Phase {n}")
+    guiding_question = "Where are we now?"
+
+
+class PhaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Phase
+
+    engagement = factory.SubFactory(EngagementFactory)
+    position = factory.Sequence(lambda n: n)
+    name = factory.Sequence(lambda n: f"Phase {n}")
+    guiding_question = "Where are we now?"
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    phase = factory.SubFactory(PhaseFactory)
+    engagement = factory.SelfAttribute("phase.engagement")
+    title = factory.Sequence(lambda n: f"Meeting {n}")
+    kind = Meeting.Kind.RETREAT
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    position = factory.Sequence(lambda n: n)
+    title = factory.Sequence(lambda n: f"Agenda item {n}")
+    minutes = 30
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """An invitation with a known token: `InvitationFactory(token="abc")` (default: random)."""
+
+    class Meta:
+        model = Invitation
+        exclude = ["token"]
+
+    engagement = factory.SubFactory(EngagementFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.org")
+    full_name = factory.Faker("name")
+    roles = factory.LazyFunction(lambda: [Role.PLAN_TEAM.value])
+    token = factory.LazyFunction(lambda: secrets.token_urlsafe(32))
+    token_hash = factory.LazyAttribute(lambda o: hashlib.sha256(o.token.encode()).hexdigest())
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 # Written out from the design's table, not derived from the code, so the two must agree.
 ALLOWED = {
     Can.VIEW: {"facilitator", "core_team", "plan_team", "board", "superintendent"},
+    Can.VIEW_ROSTER: {"facilitator", "core_team"},
     Can.MANAGE_ENGAGEMENT: {"facilitator"},
     Can.EDIT_AGENDA: {"facilitator", "core_team"},
     Can.RUN_RETREAT: {"facilitator"},

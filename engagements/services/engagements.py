@@ -1,6 +1,6 @@
 """Writes about engagements."""
 
-from .models import Engagement
+from ..models import Engagement
 
 
 def engagement_update(*, engagement: Engagement, name: str, status: str) -> Engagement:

@@ -8,9 +8,10 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
-from . import selectors, services
-from .access import Can, access_engagement, members_only, signed_in
-from .forms import EngagementForm
+from ..access import Can, access_engagement, members_only, signed_in
+from ..forms.engagements import EngagementForm
+from ..selectors import engagements as selectors
+from ..services import engagements as services
 
 
 @signed_in

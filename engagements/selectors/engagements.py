@@ -4,7 +4,7 @@ from django.db.models import Count, QuerySet
 
 from accounts.models import User
 
-from .models import Engagement, Membership, StakeholderGroup
+from ..models import Engagement, Membership, StakeholderGroup
 
 
 def memberships_for_home(user: User) -> QuerySet[Membership]:

@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Engagement
+from ..models import Engagement
 
 
 class EngagementForm(forms.Form):

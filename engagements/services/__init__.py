@@ -1,0 +1,1 @@
+"""Writes about engagements, one module per subject (zulip-style `actions`)."""

@@ -1,0 +1,1 @@
+"""Views, one module per subject; every view is marked in engagements.access."""
