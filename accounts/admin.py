@@ -22,11 +22,13 @@ class UserAdmin(BaseUserAdmin):
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
     ordering = ("email",)
-    list_display = ("email", "full_name", "is_staff", "is_active", "last_login")
+    list_display = ("email", "full_name", "can_facilitate", "is_staff", "is_active", "last_login")
+    list_filter = ("can_facilitate", "is_staff", "is_active")
     search_fields = ("email", "full_name")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Personal information", {"fields": ("full_name",)}),
+        ("Facilitation", {"fields": ("can_facilitate",)}),
         (
             "Permissions",
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},

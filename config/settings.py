@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_htmx",
     "django_ratelimit",
     "accounts",
@@ -97,6 +98,9 @@ TEMPLATES = [
     },
 ]
 
+# Forms render through the project's templates, so templates/django/forms/ can adjust Django's.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
 # --- database ----------------------------------------------------------------------------------
 DATABASES = {
     "default": dj_database_url.config(
@@ -122,6 +126,13 @@ AUTH_PASSWORD_VALIDATORS = [
 # Failed sign-ins allowed per account and per address within the window.
 SIGN_IN_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURE_LIMIT", "10"))
 SIGN_IN_FAILURE_WINDOW = timedelta(minutes=15)
+# How long an e-mailed invitation link works.
+INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
+# The address links in e-mail start with when no request is at hand to build them from (a page
+# passes its own). Production defaults to the first allowed host over HTTPS.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/") or (
+    "http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+)
 
 # --- cache and Celery --------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -20,11 +20,12 @@ from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from .models import Engagement, Membership, Role
+from .models import Engagement, Membership, ProcessTemplate, Role
 
 
 class Can(StrEnum):
@@ -128,10 +129,34 @@ def require_facilitator_account(request: HttpRequest) -> None:
         )
 
 
+def access_template(
+    request: HttpRequest, template_id: UUID, *, edit: bool = False
+) -> ProcessTemplate:
+    """A process template for a facilitator account: the built-in ones and their own copies.
+
+    Another facilitator's copy is a 404; changing a built-in template is a 403 (copy it first).
+    """
+    require_facilitator_account(request)
+    template = (
+        ProcessTemplate.objects.filter(pk=template_id)
+        .filter(models.Q(owner__isnull=True) | models.Q(owner=request.user))
+        .first()
+    )
+    if template is None:
+        raise Http404("No such process template.")
+    if edit and template.is_builtin:
+        raise PermissionDenied(
+            "The built-in templates stay as the seed processes describe them. "
+            "Make a copy to change its phases."
+        )
+    return template
+
+
 # --- markers: every view carries exactly one ---------------------------------------------------
 
 PUBLIC = "public"
 SIGNED_IN = "signed in"
+FACILITATOR_ACCOUNTS = "facilitator accounts"
 MEMBERS = "members"
 
 
@@ -148,6 +173,14 @@ def public(view: Callable) -> Callable:
 def signed_in(view: Callable) -> Callable:
     """Any signed-in person; the view touches no engagement's data (home, profile)."""
     return _mark(login_required(view), SIGNED_IN)
+
+
+def facilitator_accounts(view: Callable) -> Callable:
+    """Facilitator accounts only (403 for others): creating engagements, process templates.
+
+    The view calls `require_facilitator_account` or `access_template` itself.
+    """
+    return _mark(login_required(view), FACILITATOR_ACCOUNTS)
 
 
 def members_only(view: Callable) -> Callable:

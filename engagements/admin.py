@@ -1,7 +1,18 @@
 from django import forms
 from django.contrib import admin
 
-from .models import Engagement, Membership, Organization, Role, StakeholderGroup
+from .models import (
+    AgendaItem,
+    Engagement,
+    Invitation,
+    Meeting,
+    Membership,
+    Organization,
+    ProcessTemplate,
+    Role,
+    StakeholderGroup,
+    TemplatePhase,
+)
 
 
 class MembershipAdminForm(forms.ModelForm):
@@ -33,7 +44,42 @@ class OrganizationAdmin(admin.ModelAdmin):
 @admin.register(Engagement)
 class EngagementAdmin(admin.ModelAdmin):
     list_display = ["name", "organization", "status", "created_at"]
+    exclude = ["terminology"]
     list_filter = ["status"]
     list_select_related = ["organization"]
     search_fields = ["name", "organization__name"]
     inlines = [StakeholderGroupInline, MembershipInline]
+
+
+class TemplatePhaseInline(admin.StackedInline):
+    model = TemplatePhase
+    extra = 0
+
+
+@admin.register(ProcessTemplate)
+class ProcessTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "key", "owner", "updated_at"]
+    list_select_related = ["owner"]
+    search_fields = ["name", "key"]
+    inlines = [TemplatePhaseInline]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["title", "engagement", "kind", "starts_at"]
+    list_select_related = ["engagement"]
+    list_filter = ["kind"]
+    inlines = [AgendaItemInline]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "engagement", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_select_related = ["engagement"]
+    search_fields = ["email", "full_name"]
+    readonly_fields = ["token_hash"]

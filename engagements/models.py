@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -102,6 +103,9 @@ class ProcessTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("engagements:template-detail", args=[self.pk])
 
     @property
     def is_builtin(self) -> bool:

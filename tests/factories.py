@@ -139,3 +139,32 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     token = factory.LazyFunction(lambda: secrets.token_urlsafe(32))
     token_hash = factory.LazyAttribute(lambda o: hashlib.sha256(o.token.encode()).hexdigest())
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+
+
+# --- meetings: readings and attendance -----------------------------------------------------------
+
+
+class ReadingFactory(factory.django.DjangoModelFactory):
+    """A reading whose file is only a name (nothing written to storage): pass
+    `file=ContentFile(b"%PDF-...", name="plan.pdf")` with a temporary MEDIA_ROOT for a real one."""
+
+    class Meta:
+        model = "engagements.Reading"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    title = factory.Sequence(lambda n: f"Reading {n}")
+    file = factory.Sequence(lambda n: f"engagements/readings/sample-{n}.pdf")
+    original_name = "Enrollment report.pdf"
+    content_type = "application/pdf"
+    size = 2048
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "engagements.Attendance"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    membership = factory.SubFactory(
+        MembershipFactory, engagement=factory.SelfAttribute("..meeting.engagement")
+    )
+    status = "present"

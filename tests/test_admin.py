@@ -28,3 +28,11 @@ def test_the_admin_edits_a_membership_with_role_checkboxes(client, cast):
         reverse("admin:engagements_engagement_change", args=[cast.engagement.pk])
     ).content.decode()
     assert 'type="checkbox" name="memberships-0-roles" value="superintendent"' in page
+
+
+def test_the_admin_makes_an_account_a_facilitator_account(client):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    person = UserFactory()
+    client.force_login(admin)
+    page = client.get(reverse("admin:accounts_user_change", args=[person.pk])).content.decode()
+    assert 'name="can_facilitate"' in page

@@ -4,7 +4,19 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from engagements.access import MEMBERS, PUBLIC, SIGNED_IN
+from engagements.access import FACILITATOR_ACCOUNTS, MEMBERS, PUBLIC, SIGNED_IN
+from tests.factories import (
+    AgendaItemFactory,
+    InvitationFactory,
+    MeetingFactory,
+    MembershipFactory,
+    PhaseFactory,
+    ProcessTemplateFactory,
+    ReadingFactory,
+    StakeholderGroupFactory,
+    TemplatePhaseFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,18 +36,31 @@ ALL_VIEWS = list(walk(get_resolver().url_patterns))
 
 
 def sample_kwargs(pattern, world):
-    """Real ids of another organization's objects for each URL argument a view takes."""
+    """Real ids of another organization's (or facilitator's) objects for each URL argument.
+
+    Each value is made only when a URL needs it. A new URL argument needs an entry here.
+    """
+    foreign = world.foreign_engagement
     samples = {
-        "engagement_id": world.foreign_engagement.pk,
-        "uidb64": "MQ",
-        "token": "set-password",
+        "engagement_id": lambda: foreign.pk,
+        "uidb64": lambda: "MQ",
+        "token": lambda: "set-password",
+        "template_id": lambda: ProcessTemplateFactory().pk,
+        "template_phase_id": lambda: TemplatePhaseFactory().pk,
+        "phase_id": lambda: PhaseFactory(engagement=foreign).pk,
+        "group_id": lambda: StakeholderGroupFactory(engagement=foreign).pk,
+        "membership_id": lambda: MembershipFactory(engagement=foreign).pk,
+        "invitation_id": lambda: InvitationFactory(engagement=foreign).pk,
+        "meeting_id": lambda: MeetingFactory(phase__engagement=foreign).pk,
+        "item_id": lambda: AgendaItemFactory(meeting__phase__engagement=foreign).pk,
+        "reading_id": lambda: ReadingFactory(meeting__phase__engagement=foreign).pk,
     }
     missing = [name for name in pattern.pattern.converters if name not in samples]
     assert not missing, (
         f"Add a sample value for {missing} in tests/test_url_protection.py:sample_kwargs "
         f"so the URL check can reach {pattern.pattern}"
     )
-    return {name: samples[name] for name in pattern.pattern.converters}
+    return {name: samples[name]() for name in pattern.pattern.converters}
 
 
 def test_the_walk_finds_the_views():
@@ -46,9 +71,10 @@ def test_the_walk_finds_the_views():
 @pytest.mark.parametrize("name,pattern", ALL_VIEWS, ids=[name for name, _ in ALL_VIEWS])
 def test_every_view_is_marked(name, pattern):
     rule = getattr(pattern.callback, "access_rule", None)
-    assert rule in {PUBLIC, SIGNED_IN, MEMBERS}, (
-        f"View {name} is not protected: decorate it with public, signed_in or members_only "
-        "from engagements.access, and load engagement data with access_engagement."
+    assert rule in {PUBLIC, SIGNED_IN, FACILITATOR_ACCOUNTS, MEMBERS}, (
+        f"View {name} is not protected: decorate it with public, signed_in, "
+        "facilitator_accounts or members_only from engagements.access, and load engagement "
+        "data with access_engagement."
     )
 
 
@@ -65,6 +91,19 @@ def test_every_view_does_what_its_mark_says(client, cast, name, pattern):
         elif response.status_code != 405:
             assert response.status_code == 302, f"{method.upper()} {url} is open to visitors"
             assert response.url.startswith(sign_in)
+
+    if rule == FACILITATOR_ACCOUNTS:
+        # A member who is not a facilitator account, then a facilitator account asking for
+        # another facilitator's template.
+        client.force_login(cast.plan_team)
+        for method in ("get", "post"):
+            status = getattr(client, method)(url).status_code
+            assert status in (403, 404, 405), f"{method.upper()} {url} gave {status}"
+        client.force_login(UserFactory(can_facilitate=True))
+        if "template_id" in pattern.pattern.converters:
+            for method in ("get", "post"):
+                status = getattr(client, method)(url).status_code
+                assert status in (404, 405), f"{method.upper()} {url} gave {status}"
 
     if rule == MEMBERS:
         # A signed-in member of another organization asks for this organization's object.

@@ -1,19 +1,40 @@
 """Reads about engagements, each in a fixed number of queries whatever the size."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from accounts.models import User
 
-from ..models import Engagement, Membership, StakeholderGroup
+from ..models import (
+    Engagement,
+    Invitation,
+    Meeting,
+    Membership,
+    Phase,
+    PhaseChange,
+    Role,
+    StakeholderGroup,
+)
+
+_CURRENT_PHASES = Prefetch(
+    "engagement__phases",
+    queryset=Phase.objects.filter(status=Phase.Status.IN_PROGRESS),
+    to_attr="current_phases",
+)
 
 
 def memberships_for_home(user: User) -> QuerySet[Membership]:
-    """The signed-in user's engagements with their organizations, most active first."""
+    """The signed-in user's engagements with their organizations and current phase."""
     return (
         Membership.objects.filter(user=user)
         .select_related("engagement__organization", "stakeholder_group")
+        .prefetch_related(_CURRENT_PHASES)
         .order_by("engagement__status", "engagement__organization__name", "engagement__name")
     )
+
+
+def current_phase(engagement: Engagement) -> Phase | None:
+    return engagement.phases.filter(status=Phase.Status.IN_PROGRESS).first()
 
 
 def team_for(engagement: Engagement) -> list[Membership]:
@@ -33,3 +54,100 @@ def stakeholder_groups_for(engagement: Engagement) -> QuerySet[StakeholderGroup]
     return engagement.stakeholder_groups.annotate(filled=Count("memberships")).order_by(
         "position", "name"
     )
+
+
+def timeline_for(engagement: Engagement) -> dict:
+    """Every phase in order with its meetings count, the current phase and the recent history."""
+    phases = list(engagement.phases.annotate(meeting_count=Count("meetings")).order_by("position"))
+    current = next((p for p in phases if p.status == Phase.Status.IN_PROGRESS), None)
+    history = list(
+        PhaseChange.objects.filter(engagement=engagement)
+        .select_related("from_phase", "to_phase", "by")
+        .order_by("-at")[:20]
+    )
+    return {
+        "phases": phases,
+        "current": current,
+        "history": history,
+        "can_go_forward": any(p.status != Phase.Status.DONE for p in phases),
+        "can_go_back": any(p.status != Phase.Status.NOT_STARTED for p in phases),
+        "all_done": bool(phases) and all(p.status == Phase.Status.DONE for p in phases),
+    }
+
+
+def _facilitated(user: User) -> QuerySet[Engagement]:
+    ids = [
+        m.engagement_id
+        for m in Membership.objects.filter(user=user).only("engagement_id", "roles")
+        if Role.FACILITATOR.value in m.roles
+    ]
+    return Engagement.objects.filter(pk__in=ids)
+
+
+def facilitated_organizations(user: User) -> list[tuple[str, str]]:
+    """(id, name) of the organizations whose engagements the user facilitates, by name."""
+    pairs = _facilitated(user).values_list("organization_id", "organization__name").distinct()
+    return sorted(((str(pk), name) for pk, name in pairs), key=lambda pair: pair[1])
+
+
+def facilitator_dashboard(user: User, *, organization_id=None, status="", query="") -> list:
+    """The engagements the user facilitates, with what a facilitator checks every morning.
+
+    A fixed number of queries however many engagements: one for the engagements (annotated with
+    the next meeting and open invitations), one for their current phases, one for their groups.
+    """
+    now = timezone.now()
+    engagements = _facilitated(user).select_related("organization")
+    if organization_id:
+        engagements = engagements.filter(organization_id=organization_id)
+    if status:
+        engagements = engagements.filter(status=status)
+    if query:
+        engagements = engagements.filter(
+            Q(name__icontains=query) | Q(organization__name__icontains=query)
+        )
+    next_meeting = Meeting.objects.filter(engagement=OuterRef("pk"), starts_at__gte=now).order_by(
+        "starts_at"
+    )
+    open_invitations = (
+        Invitation.objects.filter(
+            engagement=OuterRef("pk"),
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+        )
+        .values("engagement")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    engagements = (
+        engagements.annotate(
+            next_meeting_title=Subquery(next_meeting.values("title")[:1]),
+            next_meeting_at=Subquery(next_meeting.values("starts_at")[:1]),
+            open_invitations=Subquery(open_invitations),
+        )
+        .prefetch_related(
+            Prefetch(
+                "phases",
+                queryset=Phase.objects.filter(status=Phase.Status.IN_PROGRESS),
+                to_attr="current_phases",
+            )
+        )
+        .order_by("organization__name", "name")
+    )
+    engagements = list(engagements)
+    # Roster completeness: seats filled (an over-filled group counts only its own seats) out of
+    # all seats, from one query over every listed engagement's groups.
+    figures: dict = {}
+    groups = StakeholderGroup.objects.filter(engagement__in=engagements).annotate(
+        filled=Count("memberships")
+    )
+    for group in groups.values("engagement_id", "quota", "filled"):
+        seats, filled = figures.get(group["engagement_id"], (0, 0))
+        figures[group["engagement_id"]] = (
+            seats + group["quota"],
+            filled + min(group["filled"], group["quota"]),
+        )
+    for engagement in engagements:
+        engagement.seats_total, engagement.seats_filled = figures.get(engagement.pk, (0, 0))
+    return engagements

@@ -1,6 +1,77 @@
-"""Writes about engagements."""
+"""Writes about engagements: creating one from a template, its settings, moving its phases."""
 
-from ..models import Engagement
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import User
+
+from ..models import (
+    DEFAULT_TERMINOLOGY,
+    Engagement,
+    Membership,
+    Organization,
+    Phase,
+    PhaseChange,
+    ProcessTemplate,
+    Role,
+    StakeholderGroup,
+)
+from ..process_data import DISTRICT_GROUPS, PHASE_FIELDS
+
+
+@transaction.atomic
+def engagement_create(
+    *,
+    by: User,
+    template: ProcessTemplate,
+    name: str,
+    organization: Organization | None = None,
+    organization_name: str = "",
+    organization_kind: str = Organization.Kind.DISTRICT,
+    vision_years: int = 5,
+    plan_months: int = 36,
+    default_vote_budget: int = 5,
+) -> Engagement:
+    """Start an engagement from a template; its creator becomes its facilitator.
+
+    The template's phases are copied, so later edits to the template change nothing here.
+    """
+    if organization is None:
+        organization = Organization.objects.create(
+            name=organization_name.strip(), kind=organization_kind
+        )
+    engagement = Engagement.objects.create(
+        organization=organization,
+        name=name.strip(),
+        template=template,
+        template_name=template.name,
+        vision_years=vision_years,
+        plan_months=plan_months,
+        default_vote_budget=default_vote_budget,
+        created_by=by,
+    )
+    Phase.objects.bulk_create(
+        Phase(
+            engagement=engagement,
+            position=phase.position,
+            **{field: getattr(phase, field) for field in PHASE_FIELDS},
+        )
+        for phase in template.phases.all()
+    )
+    if template.district_roster:
+        StakeholderGroup.objects.bulk_create(
+            StakeholderGroup(
+                engagement=engagement,
+                name=group,
+                quota=seats,
+                selected_by=selected_by,
+                block=block,
+                position=position,
+            )
+            for position, (group, seats, selected_by, block) in enumerate(DISTRICT_GROUPS)
+        )
+    Membership.objects.create(user=by, engagement=engagement, roles=[Role.FACILITATOR.value])
+    return engagement
 
 
 def engagement_update(*, engagement: Engagement, name: str, status: str) -> Engagement:
@@ -9,3 +80,84 @@ def engagement_update(*, engagement: Engagement, name: str, status: str) -> Enga
     engagement.full_clean()
     engagement.save(update_fields=["name", "status", "updated_at"])
     return engagement
+
+
+def engagement_update_settings(
+    *,
+    engagement: Engagement,
+    vision_years: int,
+    plan_months: int,
+    default_vote_budget: int,
+    terminology: dict[str, str],
+) -> Engagement:
+    engagement.vision_years = vision_years
+    engagement.plan_months = plan_months
+    engagement.default_vote_budget = default_vote_budget
+    engagement.terminology = {
+        key: (terminology.get(key) or "").strip() or default
+        for key, default in DEFAULT_TERMINOLOGY.items()
+    }
+    engagement.save(
+        update_fields=[
+            "vision_years",
+            "plan_months",
+            "default_vote_budget",
+            "terminology",
+            "updated_at",
+        ]
+    )
+    return engagement
+
+
+def phase_update(*, phase: Phase, **fields) -> Phase:
+    for name, value in fields.items():
+        setattr(phase, name, value)
+    phase.save(update_fields=list(fields))
+    return phase
+
+
+@transaction.atomic
+def phase_move(*, engagement: Engagement, forward: bool, reason: str, by: User) -> PhaseChange:
+    """Move the engagement to its next phase (the current one is done) or back to the previous.
+
+    Forward: the phase in progress becomes done and the next one starts (or the first one, if
+    none has started). Back: the phase in progress returns to "not started" and the one before
+    it is in progress again. The reason is kept in the engagement's history.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why, so the team can follow the history."})
+    phases = list(engagement.phases.select_for_update().order_by("position"))
+    current = next((p for p in phases if p.status == Phase.Status.IN_PROGRESS), None)
+    changed: list[Phase] = []
+    if forward:
+        after = phases[phases.index(current) + 1 :] if current else phases
+        target = next((p for p in after if p.status != Phase.Status.DONE), None)
+        if current is None and target is None:
+            raise ValidationError("Every phase is already done.")
+        if current:
+            current.status = Phase.Status.DONE
+            changed.append(current)
+        if target:
+            target.status = Phase.Status.IN_PROGRESS
+            changed.append(target)
+    else:
+        before = phases[: phases.index(current)] if current else phases
+        target = next((p for p in reversed(before) if p.status == Phase.Status.DONE), None)
+        if current is None and target is None:
+            raise ValidationError("No phase has started yet.")
+        if current:
+            current.status = Phase.Status.NOT_STARTED
+            changed.append(current)
+        if target:
+            target.status = Phase.Status.IN_PROGRESS
+            changed.append(target)
+    Phase.objects.bulk_update(changed, ["status"])
+    return PhaseChange.objects.create(
+        engagement=engagement,
+        direction=PhaseChange.Direction.FORWARD if forward else PhaseChange.Direction.BACK,
+        from_phase=current,
+        to_phase=target,
+        reason=reason,
+        by=by,
+    )

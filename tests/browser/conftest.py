@@ -12,7 +12,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright import sync_api
 
-from engagements.models import Role
+from engagements.models import ProcessTemplate, Role, TemplatePhase
+from engagements.process_data import install_builtin_templates
 from tests.factories import EngagementFactory, MembershipFactory, UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; Django must still let the test
@@ -165,6 +166,12 @@ def page(page, live_server, monkeypatch):
     scan.scan_if_due()
     assert scan.scanned, "the test loaded no page, so nothing was checked for accessibility"
     assert not scan.failures, "Accessibility violations:\n" + "\n".join(scan.failures)
+
+
+@pytest.fixture
+def builtin_templates(transactional_db):
+    """The seed templates: the migration installs them, but transactional tests empty tables."""
+    install_builtin_templates(ProcessTemplate, TemplatePhase)
 
 
 @pytest.fixture

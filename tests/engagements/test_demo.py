@@ -2,10 +2,12 @@ import pytest
 from django.apps import apps
 from django.core import serializers
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import User
-from engagements.demo import DEMO_PASSWORD
+from engagements.demo import DEMO_PASSWORD, RIVERSIDE_PEOPLE
 from engagements.models import Engagement, Role
+from engagements.selectors.roster import roster_for
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +28,29 @@ def test_load_demo_builds_riverside_with_a_person_per_role(capsys):
     assert riverside.stakeholder_groups.get(name="Students (high school)").selected_by == (
         "Student council"
     )
-    for membership in riverside.memberships.select_related("user"):
-        assert membership.user.email in out
-        assert membership.user.check_password(DEMO_PASSWORD)
+    for person in RIVERSIDE_PEOPLE:
+        assert person.email in out
+        assert User.objects.get(email=person.email).check_password(DEMO_PASSWORD)
     assert DEMO_PASSWORD in out
+    # The rest of the plan team cannot sign in.
+    assert not User.objects.get(email="aisha.rahman@riverside.example").has_usable_password()
+
+
+def test_riverside_is_mid_process_with_some_seats_empty():
+    call_command("load_demo")
+    riverside = Engagement.objects.get(organization__name="Riverside Unified School District")
+    statuses = list(riverside.phases.order_by("position").values_list("name", "status"))
+    assert [s for _, s in statuses[:5]] == ["done", "done", "done", "in_progress", "not_started"]
+    assert statuses[2][0] == "Environmental scan, data retreat and SWOT analysis"
+    assert statuses[3][0] == "Vision retreat and preferred future statement"
+    warnings = roster_for(riverside).warnings
+    assert "Parents: 5 of 8 seats filled" in warnings
+    assert "Students (high school): 3 of 6 seats filled" in warnings
+    assert not any(w.startswith("Community") for w in warnings)
+    vision = riverside.meetings.get(title="Vision retreat")
+    assert vision.agenda_items.count() == 8
+    assert vision.starts_at > timezone.now()
+    assert riverside.invitations.count() == 2
 
 
 def test_running_load_demo_twice_changes_nothing():

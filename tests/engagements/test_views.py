@@ -55,8 +55,9 @@ def test_home_keeps_a_constant_number_of_queries(client, django_assert_max_num_q
     add_engagements(2)
     with django_assert_max_num_queries(4) as small:
         client.get(reverse("engagements:home"))
+    baseline = len(small)  # read now: Django's query log only keeps the last 9000
     add_engagements(30)
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    with django_assert_max_num_queries(baseline):
         response = client.get(reverse("engagements:home"))
     assert response.content.decode().count('class="card"') == 32
 
@@ -114,9 +115,10 @@ def test_the_overview_keeps_a_constant_number_of_queries(
     client.force_login(cast.facilitator)
     with django_assert_max_num_queries(8) as small:
         client.get(detail_url(cast.engagement))
+    baseline = len(small)  # read now: Django's query log only keeps the last 9000
     for index in range(50):
         MembershipFactory(engagement=cast.engagement, stakeholder_group=groups[index % 3])
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    with django_assert_max_num_queries(baseline):
         response = client.get(detail_url(cast.engagement))
     assert response.content.decode().count('<th scope="row">') == 5 + 50 + 3
 
