@@ -206,6 +206,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Readings to prepare for meetings: PDF, DOCX, XLSX, PNG or JPEG up to this size.
+READING_MAX_BYTES = int(os.environ.get("READING_MAX_MB", "20")) * 1024 * 1024
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 STORAGES = {

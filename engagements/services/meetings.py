@@ -193,7 +193,7 @@ ALLOWED_TYPES_IN_WORDS = "PDF, Word (.docx), Excel (.xlsx), PNG or JPEG"
 
 
 def reading_max_bytes() -> int:
-    return getattr(settings, "READING_MAX_BYTES", 20 * 1024 * 1024)
+    return settings.READING_MAX_BYTES
 
 
 def size_in_words(size: int) -> str:
