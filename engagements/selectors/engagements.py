@@ -15,6 +15,7 @@ from ..models import (
     Role,
     StakeholderGroup,
 )
+from .invitations import pending_q
 
 _CURRENT_PHASES = Prefetch(
     "engagement__phases",
@@ -110,12 +111,7 @@ def facilitator_dashboard(user: User, *, organization_id=None, status="", query=
         "starts_at"
     )
     open_invitations = (
-        Invitation.objects.filter(
-            engagement=OuterRef("pk"),
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=now,
-        )
+        Invitation.objects.filter(pending_q(now), engagement=OuterRef("pk"))
         .values("engagement")
         .annotate(total=Count("pk"))
         .values("total")

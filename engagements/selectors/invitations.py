@@ -28,11 +28,22 @@ def invitation_by_token(token: str) -> Invitation | None:
     )
 
 
+def pending_q(now, prefix: str = "") -> Q:
+    """Invitations still waiting for an answer; `prefix` reaches them from a related model."""
+    return Q(
+        **{
+            f"{prefix}accepted_at__isnull": True,
+            f"{prefix}revoked_at__isnull": True,
+            f"{prefix}expires_at__gt": now,
+        }
+    )
+
+
 def _state_filters(now) -> dict[str, Q]:
     """The database side of Invitation.state_at: one condition per state."""
     open_ = Q(accepted_at__isnull=True, revoked_at__isnull=True)
     return {
-        State.PENDING: open_ & Q(expires_at__gt=now),
+        State.PENDING: pending_q(now),
         State.ACCEPTED: Q(accepted_at__isnull=False),
         State.REVOKED: Q(accepted_at__isnull=True, revoked_at__isnull=False),
         State.EXPIRED: open_ & Q(expires_at__lte=now),

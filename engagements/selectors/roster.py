@@ -3,10 +3,11 @@ of seed 002's three blocks (a third staff, a third management, a third parents a
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from ..models import Engagement, Invitation, Membership, StakeholderGroup
+from .invitations import pending_q
 
 Block = StakeholderGroup.Block
 # How far a block's share of the seated members may stray from a third before we warn.
@@ -78,11 +79,7 @@ class Roster:
 def roster_for(engagement: Engagement) -> Roster:
     """Seats, balance, warnings and the member list in four queries, whatever the team's size."""
     now = timezone.now()
-    pending = Q(
-        invitations__accepted_at__isnull=True,
-        invitations__revoked_at__isnull=True,
-        invitations__expires_at__gt=now,
-    )
+    pending = pending_q(now, prefix="invitations__")
     groups = list(
         engagement.stakeholder_groups.annotate(
             filled=Count("memberships", distinct=True),
@@ -94,9 +91,7 @@ def roster_for(engagement: Engagement) -> Roster:
             "stakeholder_group__position", "user__full_name", "user__email"
         )
     )
-    pending_invitations = Invitation.objects.filter(
-        engagement=engagement, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
-    ).count()
+    pending_invitations = Invitation.objects.filter(pending_q(now), engagement=engagement).count()
     lines = [GroupLine(group=g, filled=g.filled, invited=g.invited) for g in groups]
     seated = sum(line.filled for line in lines)
     seats = sum(line.group.quota for line in lines)
