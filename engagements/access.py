@@ -12,12 +12,14 @@ touches an engagement's data loads it through `access_engagement` (or a helper b
 marker, and checks that each marked view really behaves as its marker says.
 """
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 from uuid import UUID
 
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -152,12 +154,109 @@ def access_template(
     return template
 
 
+# --- retreats: members and guests ----------------------------------------------------------------
+# Retreats live in the app above this one; it is reached through the app registry so this base
+# module imports nothing from it, yet stays the one place access is decided.
+
+GUEST_SESSION_KEY = "retreat-guest:{retreat_id}"
+
+
+def guest_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class RetreatAccess:
+    """Who is looking at a retreat: a member (with their Access) or a guest, and their
+    participant row once they have joined."""
+
+    retreat: Model
+    access: Access | None
+    participant: Model | None
+
+    @property
+    def is_guest(self) -> bool:
+        return self.access is None
+
+    def can(self, action: Can) -> bool:
+        if self.access is not None:
+            return self.access.can(action)
+        return action in GUEST_ACTIONS
+
+
+# A guest who joined by code may look at that retreat's boards and add cards and vote: no more.
+GUEST_ACTIONS = frozenset({Can.VIEW, Can.CONTRIBUTE})
+
+
+def access_retreat(
+    request: HttpRequest, retreat_id: UUID, *, need: Can = Can.VIEW
+) -> RetreatAccess:
+    """Load a retreat for a member of its engagement or for a guest who joined it by code.
+
+    Not a member and not its guest: 404. A member whose role does not allow the action: 403.
+    A guest, once the retreat is closed or for anything but viewing and contributing: 403.
+    """
+    retreat_model = apps.get_model("retreats", "Retreat")
+    participant_model = apps.get_model("retreats", "Participant")
+    retreat = (
+        retreat_model.objects.select_related("engagement__organization", "phase")
+        .filter(pk=retreat_id)
+        .first()
+    )
+    if retreat is None:
+        raise Http404("No such retreat.")
+    if request.user.is_authenticated:
+        membership = (
+            Membership.objects.select_related("stakeholder_group", "user")
+            .filter(user=request.user, engagement_id=retreat.engagement_id)
+            .first()
+        )
+        if membership is not None:
+            access = Access(engagement=retreat.engagement, membership=membership)
+            if not access.can(need):
+                raise PermissionDenied(
+                    f"Your role in this engagement does not allow you to {need}."
+                )
+            participant = participant_model.objects.filter(
+                retreat=retreat, membership=membership
+            ).first()
+            return RetreatAccess(retreat=retreat, access=access, participant=participant)
+    token = request.session.get(GUEST_SESSION_KEY.format(retreat_id=retreat.pk))
+    if token:
+        participant = (
+            participant_model.objects.select_related("stakeholder_group")
+            .filter(
+                retreat=retreat, membership__isnull=True, guest_token_hash=guest_token_hash(token)
+            )
+            .first()
+        )
+        if participant is not None:
+            if not retreat.is_open:
+                raise PermissionDenied("This retreat is closed now. Thank you for taking part!")
+            if need not in GUEST_ACTIONS:
+                raise PermissionDenied("Guests can add cards and vote, nothing more.")
+            return RetreatAccess(retreat=retreat, access=None, participant=participant)
+    raise Http404("No such retreat.")
+
+
+def access_activity(
+    request: HttpRequest, retreat_id: UUID, activity_id: UUID, *, need: Can = Can.VIEW
+) -> tuple[RetreatAccess, Model]:
+    """An activity of a retreat, through access_retreat; an activity of another retreat is a 404."""
+    retreat_access = access_retreat(request, retreat_id, need=need)
+    activity_model = apps.get_model("retreats", "Activity")
+    activity = get_object_or_404(activity_model, pk=activity_id, retreat=retreat_access.retreat)
+    activity.retreat = retreat_access.retreat
+    return retreat_access, activity
+
+
 # --- markers: every view carries exactly one ---------------------------------------------------
 
 PUBLIC = "public"
 SIGNED_IN = "signed in"
 FACILITATOR_ACCOUNTS = "facilitator accounts"
 MEMBERS = "members"
+PARTICIPANTS = "retreat participants"
 
 
 def _mark(view: Callable, rule: str) -> Callable:
@@ -181,6 +280,15 @@ def facilitator_accounts(view: Callable) -> Callable:
     The view calls `require_facilitator_account` or `access_template` itself.
     """
     return _mark(login_required(view), FACILITATOR_ACCOUNTS)
+
+
+def retreat_participants(view: Callable) -> Callable:
+    """Members of the retreat's engagement, or guests who joined it by code (no sign-in needed).
+
+    The view loads the retreat through `access_retreat` or `access_activity`, which answer 404
+    to anyone else.
+    """
+    return _mark(view, PARTICIPANTS)
 
 
 def members_only(view: Callable) -> Callable:

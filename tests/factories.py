@@ -168,3 +168,55 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
         MembershipFactory, engagement=factory.SelfAttribute("..meeting.engagement")
     )
     status = "present"
+
+
+# --- retreats ---------------------------------------------------------------------------------
+
+
+class RetreatFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "retreats.Retreat"
+
+    phase = factory.SubFactory(PhaseFactory)
+    engagement = factory.SelfAttribute("phase.engagement")
+    title = factory.Sequence(lambda n: f"Retreat {n}")
+    is_open = True
+    join_code = factory.Sequence(lambda n: f"C{n:05d}")
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "retreats.Activity"
+
+    retreat = factory.SubFactory(RetreatFactory)
+    kind = "brainstorm"
+    title = "How do we want to be different 5-10 years from now?"
+    prompt = "How do we want to be different 5-10 years from now than we are today?"
+    position = factory.Sequence(lambda n: n)
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "retreats.Participant"
+
+    retreat = factory.SubFactory(RetreatFactory)
+    display_name = factory.Faker("first_name")
+
+
+class CardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "retreats.Card"
+
+    activity = factory.SubFactory(ActivityFactory)
+    author = factory.SubFactory(
+        ParticipantFactory, retreat=factory.SelfAttribute("..activity.retreat")
+    )
+    text = factory.Sequence(lambda n: f"Idea number {n}")
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "retreats.Theme"
+
+    activity = factory.SubFactory(ActivityFactory)
+    name = factory.Sequence(lambda n: f"Theme {n}")

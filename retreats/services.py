@@ -1,0 +1,452 @@
+"""Writes for live retreats: joining, cards, moderation, themes, stages and dot voting.
+
+Every change anyone watching should see bumps the activity's `version`; watchers poll that
+number (see selectors.activity_version) and refresh their board when it moves.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from engagements.access import guest_token_hash
+from engagements.models import Engagement, Meeting, Membership, Phase, StakeholderGroup
+
+from .models import (
+    Activity,
+    Ballot,
+    Card,
+    Dot,
+    ModerationAction,
+    Participant,
+    Retreat,
+    Theme,
+    new_join_code,
+)
+
+CARD_MAX = 500
+STAGES = [choice for choice, _ in Activity.Stage.choices]
+
+
+def _bump(activity: Activity) -> None:
+    Activity.objects.filter(pk=activity.pk).update(version=F("version") + 1)
+
+
+# --- retreats and activities -------------------------------------------------------------------
+
+
+def retreat_create(
+    *, engagement: Engagement, phase: Phase, title: str, meeting: Meeting | None = None
+) -> Retreat:
+    if phase.engagement_id != engagement.pk:
+        raise ValidationError({"phase": "Choose one of this engagement’s phases."})
+    if meeting is not None and meeting.engagement_id != engagement.pk:
+        raise ValidationError({"meeting": "Choose one of this engagement’s meetings."})
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                return Retreat.objects.create(
+                    engagement=engagement,
+                    phase=phase,
+                    meeting=meeting,
+                    title=title.strip(),
+                    join_code=new_join_code(),
+                )
+        except IntegrityError:  # the join code was taken: draw another
+            continue
+    raise RuntimeError("Could not find a free join code.")
+
+
+def retreat_set_open(*, retreat: Retreat, is_open: bool) -> Retreat:
+    retreat.is_open = is_open
+    retreat.save(update_fields=["is_open"])
+    for activity in retreat.activities.all():
+        _bump(activity)
+    return retreat
+
+
+# Seed 002's prompts for the boards.
+SWOT_TITLE = "SWOT analysis: where are we now?"
+BRAINSTORM_PROMPT = "How do we want to be different 5-10 years from now than we are today?"
+
+
+def activity_add(
+    *,
+    retreat: Retreat,
+    kind: str,
+    title: str = "",
+    prompt: str = "",
+    vote_budget: int | None = None,
+    max_per_item: int = 3,
+    vote_on: str = Activity.VoteOn.CARDS,
+    private_until_revealed: bool = True,
+    show_authors: bool = False,
+    votes_live: bool = False,
+) -> Activity:
+    if kind == Activity.Kind.BRAINSTORM and not (prompt or "").strip():
+        raise ValidationError({"prompt": "A brainstorm needs its question."})
+    last = retreat.activities.order_by("-position").values_list("position", flat=True).first()
+    return Activity.objects.create(
+        retreat=retreat,
+        position=0 if last is None else last + 1,
+        kind=kind,
+        title=(title or "").strip()
+        or (SWOT_TITLE if kind == Activity.Kind.SWOT else (prompt or "").strip()[:200]),
+        prompt=(prompt or "").strip(),
+        vote_budget=vote_budget,
+        max_per_item=max_per_item,
+        vote_on=vote_on,
+        private_until_revealed=private_until_revealed,
+        show_authors=show_authors,
+        votes_live=votes_live,
+    )
+
+
+def activity_update(*, activity: Activity, **fields) -> Activity:
+    """Change an activity's settings (authors shown, privacy, budget, what is voted on...)."""
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    activity.save(update_fields=list(fields))
+    _bump(activity)
+    return activity
+
+
+def activity_set_stage(*, activity: Activity, stage: str) -> Activity:
+    """Move to any stage: forward (collecting → grouping → voting → results) or back to reopen."""
+    if stage not in STAGES:
+        raise ValidationError("Unknown stage.")
+    activity.stage = stage
+    fields = ["stage"]
+    if stage == Activity.Stage.RESULTS:
+        # Results show the votes; cards are all shown from grouping on.
+        activity.votes_revealed = True
+        fields.append("votes_revealed")
+    if stage != Activity.Stage.COLLECTING and not activity.cards_revealed:
+        activity.cards_revealed = True
+        fields.append("cards_revealed")
+    activity.save(update_fields=fields)
+    _bump(activity)
+    return activity
+
+
+def activity_set_timer(*, activity: Activity, minutes: int | None) -> Activity:
+    activity.timer_ends_at = timezone.now() + timedelta(minutes=minutes) if minutes else None
+    activity.save(update_fields=["timer_ends_at"])
+    _bump(activity)
+    return activity
+
+
+def activity_reveal(*, activity: Activity, cards: bool | None = None, votes: bool | None = None):
+    fields = []
+    if cards is not None:
+        activity.cards_revealed = cards
+        fields.append("cards_revealed")
+    if votes is not None:
+        activity.votes_revealed = votes
+        fields.append("votes_revealed")
+    activity.save(update_fields=fields)
+    _bump(activity)
+    return activity
+
+
+def activity_lock(*, activity: Activity, locked: bool) -> Activity:
+    activity.locked = locked
+    activity.save(update_fields=["locked"])
+    _bump(activity)
+    return activity
+
+
+# --- joining -----------------------------------------------------------------------------------
+
+
+def participant_join_member(*, retreat: Retreat, membership: Membership) -> Participant:
+    """A member joins (again): one participant row each, carrying their stakeholder group."""
+    participant, _ = Participant.objects.get_or_create(
+        retreat=retreat,
+        membership=membership,
+        defaults={
+            "display_name": membership.user.get_full_name()[:60],
+            "stakeholder_group": membership.stakeholder_group,
+        },
+    )
+    return participant
+
+
+@dataclass(frozen=True)
+class GuestPass:
+    participant: Participant
+    token: str  # kept in the guest's session; only its hash is stored
+
+
+def participant_join_guest(
+    *, retreat: Retreat, display_name: str, stakeholder_group: StakeholderGroup | None
+) -> GuestPass:
+    if not retreat.is_open:
+        raise ValidationError("This retreat is not open for joining right now.")
+    name = " ".join(display_name.split())
+    if not name:
+        raise ValidationError({"display_name": "Tell the room what to call you."})
+    if stakeholder_group is not None and stakeholder_group.engagement_id != retreat.engagement_id:
+        raise ValidationError({"stakeholder_group": "Choose one of the groups shown."})
+    token = secrets.token_urlsafe(32)
+    participant = Participant.objects.create(
+        retreat=retreat,
+        display_name=name[:60],
+        stakeholder_group=stakeholder_group,
+        guest_token_hash=guest_token_hash(token),
+    )
+    return GuestPass(participant=participant, token=token)
+
+
+# --- cards -------------------------------------------------------------------------------------
+
+
+def clean_card_text(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "Write your idea first."})
+    if len(text) > CARD_MAX:
+        raise ValidationError(
+            {"text": f"Keep it to {CARD_MAX} characters: this one has {len(text)}."}
+        )
+    return text
+
+
+def card_add(
+    *, activity: Activity, participant: Participant, text: str, quadrant: str = ""
+) -> Card:
+    if activity.stage != Activity.Stage.COLLECTING:
+        raise ValidationError("Adding ideas is over for this board.")
+    if activity.locked:
+        raise ValidationError("The facilitator has locked this board for now.")
+    if participant.retreat_id != activity.retreat_id:
+        raise ValidationError("You are not part of this retreat.")
+    text = clean_card_text(text)
+    if activity.kind == Activity.Kind.SWOT:
+        if quadrant not in Card.Quadrant.values:
+            raise ValidationError(
+                {"quadrant": "Choose strengths, weaknesses, opportunities or threats."}
+            )
+    else:
+        quadrant = ""
+    card = Card.objects.create(activity=activity, author=participant, text=text, quadrant=quadrant)
+    _bump(activity)
+    return card
+
+
+def _record(activity: Activity, kind: str, undo: dict, by: User | None) -> None:
+    ModerationAction.objects.create(activity=activity, kind=kind, undo=undo, by=by)
+
+
+@transaction.atomic
+def card_edit(*, card: Card, text: str, by: User | None = None) -> Card:
+    text = clean_card_text(text)
+    _record(
+        card.activity, ModerationAction.Kind.EDIT, {"card": str(card.pk), "text": card.text}, by
+    )
+    card.text = text
+    card.save(update_fields=["text"])
+    _bump(card.activity)
+    return card
+
+
+@transaction.atomic
+def card_set_hidden(*, card: Card, hidden: bool, by: User | None = None) -> Card:
+    kind = ModerationAction.Kind.HIDE if hidden else ModerationAction.Kind.RESTORE
+    _record(card.activity, kind, {"card": str(card.pk), "hidden": card.hidden}, by)
+    card.hidden = hidden
+    card.save(update_fields=["hidden"])
+    _bump(card.activity)
+    return card
+
+
+@transaction.atomic
+def cards_merge(*, into: Card, sources: list[Card], by: User | None = None) -> Card:
+    """Merge cards into one: the sources stay, folded under it, and their dots count for it."""
+    sources = [s for s in sources if s.pk != into.pk]
+    if not sources:
+        raise ValidationError("Choose at least one other card to merge.")
+    if any(s.activity_id != into.activity_id for s in sources) or into.merged_into_id:
+        raise ValidationError("Only cards of the same board can be merged.")
+    # Cards already merged into a source follow it into the new card.
+    moved = list(Card.objects.filter(merged_into__in=sources).values_list("pk", flat=True))
+    undo = {
+        "sources": [str(s.pk) for s in sources],
+        "moved": [str(pk) for pk in moved],
+        "from": {
+            str(pk): str(mid)
+            for pk, mid in Card.objects.filter(pk__in=moved).values_list("pk", "merged_into")
+        },
+    }
+    Card.objects.filter(pk__in=moved).update(merged_into=into)
+    Card.objects.filter(pk__in=[s.pk for s in sources]).update(merged_into=into)
+    _record(into.activity, ModerationAction.Kind.MERGE, {"into": str(into.pk), **undo}, by)
+    _bump(into.activity)
+    return into
+
+
+@transaction.atomic
+def moderation_undo(*, activity: Activity) -> ModerationAction | None:
+    """Undo the facilitator's last moderation action on this board (None if there is none)."""
+    action = (
+        ModerationAction.objects.select_for_update()
+        .filter(activity=activity, undone=False)
+        .order_by("-at")
+        .first()
+    )
+    if action is None:
+        return None
+    undo = action.undo
+    if action.kind == ModerationAction.Kind.EDIT:
+        Card.objects.filter(pk=undo["card"]).update(text=undo["text"])
+    elif action.kind in (ModerationAction.Kind.HIDE, ModerationAction.Kind.RESTORE):
+        Card.objects.filter(pk=undo["card"]).update(hidden=undo["hidden"])
+    elif action.kind == ModerationAction.Kind.MERGE:
+        Card.objects.filter(pk__in=undo["sources"]).update(merged_into=None)
+        for pk, previous in undo["from"].items():
+            Card.objects.filter(pk=pk).update(merged_into=previous)
+    action.undone = True
+    action.save(update_fields=["undone"])
+    _bump(activity)
+    return action
+
+
+def card_set_carry_forward(*, card: Card, carry_forward: bool) -> Card:
+    card.carry_forward = carry_forward
+    card.save(update_fields=["carry_forward"])
+    _bump(card.activity)
+    return card
+
+
+# --- themes ------------------------------------------------------------------------------------
+
+
+def theme_add(*, activity: Activity, name: str) -> Theme:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": "Give the theme a name."})
+    last = activity.themes.order_by("-position").values_list("position", flat=True).first()
+    theme = Theme.objects.create(
+        activity=activity, name=name[:120], position=0 if last is None else last + 1
+    )
+    _bump(activity)
+    return theme
+
+
+def theme_rename(*, theme: Theme, name: str) -> Theme:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": "Give the theme a name."})
+    theme.name = name[:120]
+    theme.save(update_fields=["name"])
+    _bump(theme.activity)
+    return theme
+
+
+def theme_delete(*, theme: Theme) -> None:
+    """The theme's cards go back to "not grouped yet"."""
+    activity = theme.activity
+    theme.delete()
+    _bump(activity)
+
+
+def card_set_theme(*, card: Card, theme: Theme | None) -> Card:
+    if theme is not None and theme.activity_id != card.activity_id:
+        raise ValidationError("That theme belongs to another board.")
+    card.theme = theme
+    card.save(update_fields=["theme"])
+    _bump(card.activity)
+    return card
+
+
+def theme_set_carry_forward(*, theme: Theme, carry_forward: bool) -> Theme:
+    theme.carry_forward = carry_forward
+    theme.save(update_fields=["carry_forward"])
+    _bump(theme.activity)
+    return theme
+
+
+# --- dot voting --------------------------------------------------------------------------------
+
+
+class VoteRefused(ValidationError):
+    pass
+
+
+def _ballot(activity: Activity, participant: Participant) -> Ballot:
+    ballot, _ = Ballot.objects.get_or_create(activity=activity, participant=participant)
+    return ballot
+
+
+def _target(activity: Activity, card: Card | None, theme: Theme | None) -> dict:
+    if activity.vote_on == Activity.VoteOn.THEMES:
+        if theme is None or theme.activity_id != activity.pk:
+            raise VoteRefused("Vote on one of this board’s themes.")
+        return {"theme": theme}
+    if card is None or card.activity_id != activity.pk or card.hidden or card.merged_into_id:
+        raise VoteRefused("Vote on one of this board’s cards.")
+    return {"card": card}
+
+
+def vote_add(
+    *,
+    activity: Activity,
+    participant: Participant,
+    card: Card | None = None,
+    theme: Theme | None = None,
+) -> int:
+    """Put one dot on a card or theme; returns the dots left. Safe under concurrent requests.
+
+    Both limits are checked by conditional UPDATEs (`spent < budget`, `count < max`) that the
+    database applies one at a time, so simultaneous clicks can never overspend, and a refused
+    dot leaves nothing behind.
+    """
+    if activity.stage != Activity.Stage.VOTING:
+        raise VoteRefused("Voting is not open on this board.")
+    if participant.retreat_id != activity.retreat_id:
+        raise VoteRefused("You are not part of this retreat.")
+    target = _target(activity, card, theme)
+    budget = activity.budget()
+    ballot = _ballot(activity, participant)
+    with transaction.atomic():
+        spent = Ballot.objects.filter(pk=ballot.pk, spent__lt=budget).update(spent=F("spent") + 1)
+        if not spent:
+            raise VoteRefused(f"You have used all {budget} of your dots.")
+        dot, _ = Dot.objects.get_or_create(ballot=ballot, **target)
+        added = Dot.objects.filter(pk=dot.pk, count__lt=activity.max_per_item).update(
+            count=F("count") + 1
+        )
+        if not added:
+            # Undo the spend: the whole transaction rolls back.
+            raise VoteRefused(f"You can put at most {activity.max_per_item} dots on one item.")
+    if activity.votes_live:
+        _bump(activity)
+    return budget - Ballot.objects.values_list("spent", flat=True).get(pk=ballot.pk)
+
+
+def vote_remove(
+    *,
+    activity: Activity,
+    participant: Participant,
+    card: Card | None = None,
+    theme: Theme | None = None,
+) -> int:
+    """Take one dot back from a card or theme; returns the dots left."""
+    if activity.stage != Activity.Stage.VOTING:
+        raise VoteRefused("Voting is not open on this board.")
+    target = _target(activity, card, theme)
+    ballot = _ballot(activity, participant)
+    with transaction.atomic():
+        removed = Dot.objects.filter(ballot=ballot, count__gt=0, **target).update(
+            count=F("count") - 1
+        )
+        if removed:
+            Ballot.objects.filter(pk=ballot.pk, spent__gt=0).update(spent=F("spent") - 1)
+    if removed and activity.votes_live:
+        _bump(activity)
+    return activity.budget() - Ballot.objects.values_list("spent", flat=True).get(pk=ballot.pk)
