@@ -4,17 +4,22 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from engagements.access import FACILITATOR_ACCOUNTS, MEMBERS, PUBLIC, SIGNED_IN
+from engagements.access import FACILITATOR_ACCOUNTS, MEMBERS, PARTICIPANTS, PUBLIC, SIGNED_IN
 from tests.factories import (
+    ActivityFactory,
     AgendaItemFactory,
+    CardFactory,
     InvitationFactory,
     MeetingFactory,
     MembershipFactory,
+    ParticipantFactory,
     PhaseFactory,
     ProcessTemplateFactory,
     ReadingFactory,
+    RetreatFactory,
     StakeholderGroupFactory,
     TemplatePhaseFactory,
+    ThemeFactory,
     UserFactory,
 )
 
@@ -41,6 +46,13 @@ def sample_kwargs(pattern, world):
     Each value is made only when a URL needs it. A new URL argument needs an entry here.
     """
     foreign = world.foreign_engagement
+    retreats = []
+
+    def foreign_retreat():
+        if not retreats:
+            retreats.append(RetreatFactory(phase=PhaseFactory(engagement=foreign), is_open=True))
+        return retreats[0]
+
     samples = {
         "engagement_id": lambda: foreign.pk,
         "uidb64": lambda: "MQ",
@@ -51,6 +63,12 @@ def sample_kwargs(pattern, world):
         "group_id": lambda: StakeholderGroupFactory(engagement=foreign).pk,
         "membership_id": lambda: MembershipFactory(engagement=foreign).pk,
         "invitation_id": lambda: InvitationFactory(engagement=foreign).pk,
+        "retreat_id": lambda: foreign_retreat().pk,
+        "activity_id": lambda: ActivityFactory(retreat=foreign_retreat()).pk,
+        "card_id": lambda: CardFactory(activity__retreat=foreign_retreat()).pk,
+        "theme_id": lambda: ThemeFactory(activity__retreat=foreign_retreat()).pk,
+        "participant_id": lambda: ParticipantFactory(retreat=foreign_retreat()).pk,
+        "code": lambda: foreign_retreat().join_code,
         "meeting_id": lambda: MeetingFactory(phase__engagement=foreign).pk,
         "item_id": lambda: AgendaItemFactory(meeting__phase__engagement=foreign).pk,
         "reading_id": lambda: ReadingFactory(meeting__phase__engagement=foreign).pk,
@@ -71,10 +89,10 @@ def test_the_walk_finds_the_views():
 @pytest.mark.parametrize("name,pattern", ALL_VIEWS, ids=[name for name, _ in ALL_VIEWS])
 def test_every_view_is_marked(name, pattern):
     rule = getattr(pattern.callback, "access_rule", None)
-    assert rule in {PUBLIC, SIGNED_IN, FACILITATOR_ACCOUNTS, MEMBERS}, (
+    assert rule in {PUBLIC, SIGNED_IN, FACILITATOR_ACCOUNTS, MEMBERS, PARTICIPANTS}, (
         f"View {name} is not protected: decorate it with public, signed_in, "
-        "facilitator_accounts or members_only from engagements.access, and load engagement "
-        "data with access_engagement."
+        "facilitator_accounts, members_only or retreat_participants from engagements.access, "
+        "and load engagement data with access_engagement / access_retreat."
     )
 
 
@@ -88,6 +106,9 @@ def test_every_view_does_what_its_mark_says(client, cast, name, pattern):
         response = getattr(client, method)(url)
         if rule == PUBLIC:
             assert response.status_code < 500, f"{method.upper()} {url} fails for a visitor"
+        elif rule == PARTICIPANTS:
+            # Not a member and never joined by code: nothing to see.
+            assert response.status_code in (404, 405), f"{method.upper()} {url} is open"
         elif response.status_code != 405:
             assert response.status_code == 302, f"{method.upper()} {url} is open to visitors"
             assert response.url.startswith(sign_in)
@@ -105,7 +126,7 @@ def test_every_view_does_what_its_mark_says(client, cast, name, pattern):
                 status = getattr(client, method)(url).status_code
                 assert status in (404, 405), f"{method.upper()} {url} gave {status}"
 
-    if rule == MEMBERS:
+    if rule in (MEMBERS, PARTICIPANTS):
         # A signed-in member of another organization asks for this organization's object.
         client.force_login(cast.facilitator)
         for method in ("get", "post"):

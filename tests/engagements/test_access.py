@@ -19,6 +19,7 @@ ALLOWED = {
     Can.MANAGE_ENGAGEMENT: {"facilitator"},
     Can.EDIT_AGENDA: {"facilitator", "core_team"},
     Can.RUN_RETREAT: {"facilitator"},
+    Can.GROUP_THEMES: {"facilitator", "core_team"},
     Can.CONTRIBUTE: {"facilitator", "core_team", "plan_team", "board", "superintendent"},
     Can.EDIT_PLAN: {"facilitator", "core_team"},
     Can.READ_DRAFTS: {"facilitator", "core_team", "plan_team", "board", "superintendent"},

@@ -1,0 +1,1 @@
+"""Views for live retreats: participants and the projector, and the facilitator side."""
