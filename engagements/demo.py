@@ -1,12 +1,11 @@
 """The demo world: a fictional district, Riverside Unified, mid-way through its strategic plan.
 
-`python manage.py load_demo` builds it; running it again changes nothing (dates are set when a
-row is first made, relative to that day, and never moved afterwards). Riverside follows the
-district 9-step process: the data retreat is done and the vision retreat is next; the roster has
-some seats still empty. Later issues add retreats, the plan and its reviews here.
+`python manage.py load_demo` builds it. Running it again changes nothing: rows are made only when
+missing, so changes people made in the demo survive (dates are set relative to the first run).
+Riverside follows the district 9-step process: the data retreat is done and the vision retreat
+is next; the roster has some seats still empty.
 """
 
-import hashlib
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from .models import (
     TemplatePhase,
 )
 from .process_data import DISTRICT_GROUPS, PHASE_FIELDS, install_builtin_templates
+from .selectors.invitations import token_hash
 
 DEMO_PASSWORD = "aligned-demo-2026"  # noqa: S105 - published on purpose, for the demo only
 
@@ -99,20 +99,17 @@ INVITED = [
 
 
 def _ensure(model: type[models.Model], lookup: dict, **fields) -> models.Model:
-    """Get or create one row, and write only the fields that differ (so a rerun writes nothing)."""
-    obj, created = model.objects.get_or_create(**lookup, defaults=fields)
-    if not created:
-        changed = [name for name, value in fields.items() if getattr(obj, name) != value]
-        if changed:
-            for name in changed:
-                setattr(obj, name, fields[name])
-            obj.save(update_fields=changed)
+    """Create the row if it is missing; never change one that exists, so whatever people did
+    in the demo since (renamed a phase, gave someone a role) survives a rerun."""
+    obj, _ = model.objects.get_or_create(**lookup, defaults=fields)
     return obj
 
 
 def _ensure_user(person: DemoPerson, **flags: bool) -> User:
-    user = _ensure(User, {"email": person.email}, full_name=person.full_name, **flags)
-    if not user.check_password(DEMO_PASSWORD):
+    user, created = User.objects.get_or_create(
+        email=person.email, defaults={"full_name": person.full_name, **flags}
+    )
+    if created:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
     return user
@@ -160,21 +157,24 @@ def _at(day, hour: int) -> datetime:
 
 
 def _riverside_progress(engagement: Engagement, phases: list[Phase], today) -> None:
-    """Readiness, orientation and the data retreat are done; the vision retreat is next."""
+    """Readiness, orientation and the data retreat are done; the vision retreat is next.
+
+    Set once, when the engagement has no history yet: later moves on the timeline are kept.
+    """
+    if PhaseChange.objects.filter(engagement=engagement).exists():
+        return
     schedule = [(-120, -100), (-95, -60), (-55, -14), (-13, 21)]
     for phase, (start, end) in zip(phases, schedule, strict=False):
-        if phase.starts_on is None:
-            phase.starts_on, phase.ends_on = today + timedelta(start), today + timedelta(end)
-            phase.save(update_fields=["starts_on", "ends_on"])
+        phase.starts_on, phase.ends_on = today + timedelta(start), today + timedelta(end)
     for phase in phases:
-        status = (
+        phase.status = (
             Phase.Status.DONE
             if phase.position < 3
             else Phase.Status.IN_PROGRESS
             if phase.position == 3
             else Phase.Status.NOT_STARTED
         )
-        _ensure(Phase, {"pk": phase.pk}, status=status)
+    Phase.objects.bulk_update(phases, ["status", "starts_on", "ends_on"])
     facilitator = User.objects.get(email="facilitator@riverside.example")
     reasons = [
         (
@@ -186,16 +186,15 @@ def _riverside_progress(engagement: Engagement, phases: list[Phase], today) -> N
         (phases[1], phases[2], "Orientation held: roles, commitments and schedule agreed."),
         (phases[2], phases[3], "Data retreat held; SWOT themes voted. Vision retreat next."),
     ]
-    if not PhaseChange.objects.filter(engagement=engagement).exists():
-        for from_phase, to_phase, reason in reasons:
-            PhaseChange.objects.create(
-                engagement=engagement,
-                direction=PhaseChange.Direction.FORWARD,
-                from_phase=from_phase,
-                to_phase=to_phase,
-                reason=reason,
-                by=facilitator,
-            )
+    for from_phase, to_phase, reason in reasons:
+        PhaseChange.objects.create(
+            engagement=engagement,
+            direction=PhaseChange.Direction.FORWARD,
+            from_phase=from_phase,
+            to_phase=to_phase,
+            reason=reason,
+            by=facilitator,
+        )
 
 
 RIVERSIDE_MEETINGS = [
@@ -328,7 +327,7 @@ def _riverside_invitations(engagement: Engagement) -> None:
                 full_name=name,
                 roles=[Role.PLAN_TEAM.value],
                 stakeholder_group=groups[group],
-                token_hash=hashlib.sha256(secrets.token_urlsafe(32).encode()).hexdigest(),
+                token_hash=token_hash(secrets.token_urlsafe(32)),
                 invited_by=facilitator,
                 sent_at=now,
                 send_count=1,

@@ -94,7 +94,7 @@ class ProcessTemplate(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["owner_id", "name"]
+        ordering = [models.F("owner_id").asc(nulls_first=True), "name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["key"], condition=~models.Q(key=""), name="template_key_unique"

@@ -126,6 +126,19 @@ def test_every_view_does_what_its_mark_says(client, cast, name, pattern):
                 status = getattr(client, method)(url).status_code
                 assert status in (404, 405), f"{method.upper()} {url} gave {status}"
 
+    converters = pattern.pattern.converters
+    if rule == MEMBERS and "engagement_id" in converters and len(converters) > 1:
+        # The facilitator of this engagement asks, through it, for another engagement's object.
+        mixed = {**sample_kwargs(pattern, cast), "engagement_id": cast.engagement.pk}
+        mixed_url = reverse(name, kwargs=mixed)
+        client.force_login(cast.facilitator)
+        for method in ("get", "post"):
+            status = getattr(client, method)(mixed_url).status_code
+            assert status in (404, 405), (
+                f"{method.upper()} {mixed_url} gave {status}: an object of another engagement "
+                "reached through this one"
+            )
+
     if rule in (MEMBERS, PARTICIPANTS):
         # A signed-in member of another organization asks for this organization's object.
         client.force_login(cast.facilitator)

@@ -184,6 +184,7 @@ class PhaseForm(forms.ModelForm):
 
 
 class PhaseMoveForm(forms.Form):
+    seen_current = forms.CharField(required=False, widget=forms.HiddenInput)
     reason = forms.CharField(
         label="Why?",
         max_length=500,

@@ -1,6 +1,7 @@
 from django import forms
 
 from ..models import Role, StakeholderGroup
+from ..services.roster import CSV_MAX_BYTES
 
 
 class GroupForm(forms.ModelForm):
@@ -66,5 +67,9 @@ class RosterCsvForm(forms.Form):
         if not upload.name.lower().endswith(".csv"):
             raise forms.ValidationError(
                 "Only CSV files can be imported. In your spreadsheet, choose Save as → CSV."
+            )
+        if upload.size > CSV_MAX_BYTES:
+            raise forms.ValidationError(
+                "The file is larger than 1 MB. Split it into smaller files."
             )
         return upload

@@ -1,6 +1,6 @@
 """Reads about process templates."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from accounts.models import User
 
@@ -12,7 +12,8 @@ def templates_for(user: User) -> QuerySet[ProcessTemplate]:
     return (
         ProcessTemplate.objects.filter(Q(owner__isnull=True) | Q(owner=user))
         .annotate(phase_count=Count("phases"))
-        .order_by("owner_id", "name")
+        # Built-in (no owner) first on every database: SQLite and PostgreSQL sort NULLs apart.
+        .order_by(F("owner_id").asc(nulls_first=True), "name")
     )
 
 

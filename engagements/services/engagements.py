@@ -117,7 +117,14 @@ def phase_update(*, phase: Phase, **fields) -> Phase:
 
 
 @transaction.atomic
-def phase_move(*, engagement: Engagement, forward: bool, reason: str, by: User) -> PhaseChange:
+def phase_move(
+    *,
+    engagement: Engagement,
+    forward: bool,
+    reason: str,
+    by: User,
+    seen_current: str | None = None,
+) -> PhaseChange:
     """Move the engagement to its next phase (the current one is done) or back to the previous.
 
     Forward: the phase in progress becomes done and the next one starts (or the first one, if
@@ -129,6 +136,13 @@ def phase_move(*, engagement: Engagement, forward: bool, reason: str, by: User) 
         raise ValidationError({"reason": "Say why, so the team can follow the history."})
     phases = list(engagement.phases.select_for_update().order_by("position"))
     current = next((p for p in phases if p.status == Phase.Status.IN_PROGRESS), None)
+    # `seen_current` is the current phase the page showed ("" for none): a double click, or two
+    # facilitators at once, must not move the engagement twice.
+    if seen_current is not None and seen_current != (str(current.pk) if current else ""):
+        raise ValidationError(
+            "The timeline changed since this page was opened (perhaps a double click). "
+            "Nothing was moved: look at it again, then move."
+        )
     changed: list[Phase] = []
     if forward:
         after = phases[phases.index(current) + 1 :] if current else phases

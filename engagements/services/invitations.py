@@ -198,8 +198,15 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     """Use the invitation once: `user` joins the engagement with the invited roles and group.
 
     Someone already on the team keeps their roles and gains the invited ones; their group is set
-    only if they had none.
+    only if they had none. Only the account with the invited address may accept: a forwarded or
+    leaked link must not hand its roles (perhaps facilitator) to someone else.
     """
+    if _normal_email(user.email) != _normal_email(invitation.email):
+        raise ValidationError(
+            f"This invitation was sent to {invitation.email}, and you are signed in as "
+            f"{user.email}. Sign out and open the link again to join as {invitation.email}, or "
+            "ask the facilitator to invite the address you use."
+        )
     now = timezone.now()
     with transaction.atomic():
         # The conditional update is the lock: of two concurrent accepts, only one changes a row.

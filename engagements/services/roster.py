@@ -130,7 +130,15 @@ def roster_csv_check(
     """
     if len(data) > CSV_MAX_BYTES:
         raise ValidationError("The file is larger than 1 MB. Split it into smaller files.")
-    reader = csv.reader(io.StringIO(_decode(data)))
+    try:
+        return _check_rows(engagement, csv.reader(io.StringIO(_decode(data))))
+    except csv.Error as exc:
+        raise ValidationError(
+            f"The file could not be read as CSV ({exc}). Save it again as CSV and retry."
+        ) from exc
+
+
+def _check_rows(engagement: Engagement, reader) -> tuple[list[CsvRow], list[CsvProblem]]:
     header = next(reader, None)
     if not header:
         raise ValidationError("The file is empty.")

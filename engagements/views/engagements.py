@@ -124,11 +124,13 @@ def engagement_settings(request: HttpRequest, engagement_id: UUID) -> HttpRespon
 @require_http_methods(["GET"])
 def timeline(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
     access = access_engagement(request, engagement_id)
+    timeline = selectors.timeline_for(access.engagement)
+    current = timeline["current"]
     context = {
         "engagement": access.engagement,
         "can_manage": access.can(Can.MANAGE_ENGAGEMENT),
-        "move_form": PhaseMoveForm(),
-        **selectors.timeline_for(access.engagement),
+        "move_form": PhaseMoveForm(initial={"seen_current": str(current.pk) if current else ""}),
+        **timeline,
     }
     return TemplateResponse(request, "engagements/timeline.html", context)
 
@@ -137,7 +139,8 @@ def timeline(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
 @require_POST
 def phase_move(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
     access = access_engagement(request, engagement_id, need=Can.MANAGE_ENGAGEMENT)
-    form = PhaseMoveForm(request.POST)
+    data = request.POST.copy()
+    form = PhaseMoveForm(data)
     forward = request.POST.get("direction") != "back"
     if form.is_valid():
         try:
@@ -146,6 +149,8 @@ def phase_move(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
                 forward=forward,
                 reason=form.cleaned_data["reason"],
                 by=request.user,
+                # Absent (an older page or a script): no check; present: must still be current.
+                seen_current=request.POST.get("seen_current"),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -153,12 +158,15 @@ def phase_move(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
             now = change.to_phase.name if change.to_phase else "every phase is done"
             messages.success(request, f"Moved {'forward' if forward else 'back'}: {now}.")
             return redirect("engagements:timeline", engagement_id=access.engagement.pk)
+    timeline = selectors.timeline_for(access.engagement)
+    # Show the page as it is now, so the next try is checked against what the user sees.
+    data["seen_current"] = str(timeline["current"].pk) if timeline["current"] else ""
     context = {
         "engagement": access.engagement,
         "can_manage": True,
         "move_form": form,
         "move_direction": "forward" if forward else "back",
-        **selectors.timeline_for(access.engagement),
+        **timeline,
     }
     return TemplateResponse(request, "engagements/timeline.html", context, status=400)
 

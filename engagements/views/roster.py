@@ -10,11 +10,18 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from accounts.services import MailQueueUnavailable
+
 from ..access import Can, access_engagement, access_object, members_only
 from ..forms.roster import GroupForm, MembershipForm, RosterCsvForm
 from ..models import Membership, StakeholderGroup
 from ..selectors.roster import roster_for
 from ..services import roster as services
+
+MAIL_DOWN = (
+    "The invitations are saved, but the mail queue is not reachable right now, so their e-mails "
+    "were not all sent. Once it is back, re-send them from this page."
+)
 
 
 def _roster_url(engagement) -> str:
@@ -166,12 +173,17 @@ def roster_import(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
             form.add_error("file", error)
         else:
             if not problems:
-                count = services.roster_csv_import(
-                    engagement=access.engagement,
-                    rows=rows,
-                    by=request.user,
-                    base_url=request.build_absolute_uri("/"),
-                )
+                try:
+                    count = services.roster_csv_import(
+                        engagement=access.engagement,
+                        rows=rows,
+                        by=request.user,
+                        base_url=request.build_absolute_uri("/"),
+                    )
+                except MailQueueUnavailable:
+                    # The invitations are committed; only their e-mails could not be queued.
+                    messages.warning(request, MAIL_DOWN)
+                    return redirect("engagements:invitations", engagement_id=access.engagement.pk)
                 messages.success(
                     request, f"Invited {count} {'person' if count == 1 else 'people'}."
                 )

@@ -65,3 +65,24 @@ def test_the_demo_admin_is_a_superuser_without_engagements():
     admin = User.objects.get(email="admin@aligned.example")
     assert admin.is_superuser and admin.is_staff
     assert not admin.memberships.exists()
+
+
+def test_running_load_demo_again_keeps_what_people_changed():
+    call_command("load_demo")
+    riverside = Engagement.objects.get(organization__name="Riverside Unified School District")
+    riverside.status = Engagement.Status.CLOSED
+    riverside.save()
+    phase = riverside.phases.get(position=4)
+    phase.name = "Direction retreat (renamed)"
+    phase.status = "in_progress"
+    phase.save()
+    priya = riverside.memberships.get(user__email="plan@riverside.example")
+    priya.roles = ["core_team", "plan_team"]
+    priya.save()
+    call_command("load_demo")
+    riverside.refresh_from_db()
+    phase.refresh_from_db()
+    priya.refresh_from_db()
+    assert riverside.status == Engagement.Status.CLOSED
+    assert (phase.name, phase.status) == ("Direction retreat (renamed)", "in_progress")
+    assert priya.roles == ["core_team", "plan_team"]

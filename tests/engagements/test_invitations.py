@@ -178,17 +178,18 @@ def test_a_signed_in_person_joins_with_one_button(client, cast):
     assert Membership.objects.filter(user=user, engagement=cast.engagement).exists()
 
 
-def test_a_different_signed_in_account_is_told_plainly_and_may_still_join(client, cast):
+def test_a_different_signed_in_account_is_told_plainly_and_cannot_join(client, cast):
     InvitationFactory(engagement=cast.engagement, token="tok", email="ana@example.org")
     client.force_login(cast.outsider)
     page = client.get(accept_url("tok")).content.decode()
     assert (
-        f"This invitation was sent to ana@example.org; you are signed in as "
-        f"{cast.outsider.email}. Joining will add {cast.outsider.email} to the team."
+        f"This invitation was sent to ana@example.org, and you are signed in as "
+        f"{cast.outsider.email}."
     ) in page
+    assert "Join as" not in page
     assert reverse("accounts:sign-out") in page
     client.post(accept_url("tok"))
-    assert Membership.objects.filter(user=cast.outsider, engagement=cast.engagement).exists()
+    assert not Membership.objects.filter(user=cast.outsider, engagement=cast.engagement).exists()
 
 
 def test_signing_out_from_the_join_page_comes_back_to_it(client, cast):
@@ -245,8 +246,8 @@ def test_a_used_link_says_so_with_a_way_to_sign_in(client, cast):
 
 
 def test_a_double_submitted_join_makes_one_membership(client, cast):
-    InvitationFactory(engagement=cast.engagement, token="tok")
-    user = UserFactory()
+    invitation = InvitationFactory(engagement=cast.engagement, token="tok")
+    user = UserFactory(email=invitation.email)
     client.force_login(user)
     assert client.post(accept_url("tok")).status_code == 302
     second = client.post(accept_url("tok"))

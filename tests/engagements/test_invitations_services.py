@@ -218,7 +218,7 @@ def test_withdrawing_makes_the_link_unusable(cast):
     services.invitation_revoke(invitation=invitation, by=cast.facilitator)
     assert invitation.state == Invitation.State.REVOKED
     with pytest.raises(ValidationError, match="withdrawn"):
-        services.invitation_accept(invitation=invitation, user=UserFactory())
+        services.invitation_accept(invitation=invitation, user=UserFactory(email=invitation.email))
 
 
 def test_counts_per_state_come_in_one_query(cast, django_assert_num_queries):
@@ -236,12 +236,23 @@ def test_counts_per_state_come_in_one_query(cast, django_assert_num_queries):
 # --- accepting -----------------------------------------------------------------------------------
 
 
+def test_only_the_invited_address_can_accept_so_a_forwarded_link_grants_nothing(cast):
+    invitation = InvitationFactory(
+        engagement=cast.engagement, email="new.person@example.org", roles=["facilitator"]
+    )
+    with pytest.raises(ValidationError, match="sent to new.person@example.org"):
+        services.invitation_accept(invitation=invitation, user=cast.plan_team)
+    assert cast.plan_team.memberships.get().roles == ["plan_team"]
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+
+
 def test_accepting_makes_the_membership_with_the_invited_roles_and_group(cast):
     group = StakeholderGroupFactory(engagement=cast.engagement)
     invitation = InvitationFactory(
         engagement=cast.engagement, roles=["plan_team"], stakeholder_group=group
     )
-    user = UserFactory()
+    user = UserFactory(email=invitation.email)
     membership = services.invitation_accept(invitation=invitation, user=user)
     assert (membership.user, membership.engagement) == (user, cast.engagement)
     assert membership.roles == ["plan_team"]
@@ -259,6 +270,7 @@ def test_accepting_as_a_member_adds_the_roles_and_keeps_the_group(cast):
     )
     invitation = InvitationFactory(
         engagement=cast.engagement,
+        email=user.email,
         roles=["core_team", "plan_team"],
         stakeholder_group=invited_group,
     )
@@ -271,7 +283,10 @@ def test_accepting_as_a_member_adds_the_roles_and_keeps_the_group(cast):
 def test_accepting_as_a_member_without_a_group_takes_the_invited_one(cast):
     group = StakeholderGroupFactory(engagement=cast.engagement)
     invitation = InvitationFactory(
-        engagement=cast.engagement, roles=["board"], stakeholder_group=group
+        engagement=cast.engagement,
+        email=cast.core_team.email,
+        roles=["board"],
+        stakeholder_group=group,
     )
     membership = services.invitation_accept(invitation=invitation, user=cast.core_team)
     assert membership.roles == ["core_team", "board"]
@@ -285,9 +300,10 @@ def test_an_invitation_is_used_once_even_when_submitted_twice(cast):
         Invitation.objects.get(pk=invitation.pk),
         Invitation.objects.get(pk=invitation.pk),
     )
-    services.invitation_accept(invitation=first, user=UserFactory())
+    user = UserFactory(email=invitation.email)
+    services.invitation_accept(invitation=first, user=user)
     with pytest.raises(ValidationError, match="already been used"):
-        services.invitation_accept(invitation=second, user=UserFactory())
+        services.invitation_accept(invitation=second, user=user)
     assert Membership.objects.filter(engagement=cast.engagement).count() == 5 + 1
 
 
@@ -296,7 +312,7 @@ def test_an_expired_invitation_cannot_be_accepted(cast):
         engagement=cast.engagement, expires_at=timezone.now() - timedelta(seconds=1)
     )
     with pytest.raises(ValidationError, match="expired"):
-        services.invitation_accept(invitation=invitation, user=UserFactory())
+        services.invitation_accept(invitation=invitation, user=UserFactory(email=invitation.email))
     invitation.refresh_from_db()
     assert invitation.accepted_at is None
     assert Membership.objects.filter(engagement=cast.engagement).count() == 5

@@ -295,3 +295,36 @@ def test_only_the_facilitator_imports(client, cast, groups, role):
     client.force_login(cast.member(role))
     assert upload(client, cast, GOOD).status_code == 403
     assert not Invitation.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_queue_outage_during_import_is_explained_not_a_server_error(client, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    from accounts import tasks
+    from tests.factories import EngagementFactory
+
+    engagement = EngagementFactory()
+    facilitator = UserFactory()
+    MembershipFactory(user=facilitator, engagement=engagement, roles=["facilitator"])
+    StakeholderGroupFactory(engagement=engagement, name="Parents")
+    StakeholderGroupFactory(engagement=engagement, name="Board")
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.send_email, "delay", broker_down)
+    client.force_login(facilitator)
+    file = SimpleUploadedFile("team.csv", GOOD.encode(), content_type="text/csv")
+    response = client.post(
+        reverse("engagements:roster-import", args=[engagement.pk]), {"file": file}, follow=True
+    )
+    assert response.status_code == 200
+    assert "the mail queue is not reachable right now" in response.content.decode()
+    assert Invitation.objects.filter(engagement=engagement).count() == 3
+
+
+def test_a_file_that_is_not_valid_csv_is_explained(client, cast):
+    client.force_login(cast.facilitator)
+    page = upload(client, cast, "name,e-mail,group,roles\n" + "a" * 140_000 + ",x,y,z\n")
+    assert "could not be read as CSV" in page.content.decode()

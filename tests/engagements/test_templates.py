@@ -227,3 +227,10 @@ def test_a_new_organization_needs_a_name(client, facilitator):
     assert "Type the new organization’s name." in page
     assert 'value="Strategic Plan 2027–2032"' in page
     assert not Phase.objects.exists()
+
+
+def test_builtin_templates_come_before_my_copies_on_every_database(client, facilitator):
+    ProcessTemplateFactory(owner=facilitator, name="AAA my copy")
+    page = client.get(reverse("engagements:templates")).content.decode()
+    assert page.index("Built-in processes") < page.index("Your copies")
+    assert page.index("District strategic planning: 9 steps") < page.index("AAA my copy")

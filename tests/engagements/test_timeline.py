@@ -275,3 +275,19 @@ def test_the_dashboard_keeps_a_constant_number_of_queries(client, django_assert_
     with django_assert_max_num_queries(baseline):
         page = client.get(reverse("engagements:dashboard")).content.decode()
     assert page.count('<th scope="row">') == 22
+
+
+def test_a_double_click_on_move_forward_moves_only_once(client, cast, phases):
+    client.force_login(cast.facilitator)
+    url = reverse("engagements:timeline", args=[cast.engagement.pk])
+    page = client.get(url).content.decode()
+    assert 'name="seen_current"' in page
+    post = {"direction": "forward", "reason": "Kick-off held.", "seen_current": ""}
+    move_url = reverse("engagements:phase-move", args=[cast.engagement.pk])
+    assert client.post(move_url, post).status_code == 302
+    second = client.post(move_url, post)
+    assert second.status_code == 400
+    assert "The timeline changed since this page was opened" in second.content.decode()
+    assert f'name="seen_current" value="{phases[0].pk}"' in second.content.decode()
+    assert statuses(cast) == ["in_progress", "not_started", "not_started", "not_started"]
+    assert PhaseChange.objects.count() == 1
