@@ -146,7 +146,9 @@ def agenda_item_move(*, item: AgendaItem, direction: Literal["up", "down"]) -> b
         .filter(meeting_id=item.meeting_id)
         .order_by("position", "title", "id")
     )
-    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    index = next((i for i, other in enumerate(items) if other.pk == item.pk), None)
+    if index is None:  # deleted by someone else a moment ago
+        return False
     target = index - 1 if direction == "up" else index + 1
     if not 0 <= target < len(items):
         return False
@@ -348,6 +350,12 @@ def attendance_record(
     if cleared:
         Attendance.objects.filter(pk__in=cleared).delete()
     if new:
-        Attendance.objects.bulk_create(new)
+        # Two people saving at once must not collide on "one record per member".
+        Attendance.objects.bulk_create(
+            new,
+            update_conflicts=True,
+            unique_fields=["meeting", "membership"],
+            update_fields=["status", "recorded_by", "recorded_at"],
+        )
     if changed:
         Attendance.objects.bulk_update(changed, ["status", "recorded_by", "recorded_at"])
