@@ -86,3 +86,22 @@ def test_running_load_demo_again_keeps_what_people_changed():
     assert riverside.status == Engagement.Status.CLOSED
     assert (phase.name, phase.status) == ("Direction retreat (renamed)", "in_progress")
     assert priya.roles == ["core_team", "plan_team"]
+
+
+def test_the_demo_has_a_finished_swot_and_an_open_brainstorm():
+    from retreats.models import Activity, Dot
+    from retreats.selectors import results_for
+
+    call_command("load_demo")
+    swot = Activity.objects.get(kind="swot", retreat__title="Data retreat: SWOT analysis")
+    assert swot.stage == Activity.Stage.RESULTS
+    assert swot.cards.count() == 60
+    assert swot.themes.count() == 7
+    results = results_for(swot)
+    assert results.voters == 30 and sum(line.dots for line in results.lines) == 150
+    assert results.lines[0].dots > results.lines[-1].dots
+    assert swot.themes.filter(carry_forward=True).count() == 3
+    brainstorm = Activity.objects.get(kind="brainstorm")
+    assert brainstorm.stage == Activity.Stage.COLLECTING and brainstorm.retreat.is_open
+    assert brainstorm.cards.count() == 8
+    assert Dot.objects.filter(ballot__activity=brainstorm).count() == 0

@@ -1,13 +1,21 @@
+"""`load_demo` lives in the top app because it builds every app's demo data, base first."""
+
 from django.core.management.base import BaseCommand
 
 from engagements.demo import DEMO_PASSWORD, load_demo
+from engagements.models import Engagement
+from retreats.demo import load_retreat_demo
 
 
 class Command(BaseCommand):
-    help = "Load the Riverside Unified demo engagement (safe to run again: it changes nothing)."
+    help = "Load the Riverside Unified demo (safe to run again: it changes nothing)."
 
     def handle(self, *args, **options):
         people = load_demo()
+        riverside = Engagement.objects.get(
+            organization__name="Riverside Unified School District", name="Strategic Plan 2027–2032"
+        )
+        load_retreat_demo(riverside)
         self.stdout.write(self.style.SUCCESS("Demo loaded: Riverside Unified School District."))
         self.stdout.write(f"Sign in at http://127.0.0.1:8000/ with password {DEMO_PASSWORD!r}:")
         for person in people:
