@@ -258,6 +258,10 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# Wrong or closed retreat join codes allowed per network address (a whole school may share one
+# address, so right codes are not counted).
+JOIN_CODE_FAILURE_RATE = os.environ.get("JOIN_CODE_FAILURE_RATE", "30/10m")
+
 # --- rate limits (django-ratelimit counts in the default cache) --------------------------------
 RATELIMIT_USE_CACHE = "default"
 if os.environ.get("RATELIMIT_IP_META_KEY"):

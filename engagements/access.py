@@ -39,6 +39,7 @@ class Can(StrEnum):
     EDIT_AGENDA = "edit meeting agendas"
     RUN_RETREAT = "run a retreat"
     GROUP_THEMES = "group cards into themes"
+    EXPORT_RESULTS = "export retreat results"
     CONTRIBUTE = "add cards and vote"
     EDIT_PLAN = "edit plan drafts"
     READ_DRAFTS = "read drafts"
@@ -56,6 +57,7 @@ RULES: dict[Can, frozenset[Role]] = {
     Can.EDIT_AGENDA: frozenset({Role.FACILITATOR, Role.CORE_TEAM}),
     Can.RUN_RETREAT: frozenset({Role.FACILITATOR}),
     Can.GROUP_THEMES: frozenset({Role.FACILITATOR, Role.CORE_TEAM}),
+    Can.EXPORT_RESULTS: frozenset({Role.FACILITATOR, Role.CORE_TEAM}),
     Can.CONTRIBUTE: _EVERY_ROLE,
     Can.EDIT_PLAN: frozenset({Role.FACILITATOR, Role.CORE_TEAM}),
     # Board members read only published drafts: the planning views narrow this per draft.

@@ -7,10 +7,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, Sum
+from django.template.defaultfilters import pluralize
+from django.utils.text import Truncator
 
 from engagements.models import StakeholderGroup
 
-from .models import Activity, Ballot, Card, Dot, Participant, Retreat, Theme
+from .models import Activity, Ballot, Card, Dot, ModerationAction, Participant, Retreat, Theme
 
 MIN_GROUP_VOTERS = 3  # results split by group hide groups with fewer voters than this
 
@@ -256,6 +258,251 @@ def retreats_for(engagement) -> list[Retreat]:
 def participants_for(retreat: Retreat) -> list[Participant]:
     return list(
         retreat.participants.select_related("stakeholder_group")
-        .annotate(cards=Count("cards", filter=Q(cards__hidden=False)))
+        .annotate(card_count=Count("cards", filter=Q(cards__hidden=False)))
         .order_by("display_name")
     )
+
+
+# --- joining, the participant's board and the projector -----------------------------------------
+
+# Seed 002's guiding questions, shown above each quadrant of a SWOT board.
+SWOT_GUIDING_QUESTIONS: dict[str, tuple[str, ...]] = {
+    Card.Quadrant.STRENGTHS: (
+        "What do we consider to be our strengths?",
+        "What advantages do we have?",
+        "What do others say our strengths are?",
+    ),
+    Card.Quadrant.WEAKNESSES: (
+        "What do we consider to be our weaknesses?",
+        "What are we most criticized for or receive the most complaints about?",
+        "What do we seem to have a hard time doing well?",
+    ),
+    Card.Quadrant.OPPORTUNITIES: (
+        "What opportunities for improvement do we know about but have not addressed?",
+        "Where with a little work could we change a weakness into a strength?",
+    ),
+    Card.Quadrant.THREATS: (
+        "Who or what threatens us the most?",
+        "What challenges are coming that we must respond to?",
+        "What might block our progress?",
+    ),
+}
+
+
+def open_retreat_for_code(code: str) -> Retreat | None:
+    """The retreat open for joining with this (already normalized) join code, or None."""
+    if not code:
+        return None
+    return (
+        Retreat.objects.select_related("engagement__organization")
+        .filter(join_code=code, is_open=True)
+        .first()
+    )
+
+
+def current_activity_for(retreat: Retreat) -> Activity | None:
+    """The board the room is on: the first one not yet at its results, else the last one."""
+    activities = list(retreat.activities.order_by("position", "title").only("pk", "stage"))
+    for activity in activities:
+        if activity.stage != Activity.Stage.RESULTS:
+            return activity
+    return activities[-1] if activities else None
+
+
+def card_counts_for(activity: Activity) -> dict[str, int]:
+    """Cards on the board per quadrant ("" for a brainstorm), private ones included: the projector
+    shows how many ideas are in while their words stay hidden. One query."""
+    rows = (
+        Card.objects.filter(activity=activity, merged_into__isnull=True, hidden=False)
+        .values_list("quadrant")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows)
+
+
+def vote_target(activity: Activity, item_id) -> tuple[Card | None, Theme | None]:
+    """The card or theme of this board that a dot goes on (None, None when there is none)."""
+    if activity.vote_on == Activity.VoteOn.THEMES:
+        return None, Theme.objects.filter(activity=activity, pk=item_id).first()
+    return Card.objects.filter(activity=activity, pk=item_id).first(), None
+
+
+def dots_on(activity: Activity, participant: Participant, *, card=None, theme=None) -> int:
+    """How many of this participant's dots are on one card or theme."""
+    target = {"theme": theme} if theme is not None else {"card": card}
+    found = (
+        Dot.objects.filter(ballot__activity=activity, ballot__participant=participant, **target)
+        .values_list("count", flat=True)
+        .first()
+    )
+    return found or 0
+
+
+# --- the facilitator's side: the console, undo, kept results ------------------------------------
+
+
+def console_stamp(activity_id) -> str:
+    """What the console polls: the activity's version and how many have joined the retreat (joining
+    does not move the version, yet the console lists who is in the room). One query."""
+    row = (
+        Activity.objects.filter(pk=activity_id)
+        .annotate(joined=Count("retreat__participants"))
+        .values_list("version", "joined")
+        .first()
+    )
+    return "" if row is None else f"{row[0]}.{row[1]}"
+
+
+@dataclass
+class UndoHint:
+    action: ModerationAction
+    label: str  # what the undo button will do, in words
+
+
+def last_moderation_for(activity: Activity) -> UndoHint | None:
+    """The action `services.moderation_undo` would undo next, described for its button."""
+    action = (
+        ModerationAction.objects.filter(activity=activity, undone=False).order_by("-at").first()
+    )
+    if action is None:
+        return None
+    undo = action.undo
+    if action.kind == ModerationAction.Kind.EDIT:
+        return UndoHint(action, f"Undo the edit: put back “{_short(undo['text'])}”")
+    card_id = undo.get("card") or undo.get("into")
+    text = _short(Card.objects.filter(pk=card_id).values_list("text", flat=True).first() or "")
+    if action.kind == ModerationAction.Kind.HIDE:
+        return UndoHint(action, f"Undo hiding “{text}”")
+    if action.kind == ModerationAction.Kind.RESTORE:
+        return UndoHint(action, f"Undo restoring “{text}”")
+    count = len(undo.get("sources", []))
+    return UndoHint(action, f"Undo merging {count} card{pluralize(count)} into “{text}”")
+
+
+def _short(text: str) -> str:
+    return Truncator(text).chars(60)
+
+
+@dataclass
+class QuadrantView:
+    code: str
+    label: str
+    cards: list[Card]
+
+
+@dataclass
+class Console:
+    """Everything the facilitator's console shows for one activity, in a fixed number of queries."""
+
+    stamp: str
+    board: Board
+    quadrants: list[QuadrantView]
+    participants: list[Participant]
+    room: list[RoomLine]
+    undo: UndoHint | None
+    voters: int
+    dots: int
+
+    @property
+    def missing(self) -> list[RoomLine]:
+        return [line for line in self.room if line.missing]
+
+
+def console_for(activity: Activity) -> Console:
+    """The board as the facilitator sees it (every card, hidden ones apart), with each card's
+    merged sources and dots, who has joined, the room's make-up and what undo would do."""
+    stamp = console_stamp(activity.pk)  # first: a change while we read shows at the next poll
+    board = board_for(activity, participant=None, moderator=True)
+    sources = defaultdict(list)
+    for source in Card.objects.filter(activity=activity, merged_into__isnull=False).order_by(
+        "created_at"
+    ):
+        sources[source.merged_into_id].append(source)
+    for card in [*board.cards, *board.hidden_cards]:
+        card.sources = sources.get(card.pk, [])
+        card.total_dots = board.totals.get(card.pk, 0)
+    for theme in board.themes:
+        theme.total_dots = board.totals.get(theme.pk, 0)
+    quadrants = [
+        QuadrantView(code=code, label=label, cards=board.quadrants[code])
+        for code, label in Card.Quadrant.choices
+    ]
+    return Console(
+        stamp=stamp,
+        board=board,
+        quadrants=quadrants,
+        participants=participants_for(activity.retreat),
+        room=room_for(activity.retreat),
+        undo=last_moderation_for(activity),
+        voters=Ballot.objects.filter(activity=activity, spent__gt=0).count(),
+        dots=sum(board.totals.values()),
+    )
+
+
+@dataclass
+class KeptItem:
+    label: str
+    dots: int
+
+
+@dataclass
+class KeptResult:
+    """A finished activity as the engagement page keeps it: its top items and what the
+    facilitator marked to carry forward into the plan."""
+
+    activity: Activity
+    top: list[KeptItem]
+    carried: list[str]
+
+
+def kept_results_for(retreats: list[Retreat], *, top: int = 3) -> list[KeptResult]:
+    """The finished activities (stage "results") of these retreats, whose activities are
+    prefetched as `retreats_for` does: three queries, whatever their number."""
+    finished = [
+        activity
+        for retreat in retreats
+        for activity in retreat.activities.all()
+        if activity.stage == Activity.Stage.RESULTS
+    ]
+    if not finished:
+        return []
+    ids = [activity.pk for activity in finished]
+    on_themes = {a.pk for a in finished if a.vote_on == Activity.VoteOn.THEMES}
+    totals: dict = defaultdict(lambda: defaultdict(int))
+    rows = (
+        Dot.objects.filter(ballot__activity_id__in=ids, count__gt=0)
+        .values_list("ballot__activity_id", "card_id", "card__merged_into_id", "theme_id")
+        .annotate(total=Sum("count"))
+    )
+    for activity_id, card_id, merged_into_id, theme_id, total in rows:
+        key = theme_id if activity_id in on_themes else (merged_into_id or card_id)
+        totals[activity_id][key] += total
+    voted = {key for per_activity in totals.values() for key in per_activity}
+    cards = Card.objects.filter(
+        Q(pk__in=voted) | Q(carry_forward=True),
+        activity_id__in=ids,
+        merged_into__isnull=True,
+        hidden=False,
+    )
+    themes = Theme.objects.filter(Q(pk__in=voted) | Q(carry_forward=True), activity_id__in=ids)
+    items: dict = defaultdict(list)
+    for item in [*cards, *themes]:
+        items[item.activity_id].append(item)
+    kept = []
+    for activity in finished:
+        own = items[activity.pk]
+        counted = [
+            item
+            for item in own
+            if isinstance(item, Theme) == (activity.pk in on_themes)
+            and totals[activity.pk].get(item.pk)
+        ]
+        counted.sort(key=lambda i: (-totals[activity.pk][i.pk], _label(i)))
+        kept.append(
+            KeptResult(
+                activity=activity,
+                top=[KeptItem(_label(i), totals[activity.pk][i.pk]) for i in counted[:top]],
+                carried=sorted(_label(i) for i in own if i.carry_forward),
+            )
+        )
+    return kept

@@ -450,3 +450,27 @@ def vote_remove(
     if removed and activity.votes_live:
         _bump(activity)
     return activity.budget() - Ballot.objects.values_list("spent", flat=True).get(pk=ballot.pk)
+
+
+# --- the facilitator's side: the order of a retreat's activities --------------------------------
+
+
+@transaction.atomic
+def activity_move(*, activity: Activity, direction: str) -> bool:
+    """Move an activity one place up or down in its retreat (False when it is already first or
+    last). Positions are renumbered 0, 1, 2... so that ties left by earlier data cannot stick."""
+    siblings = list(
+        Activity.objects.select_for_update()
+        .filter(retreat_id=activity.retreat_id)
+        .order_by("position", "title", "pk")
+    )
+    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == activity.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(siblings):
+        return False
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for position, sibling in enumerate(siblings):
+        sibling.position = position
+    Activity.objects.bulk_update(siblings, ["position"])
+    activity.position = other
+    return True

@@ -145,13 +145,19 @@ ACTIONS = {
 
 @pytest.fixture
 def page(page, live_server, monkeypatch):
-    """A browser page on the live server whose every loaded document gets an axe-core scan."""
+    """A browser page on the live server whose every loaded document gets an axe-core scan.
+
+    `page.a11y_scans` lists the scans of this page and of any page `new_page` adds: before every
+    browser action each of them scans its page if due, and the test fails on any violation.
+    """
     page.set_default_timeout(10_000)
     scan = AccessibilityScan(page)
+    scans = [scan]
 
     def scanning_first(method):
         def action(*args, **kwargs):
-            scan.scan_if_due()
+            for each in list(scans):
+                each.scan_if_due()
             return method(*args, **kwargs)
 
         return action
@@ -162,10 +168,36 @@ def page(page, live_server, monkeypatch):
 
     page.live_server_url = live_server.url
     page.a11y_scan = scan
+    page.a11y_scans = scans
     yield page
-    scan.scan_if_due()
+    for each in scans:
+        each.scan_if_due()
     assert scan.scanned, "the test loaded no page, so nothing was checked for accessibility"
-    assert not scan.failures, "Accessibility violations:\n" + "\n".join(scan.failures)
+    failures = [failure for each in scans for failure in each.failures]
+    assert not failures, "Accessibility violations:\n" + "\n".join(failures)
+
+
+@pytest.fixture
+def new_page(page, browser):
+    """Open a page in a new browser context (another person, another device), scanned like
+    `page`: `projector = new_page(viewport={"width": 1920, "height": 1080})`."""
+    contexts = []
+
+    def open_page(**context_options):
+        context = browser.new_context(**context_options)
+        contexts.append(context)
+        extra = context.new_page()
+        extra.set_default_timeout(10_000)
+        extra.live_server_url = page.live_server_url
+        extra.a11y_scan = AccessibilityScan(extra)
+        page.a11y_scans.append(extra.a11y_scan)
+        return extra
+
+    yield open_page
+    for context in contexts:
+        for extra in context.pages:
+            extra.a11y_scan.scan_if_due()  # before closing: `page` checks the failures after
+        context.close()
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ ALLOWED = {
     Can.EDIT_AGENDA: {"facilitator", "core_team"},
     Can.RUN_RETREAT: {"facilitator"},
     Can.GROUP_THEMES: {"facilitator", "core_team"},
+    Can.EXPORT_RESULTS: {"facilitator", "core_team"},
     Can.CONTRIBUTE: {"facilitator", "core_team", "plan_team", "board", "superintendent"},
     Can.EDIT_PLAN: {"facilitator", "core_team"},
     Can.READ_DRAFTS: {"facilitator", "core_team", "plan_team", "board", "superintendent"},

@@ -1,0 +1,101 @@
+"""Forms of the participant's side of a retreat: the join code, a guest's name and group, a card
+and a dot."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from engagements.models import StakeholderGroup
+
+from ..models import Activity, Card
+from ..services import CARD_MAX, clean_card_text
+
+NO_GROUP = "none"
+
+
+def normalize_join_code(code: str) -> str:
+    """Codes are read off a projector: case, spaces and dashes do not matter."""
+    return re.sub(r"[\s-]+", "", code or "").upper()
+
+
+class JoinCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Join code",
+        max_length=40,
+        help_text="The six letters and numbers on the screen at the front of the room.",
+        error_messages={"required": "Type the code shown on the screen."},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        return normalize_join_code(self.cleaned_data["code"])
+
+
+class GuestJoinForm(forms.Form):
+    display_name = forms.CharField(
+        label="Your name",
+        max_length=60,
+        help_text="As the room will see it, e.g. “Ana” or “Ana L.”.",
+        error_messages={
+            "required": "Tell the room what to call you.",
+            "max_length": "Keep your name to 60 characters.",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+    stakeholder_group = forms.ChoiceField(
+        label="Which group are you part of?",
+        help_text="So the results can show what each group thinks.",
+        error_messages={"required": "Choose your group, or “I’d rather not say”."},
+    )
+
+    def __init__(self, *args, groups: list[StakeholderGroup], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.groups = {str(group.pk): group for group in groups}
+        self.fields["stakeholder_group"].choices = [
+            ("", "Choose one"),
+            *((str(group.pk), group.name) for group in groups),
+            (NO_GROUP, "I’d rather not say"),
+        ]
+
+    def clean_stakeholder_group(self) -> StakeholderGroup | None:
+        value = self.cleaned_data["stakeholder_group"]
+        return None if value == NO_GROUP else self.groups[value]
+
+
+class CardForm(forms.Form):
+    """A card: its words and, on a SWOT board, its quadrant. No `maxlength` on the field: a
+    browser would cut a long paste silently, and nothing typed may be lost."""
+
+    quadrant = forms.ChoiceField(
+        label="Where does it go?",
+        choices=Card.Quadrant.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose strengths, weaknesses, opportunities or threats."},
+    )
+    text = forms.CharField(
+        label="Your idea",
+        help_text=f"One idea per card, up to {CARD_MAX} characters.",
+        widget=forms.Textarea(attrs={"rows": 3, "data-max-chars": CARD_MAX}),
+        error_messages={"required": "Write your idea first."},
+    )
+
+    def __init__(self, *args, activity: Activity, **kwargs):
+        super().__init__(*args, **kwargs)
+        if activity.kind != Activity.Kind.SWOT:
+            del self.fields["quadrant"]
+
+    def clean_text(self) -> str:
+        # Browsers send a textarea's line breaks as CRLF: count each as one character, as typed.
+        text = self.cleaned_data["text"].replace("\r\n", "\n")
+        try:
+            return clean_card_text(text)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["text"]) from error
+
+
+class VoteForm(forms.Form):
+    item = forms.UUIDField()
+    action = forms.ChoiceField(choices=[("add", "Add a dot"), ("remove", "Take a dot off")])

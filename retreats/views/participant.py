@@ -1,0 +1,482 @@
+"""The participant's side of a live retreat and the projector: joining (members from the
+engagement page, guests by code), the phone-first board with its cards and dots, and the
+full-screen projector board.
+
+Both boards stay live by polling: every second the page asks `live/?v=<version>`, and the answer
+is an empty 204 while the board's version has not moved (the access check loads the activity, so
+that costs no query of its own), or the fresh board region when it has. Only that region is
+swapped: the add-card form stays as the person left it, typed words and focus included.
+"""
+
+from functools import lru_cache
+from uuid import UUID
+
+import segno
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from engagements.access import (
+    GUEST_SESSION_KEY,
+    Can,
+    RetreatAccess,
+    access_activity,
+    access_retreat,
+    members_only,
+    public,
+    retreat_participants,
+)
+from engagements.models import StakeholderGroup
+
+from .. import selectors, services, throttle
+from ..forms.participant import CardForm, GuestJoinForm, JoinCodeForm, VoteForm
+from ..models import Activity, Card, Participant, Retreat
+
+HOME = "retreats/participant/retreat.html"
+JOIN = "retreats/participant/join.html"
+JOIN_AS = "retreats/participant/join_as.html"
+BOARD = "retreats/participant/board.html"
+LIVE = "retreats/participant/_live.html"
+CARD_FORM = "retreats/participant/_card_form.html"
+PROJECTOR = "retreats/projector.html"
+PROJECTOR_LIVE = "retreats/_projector_live.html"
+
+WRONG_CODE = (
+    "No retreat is open right now with this code. Check the code on the screen, "
+    "or ask the facilitator."
+)
+TOO_MANY_TRIES = (
+    "Too many wrong codes from this network. Wait 10 minutes and try again, "
+    "or ask the facilitator for help."
+)
+
+
+def _board_url(activity: Activity) -> str:
+    return reverse("retreats:board", args=[activity.retreat_id, activity.pk])
+
+
+def _landing(retreat: Retreat) -> str:
+    """Where someone who just joined goes: the board the room is on, else the retreat's page."""
+    current = selectors.current_activity_for(retreat)
+    if current is None:
+        return reverse("retreats:retreat", args=[retreat.pk])
+    return reverse("retreats:board", args=[retreat.pk, current.pk])
+
+
+def _participant(retreat_access: RetreatAccess) -> Participant:
+    """The viewer's participant row; a member who has not joined yet joins on their first card
+    or dot."""
+    if retreat_access.participant is not None:
+        return retreat_access.participant
+    return services.participant_join_member(
+        retreat=retreat_access.retreat, membership=retreat_access.access.membership
+    )
+
+
+def _refresh_instead(request: HttpRequest) -> HttpResponse | None:
+    """When a polling board loses its access (the retreat closed, the board was removed), reload
+    the page so it says why, instead of polling into a wall of errors."""
+    if request.htmx:
+        return HttpResponse(headers={"HX-Refresh": "true", "Cache-Control": "no-store"})
+    return None
+
+
+def _unchanged(request: HttpRequest, activity: Activity) -> bool:
+    return request.GET.get("v") == str(activity.version)
+
+
+def _no_change() -> HttpResponse:
+    return HttpResponse(status=204, headers={"Cache-Control": "no-store"})
+
+
+def _timer(activity: Activity) -> dict | None:
+    """The countdown as rendered; static/js/retreat.js ticks it from the seconds left (not from
+    the end time, so a projector laptop whose clock is off still counts right)."""
+    if activity.timer_ends_at is None:
+        return None
+    seconds = max(0, int((activity.timer_ends_at - timezone.now()).total_seconds()))
+    return {"seconds": seconds, "text": f"{seconds // 60}:{seconds % 60:02d}"}
+
+
+def _shows_ranking(activity: Activity, board: selectors.Board) -> bool:
+    return board.show_votes and activity.stage in (Activity.Stage.VOTING, Activity.Stage.RESULTS)
+
+
+def _form_state(activity: Activity) -> str:
+    """What the add-card form looks like: it is swapped only when this changes."""
+    return f"{activity.stage}-locked" if activity.locked else activity.stage
+
+
+def _stage_news(activity: Activity) -> str:
+    """What a screen reader hears when the board's stage (or lock) changes under the person."""
+    if activity.stage == Activity.Stage.COLLECTING:
+        return "Adding cards is paused." if activity.locked else "You can add cards now."
+    return {
+        Activity.Stage.GROUPING: "Adding cards is over: the cards are being grouped into themes.",
+        Activity.Stage.VOTING: "Voting is open.",
+        Activity.Stage.RESULTS: "The results are in.",
+    }[activity.stage]
+
+
+# --- the participant's board --------------------------------------------------------------------
+
+
+def _quadrants(board: selectors.Board, counts: dict | None = None) -> list[dict]:
+    """A SWOT board's four quadrants, each with seed 002's guiding questions, its cards and how
+    many there are (`counts` includes cards still private)."""
+    return [
+        {
+            "code": code,
+            "name": name,
+            "questions": selectors.SWOT_GUIDING_QUESTIONS[code],
+            "cards": board.quadrants[code],
+            "count": len(board.quadrants[code]) if counts is None else counts.get(code, 0),
+        }
+        for code, name in Card.Quadrant.choices
+    ]
+
+
+def _with_participant(retreat_access: RetreatAccess, participant: Participant) -> RetreatAccess:
+    return RetreatAccess(
+        retreat=retreat_access.retreat, access=retreat_access.access, participant=participant
+    )
+
+
+def _vote_label(item) -> str:
+    return Truncator(getattr(item, "name", None) or item.text).chars(60)
+
+
+def _board_context(
+    retreat_access: RetreatAccess, activity: Activity, *, version: int, **extra
+) -> dict:
+    """Everything the board region shows this viewer. `version` is read before the board, so a
+    change made in between only makes the next poll fetch the board again."""
+    participant = retreat_access.participant
+    board = selectors.board_for(activity, participant=participant)
+    on_themes = activity.vote_on == Activity.VoteOn.THEMES
+    for item in board.themes if on_themes else board.cards:
+        item.my_dots = board.my_dots.get(item.pk, 0)
+        item.total_dots = board.totals.get(item.pk, 0)
+        item.vote_label = _vote_label(item)
+    budget = activity.budget()
+    return {
+        "retreat": retreat_access.retreat,
+        "retreat_access": retreat_access,
+        "activity": activity,
+        "participant": participant,
+        "board": board,
+        "quadrants": _quadrants(board),
+        "is_swot": activity.kind == Activity.Kind.SWOT,
+        "on_themes": on_themes,
+        "budget": budget,
+        "dots_left": budget if board.dots_left is None else board.dots_left,
+        "private": activity.private_until_revealed
+        and not activity.cards_revealed
+        and activity.stage == Activity.Stage.COLLECTING,
+        "results": selectors.results_for(activity) if _shows_ranking(activity, board) else None,
+        "version": version,
+        "form_state": _form_state(activity),
+        "timer": _timer(activity),
+        "live_url": reverse("retreats:board-live", args=[activity.retreat_id, activity.pk]),
+        **extra,
+    }
+
+
+def _card_form(activity: Activity, quadrant: str = "") -> CardForm:
+    form = CardForm(activity=activity, initial={"quadrant": quadrant} if quadrant else None)
+    form.fields["text"].widget.attrs["autofocus"] = True  # ready for the next card
+    return form
+
+
+def _board_page(
+    request: HttpRequest, retreat_access: RetreatAccess, activity: Activity, form: CardForm
+) -> TemplateResponse:
+    context = _board_context(retreat_access, activity, version=activity.version, form=form)
+    return TemplateResponse(request, BOARD, context)
+
+
+@retreat_participants
+@require_GET
+@vary_on_headers("HX-Request")
+def board(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpResponse:
+    retreat_access, activity = access_activity(request, retreat_id, activity_id)
+    if request.htmx:
+        context = _board_context(retreat_access, activity, version=activity.version)
+        return TemplateResponse(request, LIVE, context)
+    return _board_page(request, retreat_access, activity, CardForm(activity=activity))
+
+
+@retreat_participants
+@require_GET
+@vary_on_headers("HX-Request")
+def board_live(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpResponse:
+    """The poll: 204 while nothing changed, else the board region (and the add-card form, only
+    when the stage or the lock changed it)."""
+    try:
+        retreat_access, activity = access_activity(request, retreat_id, activity_id)
+    except (Http404, PermissionDenied):
+        if refresh := _refresh_instead(request):
+            return refresh
+        raise
+    if not request.htmx:
+        return redirect(_board_url(activity))
+    if _unchanged(request, activity):
+        return _no_change()
+    context = _board_context(retreat_access, activity, version=activity.version)
+    if request.GET.get("s") != context["form_state"]:
+        context.update(form=CardForm(activity=activity), form_oob=True)
+        context["announce"] = _stage_news(activity)
+    response = TemplateResponse(request, LIVE, context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@retreat_participants
+@require_POST
+@vary_on_headers("HX-Request")
+def card_add(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpResponse:
+    retreat_access, activity = access_activity(
+        request, retreat_id, activity_id, need=Can.CONTRIBUTE
+    )
+    form = CardForm(request.POST, activity=activity)
+    if form.is_valid():
+        participant = _participant(retreat_access)
+        try:
+            services.card_add(activity=activity, participant=participant, **form.cleaned_data)
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            if not request.htmx:
+                messages.success(request, "Your card is on the board.")
+                return redirect(_board_url(activity) + "#add-card")
+            context = _board_context(
+                _with_participant(retreat_access, participant),
+                activity,
+                version=selectors.activity_version(activity.pk),
+                form=_card_form(activity, form.cleaned_data.get("quadrant", "")),
+                board_oob=True,
+                announce="Your card is on the board.",
+            )
+            return TemplateResponse(request, CARD_FORM, context)
+    if request.htmx:
+        form.fields["text"].widget.attrs["autofocus"] = True
+        context = {"activity": activity, "form": form, "form_state": _form_state(activity)}
+        return TemplateResponse(request, CARD_FORM, context)
+    return _board_page(request, retreat_access, activity, form)
+
+
+@retreat_participants
+@require_POST
+@vary_on_headers("HX-Request")
+def vote(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpResponse:
+    retreat_access, activity = access_activity(
+        request, retreat_id, activity_id, need=Can.CONTRIBUTE
+    )
+    form = VoteForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Choose a card or theme, and whether to add or take a dot.")
+    card, theme = selectors.vote_target(activity, form.cleaned_data["item"])
+    participant = _participant(retreat_access)
+    cast = services.vote_add if form.cleaned_data["action"] == "add" else services.vote_remove
+    try:
+        left = cast(activity=activity, participant=participant, card=card, theme=theme)
+    except services.VoteRefused as refusal:
+        notice, refused = refusal.messages[0], True
+    else:
+        mine = selectors.dots_on(activity, participant, card=card, theme=theme)
+        dots = f"{mine} of your dots" if mine != 1 else "1 of your dots"
+        notice = (
+            f"‘{_vote_label(card or theme)}’ has {dots}. "
+            f"You have {left} of {activity.budget()} dots left."
+        )
+        refused = False
+    if not request.htmx:
+        (messages.error if refused else messages.success)(request, notice)
+        anchor = f"#item-{form.cleaned_data['item']}" if card or theme else ""
+        return redirect(_board_url(activity) + anchor)
+    context = _board_context(
+        _with_participant(retreat_access, participant),
+        activity,
+        version=selectors.activity_version(activity.pk),
+        notice=notice,
+        notice_refused=refused,
+        announce=notice,
+    )
+    return TemplateResponse(request, LIVE, context)
+
+
+# --- the retreat's page and joining -------------------------------------------------------------
+
+
+@retreat_participants
+@require_GET
+def retreat_home(request: HttpRequest, retreat_id: UUID) -> HttpResponse:
+    retreat_access = access_retreat(request, retreat_id)
+    retreat = retreat_access.retreat
+    context = {
+        "retreat": retreat,
+        "retreat_access": retreat_access,
+        "activities": list(retreat.activities.order_by("position", "title")),
+        "can_run": retreat_access.can(Can.RUN_RETREAT),
+    }
+    return TemplateResponse(request, HOME, context)
+
+
+@members_only
+@require_POST
+def member_join(request: HttpRequest, retreat_id: UUID) -> HttpResponse:
+    retreat_access = access_retreat(request, retreat_id, need=Can.CONTRIBUTE)
+    retreat = retreat_access.retreat
+    if retreat_access.access is not None:
+        _participant(retreat_access)
+        messages.success(request, f"You have joined “{retreat.title}”.")
+    return redirect(_landing(retreat))
+
+
+def _join_code_page(request: HttpRequest, form: JoinCodeForm, status: int = 200):
+    return TemplateResponse(request, JOIN, {"form": form}, status=status)
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest) -> HttpResponse:
+    """The short address on the projector: type the join code."""
+    form = JoinCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if throttle.join_blocked(request):
+            form.add_error("code", TOO_MANY_TRIES)
+            return _join_code_page(request, form, status=429)
+        retreat = selectors.open_retreat_for_code(form.cleaned_data["code"])
+        if retreat is None:
+            throttle.join_failed(request)
+            form.add_error("code", WRONG_CODE)
+            return _join_code_page(request, form, status=400)
+        return redirect("retreats:join-code", code=retreat.join_code)
+    return _join_code_page(request, form, status=400 if form.errors else 200)
+
+
+def _already_in(request: HttpRequest, retreat: Retreat) -> RetreatAccess | None:
+    """The signed-in member of the retreat's engagement, or the guest who joined it already."""
+    try:
+        return access_retreat(request, retreat.pk)
+    except (Http404, PermissionDenied):
+        return None
+
+
+def _groups(retreat: Retreat) -> list[StakeholderGroup]:
+    return list(
+        StakeholderGroup.objects.filter(engagement_id=retreat.engagement_id).order_by(
+            "position", "name"
+        )
+    )
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def join_code(request: HttpRequest, code: str) -> HttpResponse:
+    """The address in the QR code: who are you? Members of the engagement join as themselves."""
+    code_form = JoinCodeForm({"code": code})
+    if throttle.join_blocked(request):
+        code_form.add_error("code", TOO_MANY_TRIES)
+        return _join_code_page(request, code_form, status=429)
+    retreat = None
+    if code_form.is_valid():
+        retreat = selectors.open_retreat_for_code(code_form.cleaned_data["code"])
+    if retreat is None:
+        throttle.join_failed(request)
+        code_form.add_error("code", WRONG_CODE)
+        return _join_code_page(request, code_form, status=400 if request.method == "POST" else 200)
+    existing = _already_in(request, retreat)
+    if existing is not None and existing.access is not None:
+        if request.method == "POST":
+            _participant(existing)
+            messages.success(request, f"You have joined “{retreat.title}”.")
+            return redirect(_landing(retreat))
+        return TemplateResponse(request, JOIN_AS, {"retreat": retreat, "retreat_access": existing})
+    if existing is not None:  # a guest who joined already, e.g. scanning the code again
+        return redirect(_landing(retreat))
+    form = GuestJoinForm(request.POST or None, groups=_groups(retreat))
+    if request.method == "POST" and form.is_valid():
+        try:
+            guest = services.participant_join_guest(retreat=retreat, **form.cleaned_data)
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            request.session.cycle_key()
+            request.session[GUEST_SESSION_KEY.format(retreat_id=retreat.pk)] = guest.token
+            messages.success(request, f"Welcome, {guest.participant.display_name}!")
+            return redirect(_landing(retreat))
+    context = {"retreat": retreat, "form": form}
+    return TemplateResponse(request, JOIN_AS, context, status=400 if form.errors else 200)
+
+
+# --- the projector ------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def _qr_svg(url: str) -> str:
+    return segno.make(url, error="m").svg_inline(
+        scale=8, dark="#000", light="#fff", border=2, svgclass="join-qr__code", omitsize=True
+    )
+
+
+def _projector_context(request: HttpRequest, activity: Activity, *, version: int) -> dict:
+    retreat = activity.retreat
+    board = selectors.board_for(activity, participant=None)
+    join_url = request.build_absolute_uri(reverse("retreats:join-code", args=[retreat.join_code]))
+    short_url = request.build_absolute_uri(reverse("retreats:join"))
+    counts = selectors.card_counts_for(activity)
+    return {
+        "retreat": retreat,
+        "activity": activity,
+        "board": board,
+        "is_swot": activity.kind == Activity.Kind.SWOT,
+        "total_cards": sum(counts.values()),
+        "quadrants": _quadrants(board, counts),
+        "private": activity.private_until_revealed
+        and not activity.cards_revealed
+        and activity.stage == Activity.Stage.COLLECTING,
+        "results": selectors.results_for(activity) if _shows_ranking(activity, board) else None,
+        "join_short": short_url.split("://", 1)[-1].rstrip("/"),
+        "join_url": join_url,
+        "join_qr": mark_safe(_qr_svg(join_url)),  # noqa: S308 - segno's own SVG markup
+        "version": version,
+        "timer": _timer(activity),
+        "live_url": reverse("retreats:projector-live", args=[retreat.pk, activity.pk]),
+    }
+
+
+@members_only
+@require_GET
+def projector(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpResponse:
+    _, activity = access_activity(request, retreat_id, activity_id, need=Can.RUN_RETREAT)
+    context = _projector_context(request, activity, version=activity.version)
+    return TemplateResponse(request, PROJECTOR, context)
+
+
+@members_only
+@require_GET
+@vary_on_headers("HX-Request")
+def projector_live(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpResponse:
+    try:
+        _, activity = access_activity(request, retreat_id, activity_id, need=Can.RUN_RETREAT)
+    except (Http404, PermissionDenied):
+        if refresh := _refresh_instead(request):
+            return refresh
+        raise
+    if not request.htmx:
+        return redirect("retreats:projector", retreat_id=retreat_id, activity_id=activity_id)
+    if _unchanged(request, activity):
+        return _no_change()
+    context = _projector_context(request, activity, version=activity.version)
+    response = TemplateResponse(request, PROJECTOR_LIVE, context)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,405 @@
+"""The participant's board: adding cards (plain and htmx), privacy until revealed, authors, dot
+voting with its refusals, results, and a constant number of queries whatever the board's size."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from retreats import services
+from retreats.models import Activity, Card, Participant
+from tests.factories import (
+    ActivityFactory,
+    CardFactory,
+    ParticipantFactory,
+    PhaseFactory,
+    RetreatFactory,
+    StakeholderGroupFactory,
+    ThemeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def retreat(cast):
+    return RetreatFactory(phase=PhaseFactory(engagement=cast.engagement), is_open=True)
+
+
+@pytest.fixture
+def brainstorm(retreat):
+    return ActivityFactory(retreat=retreat, title="Five years from now")
+
+
+@pytest.fixture
+def swot(retreat):
+    return ActivityFactory(retreat=retreat, kind=Activity.Kind.SWOT, title="SWOT", prompt="")
+
+
+def url(name, activity):
+    return reverse(f"retreats:{name}", args=[activity.retreat_id, activity.pk])
+
+
+def join_as_guest(client, retreat, name="Sam", group="none"):
+    client.post(
+        reverse("retreats:join-code", args=[retreat.join_code]),
+        {"display_name": name, "stakeholder_group": group},
+    )
+    return Participant.objects.filter(retreat=retreat).latest("joined_at")
+
+
+def page(response) -> str:
+    return response.content.decode()
+
+
+# --- cards ---------------------------------------------------------------------------------------
+
+
+def test_a_card_is_trimmed_and_added_by_a_plain_post(client, retreat, brainstorm):
+    guest = join_as_guest(client, retreat)
+    response = client.post(url("card-add", brainstorm), {"text": "   More arts in every school  "})
+    assert response.status_code == 302
+    assert response.url == url("board", brainstorm) + "#add-card"
+    card = Card.objects.get()
+    assert card.text == "More arts in every school"
+    assert card.author == guest
+    board = page(client.get(response.url))
+    assert "Your card is on the board." in board
+    assert "More arts in every school" in board
+
+
+def test_a_card_over_500_characters_is_refused_with_its_count_and_kept(client, retreat, brainstorm):
+    join_as_guest(client, retreat)
+    long_text = "x" * 501
+    for headers in ({}, HTMX):
+        response = client.post(url("card-add", brainstorm), {"text": long_text}, headers=headers)
+        assert response.status_code == 200
+        body = page(response)
+        assert "Keep it to 500 characters: this one has 501." in body
+        assert long_text in body  # nothing typed is lost
+        assert 'aria-invalid="true"' in body
+    assert not Card.objects.exists()
+    # Exactly 500, with a line break typed as one character (browsers send CRLF), is fine.
+    fits = "y" * 250 + "\r\n" + "z" * 249
+    client.post(url("card-add", brainstorm), {"text": fits})
+    assert Card.objects.get().text == "y" * 250 + "\n" + "z" * 249
+
+
+def test_an_empty_card_is_refused(client, retreat, brainstorm):
+    join_as_guest(client, retreat)
+    response = client.post(url("card-add", brainstorm), {"text": "   "})
+    assert "Write your idea first." in page(response)
+    assert not Card.objects.exists()
+
+
+def test_a_swot_card_goes_in_the_chosen_quadrant(client, retreat, swot):
+    join_as_guest(client, retreat)
+    response = client.post(url("card-add", swot), {"text": "Caring teachers"})
+    assert "Choose strengths, weaknesses, opportunities or threats." in page(response)
+    assert "Caring teachers" in page(response)
+    client.post(url("card-add", swot), {"text": "Caring teachers", "quadrant": "S"})
+    assert Card.objects.get().quadrant == Card.Quadrant.STRENGTHS
+
+
+def test_the_swot_board_shows_each_quadrant_with_its_guiding_questions(client, retreat, swot):
+    join_as_guest(client, retreat)
+    board = page(client.get(url("board", swot)))
+    for words in (
+        "Strengths",
+        "What do we consider to be our strengths?",
+        "What advantages do we have?",
+        "What do others say our strengths are?",
+        "Weaknesses",
+        "What are we most criticized for or receive the most complaints about?",
+        "What do we seem to have a hard time doing well?",
+        "Opportunities",
+        "What opportunities for improvement do we know about but have not addressed?",
+        "Where with a little work could we change a weakness into a strength?",
+        "Threats",
+        "Who or what threatens us the most?",
+        "What challenges are coming that we must respond to?",
+        "What might block our progress?",
+    ):
+        assert words in board
+
+
+def test_htmx_adds_a_card_and_answers_with_the_form_and_the_board(client, retreat, swot):
+    join_as_guest(client, retreat)
+    response = client.post(
+        url("card-add", swot), {"text": "Strong community", "quadrant": "O"}, headers=HTMX
+    )
+    assert response.status_code == 200
+    assert "HX-Request" in response["Vary"]
+    body = page(response)
+    assert "<html" not in body
+    assert 'id="card-form-region"' in body
+    # The board comes along out of band, with the new card and the new version to poll from.
+    assert re.search(r'id="board-live"[^>]*hx-swap-oob="true"', body, re.S)
+    assert "Strong community" in body
+    version = services.Activity.objects.get(pk=swot.pk).version
+    assert f'data-version="{version}"' in body
+    # The same quadrant stays chosen and the text box is empty, ready for the next card.
+    assert re.search(r'value="O"[^>]*checked', body)
+    assert re.search(r"<textarea[^>]*autofocus[^>]*>\s*</textarea>", body)
+    assert "Your card is on the board." in body
+
+
+def test_a_member_is_joined_on_their_first_card(client, cast, brainstorm):
+    client.force_login(cast.superintendent)
+    assert not Participant.objects.exists()
+    client.post(url("card-add", brainstorm), {"text": "Safe routes to school"})
+    card = Card.objects.get()
+    assert card.author.membership.user == cast.superintendent
+
+
+def test_no_card_once_collecting_is_over_or_the_board_is_locked(client, retreat, brainstorm):
+    join_as_guest(client, retreat)
+    services.activity_lock(activity=brainstorm, locked=True)
+    board = page(client.get(url("board", brainstorm)))
+    assert "paused adding cards" in board
+    assert 'id="add-card"' not in board
+    response = client.post(url("card-add", brainstorm), {"text": "Late idea"})
+    assert "The facilitator has locked this board for now." in page(response)
+    assert "Late idea" in page(response)
+    services.activity_lock(activity=brainstorm, locked=False)
+    services.activity_set_stage(activity=brainstorm, stage=Activity.Stage.GROUPING)
+    response = client.post(url("card-add", brainstorm), {"text": "Late idea"})
+    assert "Adding ideas is over for this board." in page(response)
+    assert not Card.objects.exists()
+
+
+# --- privacy and authors -------------------------------------------------------------------------
+
+
+def test_private_cards_stay_with_their_author_until_revealed(client, cast, retreat, brainstorm):
+    other = ParticipantFactory(retreat=retreat, display_name="Other person")
+    CardFactory(activity=brainstorm, author=other, text="Someone else's secret idea")
+    join_as_guest(client, retreat)
+    client.post(url("card-add", brainstorm), {"text": "My own idea"})
+    board = page(client.get(url("board", brainstorm)))
+    assert "My own idea" in board
+    assert "Someone else&#x27;s secret idea" not in board
+    assert "Only you see your cards" in board
+
+    facilitator = client.__class__()
+    facilitator.force_login(cast.facilitator)
+    projector = page(facilitator.get(url("projector", brainstorm)))
+    assert "secret idea" not in projector and "My own idea" not in projector
+    assert "2 cards so far" in projector
+
+    services.activity_reveal(activity=brainstorm, cards=True)
+    board = page(client.get(url("board", brainstorm)))
+    assert "Someone else&#x27;s secret idea" in board
+    projector = page(facilitator.get(url("projector", brainstorm)))
+    assert "Someone else&#x27;s secret idea" in projector and "My own idea" in projector
+
+
+def test_authors_show_only_when_the_facilitator_says_so(client, retreat, brainstorm):
+    services.activity_update(activity=brainstorm, private_until_revealed=False)
+    other = ParticipantFactory(retreat=retreat, display_name="Rosalind")
+    CardFactory(activity=brainstorm, author=other, text="Later start times")
+    join_as_guest(client, retreat)
+    assert "Rosalind" not in page(client.get(url("board", brainstorm)))
+    services.activity_update(activity=brainstorm, show_authors=True)
+    assert "Rosalind" in page(client.get(url("board", brainstorm)))
+
+
+def test_themes_show_their_cards_once_grouping(client, retreat, brainstorm):
+    join_as_guest(client, retreat)
+    theme = ThemeFactory(activity=brainstorm, name="Arts and music")
+    CardFactory(activity=brainstorm, text="A band in every school", theme=theme)
+    CardFactory(activity=brainstorm, text="Free lunches")
+    services.activity_set_stage(activity=brainstorm, stage=Activity.Stage.GROUPING)
+    board = page(client.get(url("board", brainstorm)))
+    assert "Grouping into themes" in board
+    assert "Arts and music" in board and "A band in every school" in board
+    assert "Not grouped yet" in board and "Free lunches" in board
+
+
+# --- dot voting ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def voting(brainstorm):
+    arts = CardFactory(activity=brainstorm, text="More arts")
+    sports = CardFactory(activity=brainstorm, text="Better sports fields")
+    brainstorm.vote_budget = 4
+    brainstorm.max_per_item = 3
+    brainstorm.save()
+    services.activity_set_stage(activity=brainstorm, stage=Activity.Stage.VOTING)
+    return brainstorm, arts, sports
+
+
+def vote(client, activity, item, action="add", headers=None):
+    return client.post(
+        url("vote", activity), {"item": item.pk, "action": action}, headers=headers or {}
+    )
+
+
+def test_dots_go_on_and_off_with_plain_posts(client, retreat, voting):
+    activity, arts, _ = voting
+    join_as_guest(client, retreat)
+    board = page(client.get(url("board", activity)))
+    assert "You have 4 of 4 dots left." in board
+    assert "Add a dot to ‘More arts’" in board and "Take a dot off ‘More arts’" in board
+
+    response = vote(client, activity, arts)
+    assert response.status_code == 302
+    assert response.url == url("board", activity) + f"#item-{arts.pk}"
+    board = page(client.get(response.url))
+    assert "‘More arts’ has 1 of your dots. You have 3 of 4 dots left." in board
+    assert "You have 3 of 4 dots left." in board
+    vote(client, activity, arts, "remove")
+    assert "You have 4 of 4 dots left." in page(client.get(url("board", activity)))
+
+
+def test_dots_over_the_per_item_maximum_and_the_budget_are_refused_plainly(client, retreat, voting):
+    activity, arts, sports = voting
+    join_as_guest(client, retreat)
+    for _ in range(3):
+        vote(client, activity, arts, headers=HTMX)
+    response = vote(client, activity, arts, headers=HTMX)
+    body = page(response)
+    assert "You can put at most 3 dots on one item." in body
+    assert "message--error" in body
+    assert "You have 1 of 4 dots left." in body
+    vote(client, activity, sports, headers=HTMX)
+    response = vote(client, activity, sports)  # plain: the refusal comes as a message
+    board = page(client.get(response.url))
+    assert "You have used all 4 of your dots." in board
+    assert "You have 0 of 4 dots left." in board
+
+
+def test_htmx_votes_answer_with_the_board_region_only(client, retreat, voting):
+    activity, arts, _ = voting
+    join_as_guest(client, retreat)
+    response = vote(client, activity, arts, headers=HTMX)
+    assert "HX-Request" in response["Vary"]
+    body = page(response)
+    assert "<html" not in body
+    assert body.count('id="board-live"') == 1
+    assert 'id="card-form-region"' not in body
+    assert f'id="dot-add-{arts.pk}"' in body  # the button keeps its id, so focus stays on it
+    assert "You have 3 of 4 dots left." in body
+
+
+def test_a_member_is_joined_on_their_first_dot(client, cast, voting):
+    activity, arts, _ = voting
+    client.force_login(cast.board)
+    vote(client, activity, arts)
+    assert Participant.objects.get(membership__isnull=False).membership.user == cast.board
+
+
+def test_a_bad_vote_request_is_a_400_and_a_foreign_item_is_refused(client, cast, retreat, voting):
+    activity, _, _ = voting
+    join_as_guest(client, retreat)
+    assert client.post(url("vote", activity), {"item": "nope"}).status_code == 400
+    elsewhere = CardFactory(activity=ActivityFactory(retreat=retreat))
+    response = vote(client, activity, elsewhere, headers=HTMX)
+    assert "Vote on one of this board’s cards." in page(response)
+
+
+def test_votes_stay_hidden_until_revealed_then_the_ranking_shows(client, cast, retreat, voting):
+    activity, arts, sports = voting
+    for _ in range(3):
+        voter = ParticipantFactory(retreat=retreat)
+        services.vote_add(activity=activity, participant=voter, card=arts)
+    join_as_guest(client, retreat)
+    board = page(client.get(url("board", activity)))
+    assert "in all" not in board
+    assert "Nobody sees the dots until the facilitator reveals them." in board
+    assert "ranking" not in board
+
+    services.activity_reveal(activity=activity, votes=True)
+    board = page(client.get(url("board", activity)))
+    assert "3 in all" in board
+    assert 'class="ranking"' in board
+    assert re.search(r"More arts</span>\s*<span[^>]*>3 dots from 3 people", board)
+
+
+def test_results_rank_the_items_with_bars_and_groups(client, cast, retreat, voting):
+    activity, arts, sports = voting
+    parents = StakeholderGroupFactory(engagement=cast.engagement, name="Parents")
+    for _ in range(3):
+        voter = ParticipantFactory(retreat=retreat, stakeholder_group=parents)
+        services.vote_add(activity=activity, participant=voter, card=sports)
+    services.vote_add(activity=activity, participant=ParticipantFactory(retreat=retreat), card=arts)
+    services.activity_set_stage(activity=activity, stage=Activity.Stage.RESULTS)
+    join_as_guest(client, retreat)
+    board = page(client.get(url("board", activity)))
+    assert board.index("Better sports fields") < board.index("More arts")
+    assert 'style="width: 100%"' in board and 'style="width: 33%"' in board
+    assert "Parents" in board
+    assert "1 group with only one or two voters is not shown on its own" in board
+
+
+def test_voting_on_themes(client, retreat, brainstorm):
+    theme = ThemeFactory(activity=brainstorm, name="Arts and music")
+    CardFactory(activity=brainstorm, text="A band in every school", theme=theme)
+    services.activity_update(activity=brainstorm, vote_on=Activity.VoteOn.THEMES)
+    services.activity_set_stage(activity=brainstorm, stage=Activity.Stage.VOTING)
+    join_as_guest(client, retreat)
+    assert "Add a dot to ‘Arts and music’" in page(client.get(url("board", brainstorm)))
+    body = page(vote(client, brainstorm, theme, headers=HTMX))
+    assert "‘Arts and music’ has 1 of your dots." in body
+
+
+# --- the number of queries does not grow with the board ------------------------------------------
+
+
+def fill(activity, count, **fields):
+    authors = [ParticipantFactory(retreat=activity.retreat) for _ in range(5)]
+    quadrants = ["S", "W", "O", "T"] if activity.kind == Activity.Kind.SWOT else [""]
+    Card.objects.bulk_create(
+        Card(
+            activity=activity,
+            author=authors[n % 5],
+            text=f"Idea {n}",
+            quadrant=quadrants[n % len(quadrants)],
+            **fields,
+        )
+        for n in range(count)
+    )
+
+
+def queries_for(client, django_assert_max_num_queries, target, headers=None):
+    with django_assert_max_num_queries(40) as ctx:
+        response = client.get(target, headers=headers or {})
+    count = len(ctx)  # read at once: Django keeps only the last 9000 queries
+    assert response.status_code == 200
+    return count
+
+
+@pytest.mark.parametrize("stage", ["collecting", "grouping", "voting", "results"])
+@pytest.mark.parametrize("kind", ["swot", "brainstorm"])
+def test_board_pages_take_as_many_queries_with_500_cards_as_with_10(
+    client, cast, retreat, stage, kind, django_assert_max_num_queries
+):
+    activity = ActivityFactory(retreat=retreat, kind=kind, show_authors=True)
+    theme = ThemeFactory(activity=activity)
+    fill(activity, 10, theme=theme)
+    activity.stage = stage
+    activity.cards_revealed = stage != "collecting"
+    activity.votes_revealed = stage == "results"
+    activity.save()
+    join_as_guest(client, retreat)
+    guest_card = Card.objects.filter(activity=activity).first()
+    if stage == "voting":
+        services.vote_add(activity=activity, participant=guest_card.author, card=guest_card)
+    facilitator = client.__class__()
+    facilitator.force_login(cast.facilitator)
+
+    targets = [
+        (client, url("board", activity), None),
+        (client, url("board", activity), HTMX),
+        (client, url("board-live", activity) + "?v=-1", HTMX),
+        (facilitator, url("board", activity), None),
+        (facilitator, url("projector", activity), None),
+        (facilitator, url("projector-live", activity) + "?v=-1", HTMX),
+    ]
+    small = [queries_for(c, django_assert_max_num_queries, t, h) for c, t, h in targets]
+    fill(activity, 490, theme=theme)
+    fill(activity, 10)  # and some not grouped
+    large = [queries_for(c, django_assert_max_num_queries, t, h) for c, t, h in targets]
+    assert large == small

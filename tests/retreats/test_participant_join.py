@@ -1,0 +1,298 @@
+"""Joining a retreat: guests by code (right, wrong, closed, too many tries), members from the
+engagement page or with the code, and how far each may reach."""
+
+import logging
+
+import pytest
+from django.urls import reverse
+
+from engagements.access import GUEST_SESSION_KEY
+from retreats import services
+from retreats.models import Activity, Participant
+from retreats.views.participant import TOO_MANY_TRIES, WRONG_CODE
+from tests.factories import (
+    ActivityFactory,
+    PhaseFactory,
+    RetreatFactory,
+    StakeholderGroupFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def retreat(cast):
+    return RetreatFactory(
+        phase=PhaseFactory(engagement=cast.engagement),
+        title="Data retreat",
+        join_code="K7P2QX",
+        is_open=True,
+    )
+
+
+@pytest.fixture
+def swot(retreat):
+    return ActivityFactory(retreat=retreat, kind=Activity.Kind.SWOT, title="SWOT", prompt="")
+
+
+def board_url(activity):
+    return reverse("retreats:board", args=[activity.retreat_id, activity.pk])
+
+
+def join_code_url(retreat):
+    return reverse("retreats:join-code", args=[retreat.join_code])
+
+
+def join_as_guest(client, retreat, name="Sam", group="none"):
+    response = client.post(
+        join_code_url(retreat), {"display_name": name, "stakeholder_group": group}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return Participant.objects.filter(retreat=retreat).latest("joined_at"), response
+
+
+# --- guests --------------------------------------------------------------------------------------
+
+
+def test_a_guest_joins_with_the_code_and_lands_on_the_board(client, cast, retreat, swot):
+    parents = StakeholderGroupFactory(engagement=cast.engagement, name="Parents")
+    StakeholderGroupFactory(engagement=cast.foreign_engagement, name="Foreign donors")
+
+    page = client.get(reverse("retreats:join"))
+    assert page.status_code == 200
+    assert "Join code" in page.content.decode()
+
+    # Case and spaces do not matter.
+    response = client.post(reverse("retreats:join"), {"code": " k7p 2qx "})
+    assert response.status_code == 302
+    assert response.url == join_code_url(retreat)
+
+    page = client.get(response.url).content.decode()
+    assert "Data retreat" in page and "Riverside Unified School District" in page
+    assert "Parents" in page and "I’d rather not say" in page
+    assert "Foreign donors" not in page
+
+    guest, response = join_as_guest(client, retreat, name="  Ana  López ", group=str(parents.pk))
+    assert response.url == board_url(swot)
+    assert guest.display_name == "Ana López"
+    assert guest.stakeholder_group == parents
+    assert guest.membership is None
+    assert client.session[GUEST_SESSION_KEY.format(retreat_id=retreat.pk)]
+    board = client.get(response.url)
+    assert board.status_code == 200
+    assert "you are Ana López" in board.content.decode()
+
+
+def test_a_guest_may_keep_their_group_to_themselves(client, retreat, swot):
+    guest, _ = join_as_guest(client, retreat, group="none")
+    assert guest.stakeholder_group is None
+
+
+def test_a_guest_must_give_a_name_and_choose_a_group(client, retreat):
+    response = client.post(join_code_url(retreat), {"display_name": "   ", "stakeholder_group": ""})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Tell the room what to call you." in page
+    assert "Choose your group, or “I’d rather not say”." in page
+    assert not Participant.objects.exists()
+
+
+def test_a_wrong_code_gets_a_plain_error_and_keeps_what_was_typed(client, retreat):
+    response = client.post(reverse("retreats:join"), {"code": "ZZZ999"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert WRONG_CODE in page
+    assert 'value="ZZZ999"' in page
+    assert "Data retreat" not in page
+
+
+def test_a_closed_retreat_says_only_that_no_open_retreat_has_the_code(client, retreat):
+    retreat.is_open = False
+    retreat.save()
+    for response in (
+        client.post(reverse("retreats:join"), {"code": "K7P2QX"}),
+        client.get(join_code_url(retreat)),
+        client.post(join_code_url(retreat), {"display_name": "Sam", "stakeholder_group": "none"}),
+    ):
+        assert response.status_code in (200, 400)
+        page = response.content.decode()
+        assert WRONG_CODE in page
+        assert "Data retreat" not in page
+    assert not Participant.objects.exists()
+
+
+def test_wrong_codes_are_limited_per_address_even_a_right_one_after(client, retreat, settings):
+    settings.JOIN_CODE_FAILURE_RATE = "5/10m"
+    for attempt in range(5):
+        response = client.post(reverse("retreats:join"), {"code": f"WRONG{attempt}"})
+        assert response.status_code == 400
+    for response in (
+        client.post(reverse("retreats:join"), {"code": "K7P2QX"}),
+        client.get(join_code_url(retreat)),
+    ):
+        assert response.status_code == 429
+        assert TOO_MANY_TRIES in response.content.decode()
+    # Another address is not held back.
+    other = client.post(reverse("retreats:join"), {"code": "K7P2QX"}, REMOTE_ADDR="10.1.2.3")
+    assert other.status_code == 302
+
+
+def test_a_room_behind_one_address_joins_with_the_right_code(client, retreat, swot, settings):
+    settings.JOIN_CODE_FAILURE_RATE = "5/10m"
+    for number in range(12):
+        client.cookies.clear()
+        join_as_guest(client, retreat, name=f"Person {number}")
+    assert retreat.participants.count() == 12
+
+
+def test_joining_goes_on_when_the_cache_is_down(client, retreat, swot, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise OSError("cache unreachable")
+
+    monkeypatch.setattr("retreats.throttle.get_usage", broken)
+    with caplog.at_level(logging.ERROR, logger="retreats.throttle"):
+        assert client.post(reverse("retreats:join"), {"code": "K7P2QX"}).status_code == 302
+        join_as_guest(client, retreat)
+    assert "Join-code throttle unavailable" in caplog.text
+
+
+def test_a_guest_scanning_the_code_again_is_not_joined_twice(client, retreat, swot):
+    join_as_guest(client, retreat)
+    again = client.get(join_code_url(retreat))
+    assert again.status_code == 302
+    assert again.url == board_url(swot)
+    assert retreat.participants.count() == 1
+
+
+def test_a_guest_reaches_only_their_retreat_and_never_the_projector(client, cast, retreat, swot):
+    join_as_guest(client, retreat)
+    other = RetreatFactory(phase=PhaseFactory(engagement=cast.engagement), is_open=True)
+    other_board = ActivityFactory(retreat=other)
+    assert client.get(board_url(other_board)).status_code == 404
+    assert client.get(reverse("retreats:retreat", args=[other.pk])).status_code == 404
+    add = reverse("retreats:card-add", args=[other.pk, other_board.pk])
+    assert client.post(add, {"text": "Sneaky"}).status_code == 404
+    assert not other_board.cards.exists()
+    # The projector is for the facilitator's signed-in laptop: a guest is sent to sign in.
+    projector = client.get(reverse("retreats:projector", args=[retreat.pk, swot.pk]))
+    assert projector.status_code == 302
+    assert projector.url.startswith(reverse("accounts:sign-in"))
+    live = client.get(
+        reverse("retreats:projector-live", args=[retreat.pk, swot.pk]),
+        headers={"HX-Request": "true"},
+    )
+    assert live.status_code == 302
+    # Joining as a member is for members.
+    assert client.post(reverse("retreats:member-join", args=[retreat.pk])).status_code == 302
+    assert retreat.participants.count() == 1
+
+
+def test_a_guest_is_shown_out_when_the_retreat_closes(client, retreat, swot):
+    join_as_guest(client, retreat)
+    services.retreat_set_open(retreat=retreat, is_open=False)
+    response = client.get(board_url(swot))
+    assert response.status_code == 403
+    assert "This retreat is closed now" in response.content.decode()
+    # A board that is polling reloads itself, to show that page, instead of polling on.
+    live = client.get(
+        reverse("retreats:board-live", args=[retreat.pk, swot.pk]) + "?v=0",
+        headers={"HX-Request": "true"},
+    )
+    assert live["HX-Refresh"] == "true"
+
+
+# --- members -------------------------------------------------------------------------------------
+
+
+def test_a_member_joins_from_the_retreat_page_and_lands_on_the_current_board(
+    client, cast, retreat, swot
+):
+    done = ActivityFactory(retreat=retreat, position=0, stage=Activity.Stage.RESULTS)
+    swot.position = 1
+    swot.save()
+    client.force_login(cast.plan_team)
+    home = client.get(reverse("retreats:retreat", args=[retreat.pk])).content.decode()
+    assert "Join the retreat" in home
+    assert done.title in home and "Results" in home
+
+    response = client.post(reverse("retreats:member-join", args=[retreat.pk]))
+    assert response.status_code == 302
+    assert response.url == board_url(swot)
+    participant = Participant.objects.get(retreat=retreat)
+    assert participant.membership.user == cast.plan_team
+    assert participant.display_name == cast.plan_team.get_full_name()
+    home = client.get(reverse("retreats:retreat", args=[retreat.pk])).content.decode()
+    assert "Join the retreat" not in home
+    assert "You take part as" in home
+
+
+def test_a_member_who_uses_the_code_joins_as_themselves(client, cast, retreat, swot):
+    client.force_login(cast.board)
+    page = client.get(join_code_url(retreat)).content.decode()
+    assert "you join as yourself" in page
+    assert "Your name" not in page
+    response = client.post(join_code_url(retreat), {"display_name": "Someone else"})
+    assert response.status_code == 302
+    assert response.url == board_url(swot)
+    participant = Participant.objects.get(retreat=retreat)
+    assert participant.membership.user == cast.board
+    assert not participant.is_guest
+
+
+def test_a_member_of_another_organization_joins_by_code_as_a_guest(client, cast, retreat, swot):
+    client.force_login(cast.outsider)
+    guest, _ = join_as_guest(client, retreat, name="Olive")
+    assert guest.is_guest
+    assert client.get(board_url(swot)).status_code == 200
+
+
+def test_only_the_facilitator_sees_the_projector_link(client, cast, retreat, swot):
+    projector = reverse("retreats:projector", args=[retreat.pk, swot.pk])
+    client.force_login(cast.facilitator)
+    assert projector in client.get(reverse("retreats:retreat", args=[retreat.pk])).content.decode()
+    client.force_login(cast.core_team)
+    assert (
+        projector not in client.get(reverse("retreats:retreat", args=[retreat.pk])).content.decode()
+    )
+    assert client.get(projector).status_code == 403
+
+
+# --- outsiders -----------------------------------------------------------------------------------
+
+
+def participant_urls(retreat, activity):
+    r, a = retreat.pk, activity.pk
+    return [
+        ("get", reverse("retreats:retreat", args=[r])),
+        ("post", reverse("retreats:member-join", args=[r])),
+        ("get", reverse("retreats:board", args=[r, a])),
+        ("get", reverse("retreats:board-live", args=[r, a]) + "?v=0"),
+        ("post", reverse("retreats:card-add", args=[r, a])),
+        ("post", reverse("retreats:vote", args=[r, a])),
+        ("get", reverse("retreats:projector", args=[r, a])),
+        ("get", reverse("retreats:projector-live", args=[r, a]) + "?v=0"),
+    ]
+
+
+def test_an_outsider_gets_404_on_every_url(client, cast, retreat, swot):
+    client.force_login(cast.outsider)
+    for method, url in participant_urls(retreat, swot):
+        for headers in ({}, {"HX-Request": "true"}):
+            response = getattr(client, method)(url, headers=headers)
+            if "live" in url and headers:
+                # A poll that lost its board reloads the page, which then says 404.
+                assert response["HX-Refresh"] == "true", url
+                assert not response.content
+            else:
+                assert response.status_code == 404, f"{method} {url} {headers}"
+    assert not Participant.objects.exists()
+
+
+def test_a_board_of_another_retreat_is_404_through_this_one(client, cast, retreat, swot):
+    other = ActivityFactory(retreat=RetreatFactory(phase=PhaseFactory(engagement=cast.engagement)))
+    client.force_login(cast.facilitator)
+    for method, url in participant_urls(retreat, other):
+        if "join" in url or url.endswith(f"{retreat.pk}/"):
+            continue
+        response = getattr(client, method)(url)
+        assert response.status_code == 404, f"{method} {url}"
