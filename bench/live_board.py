@@ -392,8 +392,12 @@ def main() -> None:
         print(f"gunicorn gthread {args.workers} workers x {args.threads} threads, {cores} cores")
         asyncio.run(run_level(world, min(args.levels), 3))  # warm every worker up, unmeasured
         for count in args.levels:
+            cpu = time.process_time()
             stats = asyncio.run(run_level(world, count, seconds))
             report(count, seconds, stats)
+            spent = time.process_time() - cpu
+            share = 100 * spent / seconds
+            print(f"      load generator CPU {spent:.1f} s ({share:.0f}% of a core)")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=15)

@@ -227,6 +227,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_USE_FINDERS = DEBUG
 
 # --- security ----------------------------------------------------------------------------------
+# Sessions are read on every request (a live board polls each second): keep them in the cache
+# too, so a poll does not need a database query for them.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 CSRF_COOKIE_HTTPONLY = (

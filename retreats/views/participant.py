@@ -8,18 +8,21 @@ that costs no query of its own), or the fresh board region when it has. Only tha
 swapped: the add-card form stays as the person left it, typed words and focus included.
 """
 
+import re
 from functools import lru_cache
 from uuid import UUID
 
 import segno
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -45,6 +48,8 @@ JOIN = "retreats/participant/join.html"
 JOIN_AS = "retreats/participant/join_as.html"
 BOARD = "retreats/participant/board.html"
 LIVE = "retreats/participant/_live.html"
+LIVE_REGION = "retreats/participant/_live_region.html"
+REGION_CACHE_SECONDS = 300
 CARD_FORM = "retreats/participant/_card_form.html"
 PROJECTOR = "retreats/projector.html"
 PROJECTOR_LIVE = "retreats/_projector_live.html"
@@ -157,37 +162,89 @@ def _vote_label(item) -> str:
 def _board_context(
     retreat_access: RetreatAccess, activity: Activity, *, version: int, **extra
 ) -> dict:
-    """Everything the board region shows this viewer. `version` is read before the board, so a
-    change made in between only makes the next poll fetch the board again."""
+    """Everything the board page or poll shows this viewer. `version` is read before the board,
+    so a change made in between only makes the next poll fetch the board again."""
     participant = retreat_access.participant
-    board = selectors.board_for(activity, participant=participant)
-    on_themes = activity.vote_on == Activity.VoteOn.THEMES
-    for item in board.themes if on_themes else board.cards:
-        item.my_dots = board.my_dots.get(item.pk, 0)
-        item.total_dots = board.totals.get(item.pk, 0)
-        item.vote_label = _vote_label(item)
-    budget = activity.budget()
-    return {
+    context = {
         "retreat": retreat_access.retreat,
         "retreat_access": retreat_access,
         "activity": activity,
         "participant": participant,
-        "board": board,
-        "quadrants": _quadrants(board),
         "is_swot": activity.kind == Activity.Kind.SWOT,
-        "on_themes": on_themes,
-        "budget": budget,
-        "dots_left": budget if board.dots_left is None else board.dots_left,
+        "on_themes": activity.vote_on == Activity.VoteOn.THEMES,
         "private": activity.private_until_revealed
         and not activity.cards_revealed
         and activity.stage == Activity.Stage.COLLECTING,
-        "results": selectors.results_for(activity) if _shows_ranking(activity, board) else None,
         "version": version,
         "form_state": _form_state(activity),
         "timer": _timer(activity),
         "live_url": reverse("retreats:board-live", args=[activity.retreat_id, activity.pk]),
         **extra,
     }
+    context["board_region"] = _board_region(context)
+    return context
+
+
+def _region_is_shared(context: dict) -> bool:
+    """Everyone sees the same region, but for their own cards' markers: not while voting (each
+    person's dots) nor while cards are private (each person's own cards)."""
+    return not context["private"] and context["activity"].stage != Activity.Stage.VOTING
+
+
+def _board_region(context: dict) -> SafeString:
+    """The live region for this viewer. Where it is the same for everyone it is rendered once
+    per board version and kept in the cache, so a room of 200 polling a changing board costs
+    one rendering per change, not 200 (see README, "Live updates")."""
+    activity, version = context["activity"], context["version"]
+    shared = _region_is_shared(context)
+    key = f"retreats:board:{activity.pk}:{version}:{context['form_state']}"
+    html = cache.get(key) if shared else None
+    if html is None:
+        html = render_to_string(LIVE_REGION, {**context, **_region_data(context)})
+        if shared:
+            cache.set(key, html, REGION_CACHE_SECONDS)
+    html = _personal(html, context["participant"])
+    if timer := context["timer"]:
+        html = html.replace("__TIMER_SECONDS__", str(timer["seconds"]))
+        html = html.replace("__TIMER_TEXT__", timer["text"])
+    return mark_safe(html)  # noqa: S308 - rendered by our template, markers only added
+
+
+def _region_data(context: dict) -> dict:
+    """The board itself: cards, themes, dots and results (the costly part)."""
+    activity, participant = context["activity"], context["participant"]
+    viewer = None if _region_is_shared(context) else participant
+    board = selectors.board_for(activity, participant=viewer)
+    for item in board.themes if context["on_themes"] else board.cards:
+        item.my_dots = board.my_dots.get(item.pk, 0)
+        item.total_dots = board.totals.get(item.pk, 0)
+        item.vote_label = _vote_label(item)
+    budget = activity.budget()
+    if viewer is None and participant is not None and activity.stage == Activity.Stage.VOTING:
+        board.dots_left = None
+    return {
+        "board": board,
+        "quadrants": _quadrants(board),
+        "budget": budget,
+        "dots_left": budget if board.dots_left is None else board.dots_left,
+        "results": selectors.results_for(activity) if _shows_ranking(activity, board) else None,
+    }
+
+
+MARKER = re.compile(r"<!--(?:you|yours):[\w-]*-->")
+
+
+def _personal(html: str, participant: Participant | None) -> str:
+    """Mark the viewer's own cards in a shared rendering, and drop everyone else's markers."""
+    if participant is not None:
+        me = str(participant.pk)
+        html = html.replace(
+            f'class="idea-card" data-author="{me}"',
+            f'class="idea-card idea-card--mine" data-author="{me}"',
+        )
+        html = html.replace(f"<!--you:{me}-->", " (you)")
+        html = html.replace(f"<!--yours:{me}-->", '<p class="idea-card__meta">Your card</p>')
+    return MARKER.sub("", html)
 
 
 def _card_form(activity: Activity, quadrant: str = "") -> CardForm:

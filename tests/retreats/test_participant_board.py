@@ -4,6 +4,7 @@ voting with its refusals, results, and a constant number of queries whatever the
 import re
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from retreats import services
@@ -364,6 +365,7 @@ def fill(activity, count, **fields):
 
 
 def queries_for(client, django_assert_max_num_queries, target, headers=None):
+    cache.clear()  # measure a full rendering, not the shared copy of the region
     with django_assert_max_num_queries(40) as ctx:
         response = client.get(target, headers=headers or {})
     count = len(ctx)  # read at once: Django keeps only the last 9000 queries
@@ -403,3 +405,32 @@ def test_board_pages_take_as_many_queries_with_500_cards_as_with_10(
     fill(activity, 10)  # and some not grouped
     large = [queries_for(c, django_assert_max_num_queries, t, h) for c, t, h in targets]
     assert large == small
+
+
+def test_a_shared_board_is_rendered_once_per_change_and_marks_each_viewers_own_cards(
+    client, cast, retreat, django_assert_max_num_queries
+):
+    """200 people polling a changing board must not mean 200 renderings of it."""
+    activity = ActivityFactory(retreat=retreat, private_until_revealed=False)
+    join_as_guest(client, retreat, name="Ana")
+    ana = retreat.participants.get(display_name="Ana")
+    services.card_add(activity=activity, participant=ana, text="Ana's idea")
+    bo_client = client.__class__()
+    join_as_guest(bo_client, retreat, name="Bo")
+    bo = retreat.participants.get(display_name="Bo")
+    services.card_add(activity=activity, participant=bo, text="Bo's idea")
+    live = url("board-live", activity) + "?v=-1"
+
+    with django_assert_max_num_queries(40) as first:
+        ana_page = client.get(live, headers=HTMX).content.decode()
+    rendered = len(first)
+    with django_assert_max_num_queries(rendered - 1):  # the board's own queries are skipped
+        bo_page = bo_client.get(live, headers=HTMX).content.decode()
+    assert "Ana&#x27;s idea" in bo_page and "Bo&#x27;s idea" in ana_page
+    assert ana_page.count("Your card") == 1 and bo_page.count("Your card") == 1
+    assert ana_page.index("Your card") > ana_page.index("Ana&#x27;s idea")
+    assert bo_page.index("Your card") > bo_page.index("Bo&#x27;s idea")
+    assert "<!--you" not in ana_page and "<!--yours" not in bo_page
+    # A change makes a new version: the next poll renders it afresh.
+    services.card_add(activity=activity, participant=bo, text="Another idea")
+    assert "Another idea" in client.get(live, headers=HTMX).content.decode()
