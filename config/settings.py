@@ -261,6 +261,10 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# A live board's shared rendering may be reused for this long after the board changed again,
+# so a board changing many times a second is rendered a few times a second, not per watcher.
+LIVE_BOARD_MAX_STALENESS = float(os.environ.get("LIVE_BOARD_MAX_STALENESS", "0.5"))
+
 # Wrong or closed retreat join codes allowed per network address (a whole school may share one
 # address, so right codes are not counted).
 JOIN_CODE_FAILURE_RATE = os.environ.get("JOIN_CODE_FAILURE_RATE", "30/10m")

@@ -36,6 +36,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _exact_live_boards(settings):
+    """Tests look at a board right after changing it: no reuse of a slightly older rendering
+    (tests/retreats/test_participant_board.py checks that reuse on its own)."""
+    settings.LIVE_BOARD_MAX_STALENESS = 0
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters live in the cache; every test starts with none."""
     cache.clear()

@@ -9,10 +9,12 @@ swapped: the add-card form stays as the person left it, typed words and focus in
 """
 
 import re
+import time
 from functools import lru_cache
 from uuid import UUID
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -96,6 +98,13 @@ def _refresh_instead(request: HttpRequest) -> HttpResponse | None:
 
 def _unchanged(request: HttpRequest, activity: Activity) -> bool:
     return request.GET.get("v") == str(activity.version)
+
+
+def _seen(request: HttpRequest) -> int | None:
+    try:
+        return int(request.GET.get("v", ""))
+    except ValueError:
+        return None
 
 
 def _no_change() -> HttpResponse:
@@ -192,22 +201,41 @@ def _region_is_shared(context: dict) -> bool:
 
 
 def _board_region(context: dict) -> SafeString:
-    """The live region for this viewer. Where it is the same for everyone it is rendered once
-    per board version and kept in the cache, so a room of 200 polling a changing board costs
-    one rendering per change, not 200 (see README, "Live updates")."""
-    activity, version = context["activity"], context["version"]
-    shared = _region_is_shared(context)
-    key = f"retreats:board:{activity.pk}:{version}:{context['form_state']}"
-    html = cache.get(key) if shared else None
-    if html is None:
+    """The live region for this viewer.
+
+    Where it is the same for everyone, the latest rendering is kept in the cache for the whole
+    room and reused while it is at most LIVE_BOARD_MAX_STALENESS seconds old (and newer than what
+    the poller has): a board that changes ten times a second is rendered at most a few times a
+    second, not once per watcher. Each response only fills in that viewer's own-card markers
+    and the timer (see README, "Live updates").
+    """
+    activity = context["activity"]
+    html = None
+    if _region_is_shared(context):
+        key = f"retreats:board:{activity.pk}:{context['form_state']}"
+        latest = cache.get(key)  # (version, rendered at, html)
+        if latest and _reusable(latest, context):
+            context["version"], html = latest[0], latest[2]
+        else:
+            html = render_to_string(LIVE_REGION, {**context, **_region_data(context)})
+            cache.set(key, (context["version"], time.time(), html), REGION_CACHE_SECONDS)
+    else:
         html = render_to_string(LIVE_REGION, {**context, **_region_data(context)})
-        if shared:
-            cache.set(key, html, REGION_CACHE_SECONDS)
     html = _personal(html, context["participant"])
     if timer := context["timer"]:
         html = html.replace("__TIMER_SECONDS__", str(timer["seconds"]))
         html = html.replace("__TIMER_TEXT__", timer["text"])
     return mark_safe(html)  # noqa: S308 - rendered by our template, markers only added
+
+
+def _reusable(latest: tuple, context: dict) -> bool:
+    version, rendered_at, _ = latest
+    if version == context["version"]:
+        return True
+    seen = context.get("seen_version")
+    newer_than_seen = seen is None or version > seen
+    recent = time.time() - rendered_at < settings.LIVE_BOARD_MAX_STALENESS
+    return newer_than_seen and recent and version < context["version"]
 
 
 def _region_data(context: dict) -> dict:
@@ -287,7 +315,9 @@ def board_live(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> Htt
         return redirect(_board_url(activity))
     if _unchanged(request, activity):
         return _no_change()
-    context = _board_context(retreat_access, activity, version=activity.version)
+    context = _board_context(
+        retreat_access, activity, version=activity.version, seen_version=_seen(request)
+    )
     if request.GET.get("s") != context["form_state"]:
         context.update(form=CardForm(activity=activity), form_oob=True)
         context["announce"] = _stage_news(activity)

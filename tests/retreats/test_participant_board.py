@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from retreats import services
+from retreats import selectors, services
 from retreats.models import Activity, Card, Participant
 from tests.factories import (
     ActivityFactory,
@@ -434,3 +434,24 @@ def test_a_shared_board_is_rendered_once_per_change_and_marks_each_viewers_own_c
     # A change makes a new version: the next poll renders it afresh.
     services.card_add(activity=activity, participant=bo, text="Another idea")
     assert "Another idea" in client.get(live, headers=HTMX).content.decode()
+
+
+def test_a_board_changing_many_times_a_second_is_rendered_a_few_times_not_per_change(
+    client, cast, retreat, settings, django_assert_max_num_queries
+):
+    settings.LIVE_BOARD_MAX_STALENESS = 60  # as if every change below came within the window
+    activity = ActivityFactory(retreat=retreat, private_until_revealed=False)
+    author = join_as_guest(client, retreat, name="Ana")
+    services.card_add(activity=activity, participant=author, text="First idea")
+    live = url("board-live", activity)
+    first = client.get(live + "?v=-1", headers=HTMX).content.decode()
+    seen = selectors.activity_version(activity.pk)
+    assert "First idea" in first and f'data-version="{seen}"' in first
+    services.card_add(activity=activity, participant=author, text="Second idea")
+    # A watcher that has not seen the latest rendering yet gets it, without a new rendering...
+    with django_assert_max_num_queries(3):
+        older = client.get(live + f"?v={seen - 1}", headers=HTMX).content.decode()
+    assert f'data-version="{seen}"' in older and "Second idea" not in older
+    # ...and one that has seen it gets the new board: the change is never withheld.
+    newer = client.get(live + f"?v={seen}", headers=HTMX).content.decode()
+    assert "Second idea" in newer
