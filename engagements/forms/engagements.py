@@ -104,6 +104,10 @@ class EngagementCreateForm(forms.Form):
                 self.add_error(
                     "name", "This organization already has an engagement with this name."
                 )
+        organization_id = data.get("organization_id")
+        data["organization"] = (
+            Organization.objects.filter(pk=organization_id).first() if organization_id else None
+        )
         return data
 
 

@@ -12,7 +12,7 @@ class TemplateForm(forms.ModelForm):
 
 
 class PhaseTextForm(forms.ModelForm):
-    """The words of a phase: shared by template phases and an engagement's own phases."""
+    """The words of a template's phase (an engagement's phases use PhaseForm, which adds dates)."""
 
     class Meta:
         model = TemplatePhase

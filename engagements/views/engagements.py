@@ -87,7 +87,7 @@ def engagement_create(request: HttpRequest) -> HttpResponse:
             by=request.user,
             template=data["template"],
             name=data["name"],
-            organization=Organization.objects.filter(pk=data["organization_id"]).first(),
+            organization=data["organization"],
             organization_name=data["organization_name"],
             organization_kind=data["organization_kind"] or Organization.Kind.DISTRICT,
             vision_years=data["vision_years"],

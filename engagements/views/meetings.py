@@ -24,6 +24,7 @@ from ..forms.meetings import (
 from ..models import Meeting
 from ..selectors import meetings as selectors
 from ..services import meetings as services
+from .confirm import confirm_page
 
 AGENDA = "engagements/meetings/_agenda.html"
 
@@ -56,11 +57,6 @@ def _agenda_fragment(
     request: HttpRequest, access: Access, meeting: Meeting, **extra
 ) -> TemplateResponse:
     return TemplateResponse(request, AGENDA, _agenda_context(access, meeting, **extra))
-
-
-def _confirm(request: HttpRequest, **context: str) -> TemplateResponse:
-    """The shared confirmation page: title, message, confirm_label, cancel_url."""
-    return TemplateResponse(request, "confirm.html", context)
 
 
 # --- meetings -----------------------------------------------------------------------------------
@@ -130,7 +126,7 @@ def meeting_delete(request: HttpRequest, engagement_id: UUID, meeting_id: UUID) 
         services.meeting_delete(meeting=meeting)
         messages.success(request, f"“{meeting.title}” is deleted.")
         return redirect("engagements:meetings", engagement_id=access.engagement.pk)
-    return _confirm(
+    return confirm_page(
         request,
         title=f"Delete “{meeting.title}”?",
         message=selectors.meeting_contents(meeting).in_words(),
@@ -198,7 +194,7 @@ def agenda_item_delete(
         services.agenda_item_delete(item=item)
         messages.success(request, f"“{item.title}” is removed from the agenda.")
         return redirect(_meeting_url(item.meeting, "agenda"))
-    return _confirm(
+    return confirm_page(
         request,
         title=f"Remove “{item.title}” from the agenda?",
         message=f"Its {item.minutes} minutes come off the agenda of “{item.meeting.title}”.",
@@ -280,7 +276,7 @@ def reading_delete(
         services.reading_delete(reading=reading)
         messages.success(request, f"“{reading.title}” is removed.")
         return redirect(_meeting_url(reading.meeting, "readings"))
-    return _confirm(
+    return confirm_page(
         request,
         title=f"Remove the reading “{reading.title}”?",
         message=f"Nobody will be able to download {reading.original_name} any more.",

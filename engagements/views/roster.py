@@ -17,6 +17,7 @@ from ..forms.roster import GroupForm, MembershipForm, RosterCsvForm
 from ..models import Membership, StakeholderGroup
 from ..selectors.roster import roster_for
 from ..services import roster as services
+from .confirm import confirm_page
 
 MAIL_DOWN = (
     "The invitations are saved, but the mail queue is not reachable right now, so their e-mails "
@@ -86,16 +87,13 @@ def group_delete(request: HttpRequest, engagement_id: UUID, group_id: UUID) -> H
         services.group_delete(group=group)
         messages.success(request, f"The group “{group.name}” is deleted.")
         return redirect(_roster_url(access.engagement))
-    return TemplateResponse(
+    return confirm_page(
         request,
-        "confirm.html",
-        {
-            "title": f"Delete the group “{group.name}”?",
-            "message": "Its members stay on the team and will represent no group until you "
-            "choose another one for them.",
-            "confirm_label": "Delete the group",
-            "cancel_url": _roster_url(access.engagement),
-        },
+        title=f"Delete the group “{group.name}”?",
+        message="Its members stay on the team and will represent no group until you "
+        "choose another one for them.",
+        confirm_label="Delete the group",
+        cancel_url=_roster_url(access.engagement),
     )
 
 
@@ -145,16 +143,13 @@ def member_remove(request: HttpRequest, engagement_id: UUID, membership_id: UUID
         else:
             messages.success(request, f"{name} is no longer on the team.")
         return redirect(_roster_url(access.engagement))
-    return TemplateResponse(
+    return confirm_page(
         request,
-        "confirm.html",
-        {
-            "title": f"Remove {name} from the team?",
-            "message": "They will no longer see this engagement. Their account stays; you can "
-            "invite them again later.",
-            "confirm_label": "Remove from the team",
-            "cancel_url": _roster_url(access.engagement),
-        },
+        title=f"Remove {name} from the team?",
+        message="They will no longer see this engagement. Their account stays; you can "
+        "invite them again later.",
+        confirm_label="Remove from the team",
+        cancel_url=_roster_url(access.engagement),
     )
 
 

@@ -12,6 +12,7 @@ from ..access import access_template, facilitator_accounts, require_facilitator_
 from ..forms.templates import PhaseTextForm, TemplateForm
 from ..selectors import templates as selectors
 from ..services import templates as services
+from .confirm import confirm_page
 
 
 @facilitator_accounts
@@ -60,15 +61,12 @@ def template_delete(request: HttpRequest, template_id: UUID) -> HttpResponse:
         services.template_delete(template=template)
         messages.success(request, f"“{template.name}” is deleted.")
         return redirect("engagements:templates")
-    return TemplateResponse(
+    return confirm_page(
         request,
-        "confirm.html",
-        {
-            "title": f"Delete “{template.name}”?",
-            "message": "Engagements started from it keep their phases. This cannot be undone.",
-            "confirm_label": "Delete the template",
-            "cancel_url": template.get_absolute_url(),
-        },
+        title=f"Delete “{template.name}”?",
+        message="Engagements started from it keep their phases. This cannot be undone.",
+        confirm_label="Delete the template",
+        cancel_url=template.get_absolute_url(),
     )
 
 
@@ -112,15 +110,12 @@ def template_phase_delete(
         services.template_phase_delete(phase=phase)
         messages.success(request, f"“{phase.name}” is removed from the template.")
         return redirect("engagements:template-detail", template_id=template.pk)
-    return TemplateResponse(
+    return confirm_page(
         request,
-        "confirm.html",
-        {
-            "title": f"Remove the phase “{phase.name}”?",
-            "message": "Engagements already started from this template keep it.",
-            "confirm_label": "Remove the phase",
-            "cancel_url": template.get_absolute_url(),
-        },
+        title=f"Remove the phase “{phase.name}”?",
+        message="Engagements already started from this template keep it.",
+        confirm_label="Remove the phase",
+        cancel_url=template.get_absolute_url(),
     )
 
 

@@ -34,6 +34,7 @@ from engagements.access import (
 )
 from engagements.forms.meetings import MoveForm
 from engagements.selectors.engagements import current_phase
+from engagements.views.confirm import confirm_page
 
 from .. import selectors, services
 from ..forms.console import (
@@ -586,16 +587,13 @@ def theme_delete(
         return redirect(_themes_url(activity))
     count = theme.cards.count()
     cards = "Its card goes" if count == 1 else f"Its {count} cards go"
-    return TemplateResponse(
+    return confirm_page(
         request,
-        "confirm.html",
-        {
-            "title": f"Delete the theme “{theme.name}”?",
-            "message": f"{cards} back to “Not grouped yet”; no card is deleted. "
-            "Dots given to the theme itself are lost.",
-            "confirm_label": "Delete the theme",
-            "cancel_url": _themes_url(activity, f"theme-{theme.pk}"),
-        },
+        title=f"Delete the theme “{theme.name}”?",
+        message=f"{cards} back to “Not grouped yet”; no card is deleted. "
+        "Dots given to the theme itself are lost.",
+        confirm_label="Delete the theme",
+        cancel_url=_themes_url(activity, f"theme-{theme.pk}"),
     )
 
 
