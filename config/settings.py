@@ -70,6 +70,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers most polls of a live board from the cache, before sessions and authentication
+    # (retreats/live.py); everything else passes straight through.
+    "retreats.live.LivePollShortcut",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -148,7 +151,13 @@ if REDIS_CACHE_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # Room for a full retreat's live boards (a few keys per watcher) without culling.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
 # django-ratelimit only knows django-redis by name; Django's own RedisCache increments atomically
 # too, so its "unsupported backend" warning does not apply.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -17,6 +17,7 @@ from accounts.models import User
 from engagements.access import guest_token_hash
 from engagements.models import Engagement, Meeting, Membership, Phase, StakeholderGroup
 
+from . import live
 from .models import (
     Activity,
     Ballot,
@@ -34,7 +35,17 @@ STAGES = [choice for choice, _ in Activity.Stage.choices]
 
 
 def _bump(activity: Activity) -> None:
-    Activity.objects.filter(pk=activity.pk).update(version=F("version") + 1)
+    """Move the board's version on, and note the new number for the live shortcut
+    (retreats/live.py) before the change commits. One query: UPDATE ... RETURNING."""
+    table = connection.ops.quote_name(Activity._meta.db_table)
+    column = connection.ops.quote_name(Activity._meta.get_field("version").column)
+    key = connection.ops.quote_name(Activity._meta.pk.column)
+    sql = f"UPDATE {table} SET {column} = {column} + 1 WHERE {key} = %s RETURNING {column}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Activity._meta.pk.get_db_prep_value(activity.pk, connection)])
+        row = cursor.fetchone()
+    if row is not None:
+        live.version_moved(activity.pk, row[0])
 
 
 # --- retreats and activities -------------------------------------------------------------------

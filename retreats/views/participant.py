@@ -8,13 +8,11 @@ that costs no query of its own), or the fresh board region when it has. Only tha
 swapped: the add-card form stays as the person left it, typed words and focus included.
 """
 
-import re
 import time
 from functools import lru_cache
 from uuid import UUID
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -41,7 +39,7 @@ from engagements.access import (
 )
 from engagements.models import StakeholderGroup
 
-from .. import selectors, services, throttle
+from .. import live, selectors, services, throttle
 from ..forms.participant import CardForm, GuestJoinForm, JoinCodeForm, VoteForm
 from ..models import Activity, Card, Participant, Retreat
 
@@ -51,7 +49,6 @@ JOIN_AS = "retreats/participant/join_as.html"
 BOARD = "retreats/participant/board.html"
 LIVE = "retreats/participant/_live.html"
 LIVE_REGION = "retreats/participant/_live_region.html"
-REGION_CACHE_SECONDS = 300
 CARD_FORM = "retreats/participant/_card_form.html"
 PROJECTOR = "retreats/projector.html"
 PROJECTOR_LIVE = "retreats/_projector_live.html"
@@ -96,6 +93,12 @@ def _refresh_instead(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
+def _watching(request: HttpRequest, activity: Activity, participant: Participant | None) -> None:
+    """This session was just let see the board: let the live shortcut answer its next polls."""
+    live.grant(request, activity.pk, participant.pk if participant else None)
+    live.version_seen(activity.pk, activity.version)
+
+
 def _unchanged(request: HttpRequest, activity: Activity) -> bool:
     return request.GET.get("v") == str(activity.version)
 
@@ -116,8 +119,8 @@ def _timer(activity: Activity) -> dict | None:
     the end time, so a projector laptop whose clock is off still counts right)."""
     if activity.timer_ends_at is None:
         return None
-    seconds = max(0, int((activity.timer_ends_at - timezone.now()).total_seconds()))
-    return {"seconds": seconds, "text": f"{seconds // 60}:{seconds % 60:02d}"}
+    seconds, text = live.timer_parts((activity.timer_ends_at - timezone.now()).total_seconds())
+    return {"seconds": seconds, "text": text}
 
 
 def _shows_ranking(activity: Activity, board: selectors.Board) -> bool:
@@ -206,36 +209,44 @@ def _board_region(context: dict) -> SafeString:
     Where it is the same for everyone, the latest rendering is kept in the cache for the whole
     room and reused while it is at most LIVE_BOARD_MAX_STALENESS seconds old (and newer than what
     the poller has): a board that changes ten times a second is rendered at most a few times a
-    second, not once per watcher. Each response only fills in that viewer's own-card markers
-    and the timer (see README, "Live updates").
+    second, not once per watcher. The live shortcut (retreats/live.py) sends the same rendering
+    to most pollers without reaching this view. Each response only fills in that viewer's
+    own-card markers and the timer (see README, "Live updates").
     """
     activity = context["activity"]
-    html = None
+    timer_ends = activity.timer_ends_at.timestamp() if activity.timer_ends_at else None
     if _region_is_shared(context):
-        key = f"retreats:board:{activity.pk}:{context['form_state']}"
-        latest = cache.get(key)  # (version, rendered at, html)
-        if latest and _reusable(latest, context):
-            context["version"], html = latest[0], latest[2]
+        key = live.region_key(activity.pk, context["form_state"])
+        latest = cache.get(key)
+        if latest and (
+            _reusable(latest, context)
+            or (_newer_than_seen(latest, context) and not live.start_rendering(key))
+        ):  # (a newer rendering, while another request renders the newest: the room waits
+            # for that one instead of every poller rendering it at once)
+            context["version"], html, timer_ends = latest[0], latest[2], latest[3]
         else:
+            live.start_rendering(key)
             html = render_to_string(LIVE_REGION, {**context, **_region_data(context)})
-            cache.set(key, (context["version"], time.time(), html), REGION_CACHE_SECONDS)
+            live.store_region(key, context["version"], html, activity.timer_ends_at)
     else:
         html = render_to_string(LIVE_REGION, {**context, **_region_data(context)})
-    html = _personal(html, context["participant"])
-    if timer := context["timer"]:
-        html = html.replace("__TIMER_SECONDS__", str(timer["seconds"]))
-        html = html.replace("__TIMER_TEXT__", timer["text"])
+    participant = context["participant"]
+    html = live.personal(html, str(participant.pk) if participant else "")
+    html = live.fill_timer(html, None if timer_ends is None else timer_ends - time.time())
     return mark_safe(html)  # noqa: S308 - rendered by our template, markers only added
 
 
+def _newer_than_seen(latest: tuple, context: dict) -> bool:
+    seen = context.get("seen_version")
+    return seen is None or latest[0] > seen
+
+
 def _reusable(latest: tuple, context: dict) -> bool:
-    version, rendered_at, _ = latest
+    version, rendered_at = latest[0], latest[1]
     if version == context["version"]:
         return True
-    seen = context.get("seen_version")
-    newer_than_seen = seen is None or version > seen
-    recent = time.time() - rendered_at < settings.LIVE_BOARD_MAX_STALENESS
-    return newer_than_seen and recent and version < context["version"]
+    recent = live.region_is_recent(rendered_at)
+    return _newer_than_seen(latest, context) and recent and version < context["version"]
 
 
 def _region_data(context: dict) -> dict:
@@ -243,10 +254,11 @@ def _region_data(context: dict) -> dict:
     activity, participant = context["activity"], context["participant"]
     viewer = None if _region_is_shared(context) else participant
     board = selectors.board_for(activity, participant=viewer)
-    for item in board.themes if context["on_themes"] else board.cards:
-        item.my_dots = board.my_dots.get(item.pk, 0)
-        item.total_dots = board.totals.get(item.pk, 0)
-        item.vote_label = _vote_label(item)
+    if activity.stage == Activity.Stage.VOTING:  # the dot buttons (costly on a big board)
+        for item in board.themes if context["on_themes"] else board.cards:
+            item.my_dots = board.my_dots.get(item.pk, 0)
+            item.total_dots = board.totals.get(item.pk, 0)
+            item.vote_label = _vote_label(item)
     budget = activity.budget()
     if viewer is None and participant is not None and activity.stage == Activity.Stage.VOTING:
         board.dots_left = None
@@ -257,22 +269,6 @@ def _region_data(context: dict) -> dict:
         "dots_left": budget if board.dots_left is None else board.dots_left,
         "results": selectors.results_for(activity) if _shows_ranking(activity, board) else None,
     }
-
-
-MARKER = re.compile(r"<!--(?:you|yours):[\w-]*-->")
-
-
-def _personal(html: str, participant: Participant | None) -> str:
-    """Mark the viewer's own cards in a shared rendering, and drop everyone else's markers."""
-    if participant is not None:
-        me = str(participant.pk)
-        html = html.replace(
-            f'class="idea-card" data-author="{me}"',
-            f'class="idea-card idea-card--mine" data-author="{me}"',
-        )
-        html = html.replace(f"<!--you:{me}-->", " (you)")
-        html = html.replace(f"<!--yours:{me}-->", '<p class="idea-card__meta">Your card</p>')
-    return MARKER.sub("", html)
 
 
 def _card_form(activity: Activity, quadrant: str = "") -> CardForm:
@@ -293,6 +289,7 @@ def _board_page(
 @vary_on_headers("HX-Request")
 def board(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpResponse:
     retreat_access, activity = access_activity(request, retreat_id, activity_id)
+    _watching(request, activity, retreat_access.participant)
     if request.htmx:
         context = _board_context(retreat_access, activity, version=activity.version)
         return TemplateResponse(request, LIVE, context)
@@ -313,6 +310,7 @@ def board_live(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> Htt
         raise
     if not request.htmx:
         return redirect(_board_url(activity))
+    _watching(request, activity, retreat_access.participant)
     if _unchanged(request, activity):
         return _no_change()
     context = _board_context(
@@ -336,6 +334,7 @@ def card_add(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpR
     form = CardForm(request.POST, activity=activity)
     if form.is_valid():
         participant = _participant(retreat_access)
+        live.grant(request, activity.pk, participant.pk)
         try:
             services.card_add(activity=activity, participant=participant, **form.cleaned_data)
         except ValidationError as refusal:
@@ -344,10 +343,12 @@ def card_add(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpR
             if not request.htmx:
                 messages.success(request, "Your card is on the board.")
                 return redirect(_board_url(activity) + "#add-card")
+            version = selectors.activity_version(activity.pk)
             context = _board_context(
                 _with_participant(retreat_access, participant),
                 activity,
-                version=selectors.activity_version(activity.pk),
+                version=version,
+                seen_version=version - 1,  # the writer sees the board with their card on it
                 form=_card_form(activity, form.cleaned_data.get("quadrant", "")),
                 board_oob=True,
                 announce="Your card is on the board.",
@@ -372,6 +373,7 @@ def vote(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpRespo
         return HttpResponseBadRequest("Choose a card or theme, and whether to add or take a dot.")
     card, theme = selectors.vote_target(activity, form.cleaned_data["item"])
     participant = _participant(retreat_access)
+    live.grant(request, activity.pk, participant.pk)
     cast = services.vote_add if form.cleaned_data["action"] == "add" else services.vote_remove
     try:
         left = cast(activity=activity, participant=participant, card=card, theme=theme)

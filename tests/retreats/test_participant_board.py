@@ -13,19 +13,12 @@ from tests.factories import (
     ActivityFactory,
     CardFactory,
     ParticipantFactory,
-    PhaseFactory,
-    RetreatFactory,
     StakeholderGroupFactory,
     ThemeFactory,
 )
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def retreat(cast):
-    return RetreatFactory(phase=PhaseFactory(engagement=cast.engagement), is_open=True)
 
 
 @pytest.fixture

@@ -9,23 +9,10 @@ from django.urls import reverse
 
 from retreats import services
 from retreats.models import Activity
-from tests.factories import ActivityFactory, CardFactory, PhaseFactory, RetreatFactory
+from tests.factories import CardFactory
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def retreat(cast):
-    return RetreatFactory(phase=PhaseFactory(engagement=cast.engagement), is_open=True)
-
-
-@pytest.fixture
-def activity(retreat):
-    activity = ActivityFactory(retreat=retreat)
-    services.activity_update(activity=activity, private_until_revealed=False)
-    activity.refresh_from_db()
-    return activity
 
 
 @pytest.fixture

@@ -25,11 +25,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def retreat(cast):
-    return RetreatFactory(phase=PhaseFactory(engagement=cast.engagement), is_open=True)
-
-
-@pytest.fixture
 def board(retreat):
     return ActivityFactory(retreat=retreat)
 
