@@ -21,7 +21,5 @@ RUN DEBUG=0 SECRET_KEY=collectstatic-only-not-a-secret-0123456789abcdefghijklmno
 RUN useradd --create-home aligned && mkdir -p /app/var && chown aligned /app/var
 USER aligned
 EXPOSE 8000
-# Threaded workers keep each phone's connection open between its once-a-second polls (see
-# README, "Live updates"; bench/live_board.py runs this same shape).
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", \
-     "--workers", "3", "--threads", "8", "--keep-alive", "30", "--access-logfile", "-"]
+# Threaded workers, 3 x 8 threads, and the garbage-collector setting of config/gunicorn.py.
+CMD ["gunicorn", "config.wsgi", "-c", "config/gunicorn.py"]

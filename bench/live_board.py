@@ -331,10 +331,10 @@ def start_server(workers: int, threads: int) -> subprocess.Popen:
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
             "config.wsgi",
+            "-c",
+            "config/gunicorn.py",  # as deployed: threaded workers, the collector frozen at start
             "--bind",
             f"{HOST}:{PORT}",
-            "--worker-class",
-            "gthread",
             "--workers",
             str(workers),
             "--threads",
@@ -343,6 +343,8 @@ def start_server(workers: int, threads: int) -> subprocess.Popen:
             "30",
             "--log-level",
             "warning",
+            "--access-logfile",
+            "/dev/null",
         ],
         cwd=ROOT,
         env=django_env(),

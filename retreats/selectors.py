@@ -327,6 +327,12 @@ def vote_target(activity: Activity, item_id) -> tuple[Card | None, Theme | None]
     return Card.objects.filter(activity=activity, pk=item_id).first(), None
 
 
+def dots_spent(activity: Activity, participant: Participant) -> int:
+    """How many of their dots this participant has on the board."""
+    spent = Ballot.objects.filter(activity=activity, participant=participant)
+    return spent.values_list("spent", flat=True).first() or 0
+
+
 def dots_on(activity: Activity, participant: Participant, *, card=None, theme=None) -> int:
     """How many of this participant's dots are on one card or theme."""
     target = {"theme": theme} if theme is not None else {"card": card}

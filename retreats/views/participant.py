@@ -50,6 +50,7 @@ BOARD = "retreats/participant/board.html"
 LIVE = "retreats/participant/_live.html"
 LIVE_REGION = "retreats/participant/_live_region.html"
 CARD_FORM = "retreats/participant/_card_form.html"
+VOTE_ANSWER = "retreats/participant/_vote_answer.html"
 PROJECTOR = "retreats/projector.html"
 PROJECTOR_LIVE = "retreats/_projector_live.html"
 
@@ -391,6 +392,11 @@ def vote(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpRespo
         (messages.error if refused else messages.success)(request, notice)
         anchor = f"#item-{form.cleaned_data['item']}" if card or theme else ""
         return redirect(_board_url(activity) + anchor)
+    if refused:
+        left = activity.budget() - selectors.dots_spent(activity, participant)
+        return _vote_answer(request, activity, None, 0, left, notice, refused)
+    if _only_mine_changed(activity, form.cleaned_data["action"], left):
+        return _vote_answer(request, activity, card or theme, mine, left, notice, refused)
     context = _board_context(
         _with_participant(retreat_access, participant),
         activity,
@@ -400,6 +406,37 @@ def vote(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpRespo
         announce=notice,
     )
     return TemplateResponse(request, LIVE, context)
+
+
+def _only_mine_changed(activity: Activity, action: str, left: int) -> bool:
+    """Did this dot change only the voter's own figures on one item? Not when the dots are shown
+    (the totals move), nor when the voter's last dot went or came back (every "add" button
+    changes): then the whole board is sent again."""
+    if activity.votes_revealed or activity.votes_live:
+        return False
+    return left > 0 and not (action == "remove" and left == 1)
+
+
+def _vote_answer(
+    request: HttpRequest, activity: Activity, item, mine: int, left: int, notice: str, refused: bool
+) -> HttpResponse:
+    """The short answer to a dot (_vote_answer.html): a few small pieces out of band instead of
+    the voter's whole board, a dot being the room's most frequent write."""
+    if item is not None:
+        item.my_dots, item.vote_label = mine, _vote_label(item)
+    context = {
+        "activity": activity,
+        "item": item,
+        "board": {"show_votes": False},
+        "budget": activity.budget(),
+        "dots_left": left,
+        "on_themes": activity.vote_on == Activity.VoteOn.THEMES,
+        "notice": notice,
+        "notice_refused": refused,
+    }
+    response = TemplateResponse(request, VOTE_ANSWER, context)
+    response["HX-Reswap"] = "none"
+    return response
 
 
 # --- the retreat's page and joining -------------------------------------------------------------

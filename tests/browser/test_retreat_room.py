@@ -122,8 +122,10 @@ def test_console_phone_and_projector_run_a_board_together(page, new_page, team):
     # The guest spends her whole budget; the next dot is refused plainly and nothing changes.
     add = phone.get_by_role("button", name=f"Add a dot to ‘{idea}’")
     for left in (2, 1, 0):
-        add.click()
+        add.focus()
+        phone.keyboard.press("Enter")
         expect(dots_left).to_contain_text(f"You have {left} of 3 dots left.")
+        expect(add).to_be_focused()  # a keyboard user stays on the button after each dot
     # The button says it is spent (aria-disabled) yet stays focusable: press it anyway.
     expect(add).to_have_attribute("aria-disabled", "true")
     add.focus()

@@ -33,3 +33,26 @@ def test_the_image_installs_from_the_lock_file():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "uv sync --frozen --no-dev" in dockerfile
     assert "collectstatic" in dockerfile
+
+
+def test_the_web_process_runs_with_the_shared_gunicorn_settings():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    bench = (ROOT / "bench" / "live_board.py").read_text()
+    assert '"-c", "config/gunicorn.py"' in dockerfile
+    assert "-c config/gunicorn.py" in load()["services"]["web"]["command"]
+    assert '"config/gunicorn.py"' in bench  # the benchmark measures what is deployed
+
+
+def test_gunicorn_uses_threads_and_freezes_what_a_worker_loaded():
+    import gc
+
+    from config import gunicorn
+
+    assert gunicorn.worker_class == "gthread" and gunicorn.threads >= 4
+    assert gunicorn.keepalive > 1  # longer than the poll interval
+    gc.unfreeze()
+    try:
+        gunicorn.post_worker_init(worker=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -265,17 +265,40 @@ def test_dots_over_the_per_item_maximum_and_the_budget_are_refused_plainly(clien
     assert "You have 0 of 4 dots left." in board
 
 
-def test_htmx_votes_answer_with_the_board_region_only(client, retreat, voting):
+def test_a_dot_gets_a_short_answer_with_only_what_it_changed(
+    client, retreat, voting, django_assert_max_num_queries
+):
     activity, arts, _ = voting
     join_as_guest(client, retreat)
-    response = vote(client, activity, arts, headers=HTMX)
+    vote(client, activity, arts, headers=HTMX)  # the first dot also opens the ballot
+    with django_assert_max_num_queries(13):  # no board: the access check, the dot, the figures
+        response = vote(client, activity, arts, headers=HTMX)
     assert "HX-Request" in response["Vary"]
+    assert response["HX-Reswap"] == "none"  # the board stays; the pieces below replace theirs
     body = page(response)
-    assert "<html" not in body
-    assert body.count('id="board-live"') == 1
-    assert 'id="card-form-region"' not in body
+    assert "<html" not in body and 'id="board-live"' not in body
+    assert re.search(r'id="dots-left" hx-swap-oob="true"><strong>You have 2 of 4 dots left', body)
+    assert re.search(r'id="vote-notice" hx-swap-oob="true">‘More arts’ has 2 of your dots', body)
+    assert re.search(rf'id="dots-{arts.pk}" hx-swap-oob="true"', body)
     assert f'id="dot-add-{arts.pk}"' in body  # the button keeps its id, so focus stays on it
-    assert "You have 3 of 4 dots left." in body
+    assert '<span class="dots__mine">2<' in body
+
+
+def test_the_whole_board_comes_back_when_every_add_button_changes(client, retreat, voting):
+    activity, arts, sports = voting
+    join_as_guest(client, retreat)
+    for item in (arts, arts, arts):
+        vote(client, activity, item, headers=HTMX)
+    last = page(vote(client, activity, sports, headers=HTMX))  # the last dot: all "+" go grey
+    assert last.count('id="board-live"') == 1 and 'id="card-form-region"' not in last
+    assert "You have 0 of 4 dots left." in last
+    assert f'id="dot-add-{arts.pk}" class="button dots__button" aria-disabled="true"' in last
+    back = page(vote(client, activity, sports, "remove", headers=HTMX))  # and come back
+    assert back.count('id="board-live"') == 1
+    assert "You have 1 of 4 dots left." in back
+    services.activity_reveal(activity=activity, votes=True)  # shown dots: totals move too
+    shown = page(vote(client, activity, sports, headers=HTMX))
+    assert shown.count('id="board-live"') == 1
 
 
 def test_a_member_is_joined_on_their_first_dot(client, cast, voting):
