@@ -220,3 +220,69 @@ class ThemeFactory(factory.django.DjangoModelFactory):
 
     activity = factory.SubFactory(ActivityFactory)
     name = factory.Sequence(lambda n: f"Theme {n}")
+
+
+# --- the plan (planning/models.py) --------------------------------------------------------------
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "planning.Plan"
+
+    engagement = factory.SubFactory(EngagementFactory)
+    mission = "Every student, every day, ready for what comes next."
+    vision = "A district where every learner thrives."
+
+
+class ValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "planning.Value"
+
+    plan = factory.SubFactory(PlanFactory)
+    title = factory.Sequence(lambda n: f"Value {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class ObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "planning.Objective"
+
+    plan = factory.SubFactory(PlanFactory)
+    title = factory.Sequence(lambda n: f"Objective {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "planning.Goal"
+
+    plan = factory.SubFactory(PlanFactory)
+    title = factory.Sequence(lambda n: f"Goal {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class StrategyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "planning.Strategy"
+
+    goal = factory.SubFactory(GoalFactory)
+    title = factory.Sequence(lambda n: f"Strategy {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "planning.Measure"
+
+    goal = factory.SubFactory(GoalFactory)
+    indicator = factory.Sequence(lambda n: f"Indicator {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class ActionStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "planning.ActionStep"
+
+    strategy = factory.SubFactory(StrategyFactory)
+    description = factory.Sequence(lambda n: f"Action step {n}")
+    position = factory.Sequence(lambda n: n)

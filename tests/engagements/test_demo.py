@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def snapshot() -> str:
-    models = [m for m in apps.get_models() if m._meta.app_label in {"accounts", "engagements"}]
+    models = [
+        m for m in apps.get_models() if m._meta.app_label in {"accounts", "engagements", "planning"}
+    ]
     objects = [obj for model in models for obj in model.objects.order_by("pk")]
     return serializers.serialize("json", objects)
 

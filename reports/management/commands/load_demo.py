@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from engagements.demo import DEMO_PASSWORD, load_demo
 from engagements.models import Engagement
+from planning.demo import load_plan_demo
 from retreats.demo import load_retreat_demo
 
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
             organization__name="Riverside Unified School District", name="Strategic Plan 2027–2032"
         )
         load_retreat_demo(riverside)
+        load_plan_demo(riverside)
         self.stdout.write(self.style.SUCCESS("Demo loaded: Riverside Unified School District."))
         self.stdout.write(f"Sign in at http://127.0.0.1:8000/ with password {DEMO_PASSWORD!r}:")
         for person in people:

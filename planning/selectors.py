@@ -1,0 +1,68 @@
+"""Reads on the plan: the carry-forward inbox (retreat cards and themes waiting to become plan
+elements)."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, Sum
+
+from engagements.models import Engagement
+from retreats.models import Card, Theme
+
+from .models import Goal, Strategy, Value
+
+
+@dataclass
+class Carried:
+    """A card or theme marked "carry forward", with its dots and whether it is in the plan yet."""
+
+    item: Card | Theme
+    kind: str  # "card" or "theme"
+    text: str
+    dots: int
+    activity_title: str
+    retreat_title: str
+    used: bool
+
+
+def carried_forward(engagement: Engagement) -> list[Carried]:
+    """Every carried-forward card and theme of the engagement's retreats, the ones not in the
+    plan yet first, most dots first; five queries whatever their number."""
+    used_cards, used_themes = set(), set()
+    for model in (Value, Goal, Strategy):
+        scope = (
+            Q(plan__engagement=engagement)
+            if model is not Strategy
+            else Q(goal__plan__engagement=engagement)
+        )
+        for card_id, theme_id in model.objects.filter(scope).values_list(
+            "source_card_id", "source_theme_id"
+        ):
+            used_cards.add(card_id)
+            used_themes.add(theme_id)
+    in_engagement = {"activity__retreat__engagement": engagement, "carry_forward": True}
+    cards = Card.objects.filter(**in_engagement, merged_into__isnull=True, hidden=False)
+    themes = Theme.objects.filter(**in_engagement)
+    found = [
+        Carried(
+            card,
+            "card",
+            card.text,
+            card.total or 0,
+            card.activity.title,
+            card.activity.retreat.title,
+            card.pk in used_cards,
+        )
+        for card in cards.select_related("activity__retreat").annotate(total=Sum("dots__count"))
+    ] + [
+        Carried(
+            theme,
+            "theme",
+            theme.name,
+            theme.total or 0,
+            theme.activity.title,
+            theme.activity.retreat.title,
+            theme.pk in used_themes,
+        )
+        for theme in themes.select_related("activity__retreat").annotate(total=Sum("dots__count"))
+    ]
+    return sorted(found, key=lambda c: (c.used, -c.dots, c.text))

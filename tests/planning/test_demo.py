@@ -1,0 +1,47 @@
+"""The demo's draft plan (planning/demo.py), built by load_demo from the demo SWOT."""
+
+import pytest
+from django.core.management import call_command
+
+from planning.diff import ADDED, CHANGED, compare
+from planning.models import ActionStep, Measure, Plan, Strategy
+
+pytestmark = pytest.mark.django_db
+
+
+def riverside_plan() -> Plan:
+    return Plan.objects.get(engagement__name="Strategic Plan 2027–2032")
+
+
+def test_the_demo_has_a_draft_plan_with_two_drafts_that_differ():
+    call_command("load_demo")
+    plan = riverside_plan()
+    assert plan.mission and plan.vision
+    assert plan.values.count() == 6  # five, and one more in draft 2
+    goals = list(plan.goals.all())
+    assert len(goals) == 4 and goals[0].title == "Academic Success"
+    for goal in goals:
+        assert 2 <= goal.strategies.count() <= 4
+        measure = goal.measures.get()
+        assert measure.baseline is not None and measure.target is not None
+        assert goal.missing_smart() == []
+    assert Strategy.objects.filter(goal__plan=plan).count() == 10
+    steps = ActionStep.objects.filter(strategy__goal__plan=plan)
+    assert steps.exists() and not steps.filter(owner__isnull=True).exists()
+    assert Measure.objects.filter(goal__plan=plan, baseline__isnull=True).count() == 0
+    # A goal came from a theme the data retreat carried forward, with its dots.
+    sourced = plan.goals.get(title="Pathways Beyond High School")
+    assert sourced.source_theme.name == "Pathways beyond high school" and sourced.source_dots
+    first, second = plan.versions.all()
+    assert (first.number, second.number) == (1, 2)
+    rows = {row.label: row.status for row in compare(first.data, second.data)}
+    assert rows["Academic Success"] == CHANGED and rows["Joy in learning"] == ADDED
+
+
+def test_loading_the_demo_again_keeps_the_plan_as_people_changed_it():
+    call_command("load_demo")
+    plan = riverside_plan()
+    plan.goals.filter(title="Great People").update(title="Great People, Great Schools")
+    call_command("load_demo")
+    assert plan.goals.count() == 4 and plan.versions.count() == 2
+    assert plan.goals.filter(title="Great People, Great Schools").exists()
