@@ -10,7 +10,8 @@ alone, with no query, when it can:
   for n-1 (services._bump, right after the row's UPDATE, before its transaction commits). A poll
   carrying version v is answered "nothing changed" (204) only when v is marked 1 *and* no v+1 was
   ever written; anything else (a missing key, a cleared cache) goes the normal way. A change is
-  therefore never hidden, whatever order concurrent writes land in.
+  therefore never missed, whatever order concurrent writes land in (at worst, one committed in
+  the instant before its note is seen a poll later).
 - **grants**: when the normal path has checked someone's access to a board, it notes it for
   their session for GRANT_SECONDS. The shortcut needs that note, so access is re-checked by the
   normal path at least that often (a closed retreat or a removed member is noticed within it).

@@ -121,13 +121,18 @@ def test_console_phone_and_projector_run_a_board_together(page, new_page, team):
 
     # The guest spends her whole budget; the next dot is refused plainly and nothing changes.
     add = phone.get_by_role("button", name=f"Add a dot to ‘{idea}’")
+    settled = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
     for left in (2, 1, 0):
         add.focus()
-        phone.keyboard.press("Enter")
+        phone.keyboard.press("Enter")  # by keyboard
         expect(dots_left).to_contain_text(f"You have {left} of 3 dots left.")
+        # htmx takes the new buttons over once they settle (20 ms); a key pressed sooner would
+        # send the form the plain way, which works too but reloads the page.
+        phone.wait_for_function(settled)
         expect(add).to_be_focused()  # a keyboard user stays on the button after each dot
     # The button says it is spent (aria-disabled) yet stays focusable: press it anyway.
     expect(add).to_have_attribute("aria-disabled", "true")
+    phone.wait_for_function(settled)
     add.focus()
     phone.keyboard.press("Enter")
     notice = phone.locator("#vote-notice")
