@@ -27,4 +27,5 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("retreats.urls")),
     path("", include("engagements.urls")),
+    path("", include("planning.urls")),
 ]

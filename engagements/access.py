@@ -115,14 +115,17 @@ def access_object(
     object_id: UUID,
     *,
     need: Can = Can.VIEW,
+    via: str = "engagement",
 ) -> tuple[Access, M]:
     """Load an object of an engagement (a meeting, an invitation...) for the signed-in user.
 
     The object must belong to that engagement: an id from another engagement is a 404, like an
-    unknown one. `queryset` may carry select_related/prefetch_related for the page.
+    unknown one. `queryset` may carry select_related/prefetch_related for the page. `via` is
+    the lookup from the object to its engagement, for objects further down (a plan's goal:
+    "plan__engagement").
     """
     access = access_engagement(request, engagement_id, need=need)
-    obj = get_object_or_404(queryset, pk=object_id, engagement=access.engagement)
+    obj = get_object_or_404(queryset, pk=object_id, **{via: access.engagement})
     return access, obj
 
 

@@ -91,8 +91,9 @@ class Row:
 
 
 def _flatten(snapshot: dict) -> list[tuple[str, str, int, dict]]:
-    """(kind, id, depth, fields) for every element, in reading order. Parent links are kept as
-    the parent's title, so moving a strategy to another goal reads as a change of goal."""
+    """(kind, id, depth, fields) for every element, in reading order. Parent links are kept by id
+    and title: moving a strategy to another goal reads as a change of goal, renaming its goal
+    does not change the strategy."""
     plan = snapshot.get("plan", {})
     rows = [("statement", name, 0, {"text": plan.get(name) or ""}) for name, _ in STATEMENTS]
     rows += [("value", v["id"], 0, v) for v in plan.get("values", [])]
@@ -105,7 +106,8 @@ def _flatten(snapshot: dict) -> list[tuple[str, str, int, dict]]:
         for measure in goal.get("measures", []):
             rows.append(("measure", measure["id"], 1, measure))
         for strategy in goal.get("strategies", []):
-            rows.append(("strategy", strategy["id"], 1, {**strategy, "goal": goal["title"]}))
+            parent = {"goal": goal["title"], "goal_id": goal["id"]}
+            rows.append(("strategy", strategy["id"], 1, {**strategy, **parent}))
             for measure in strategy.get("measures", []):
                 rows.append(("measure", measure["id"], 2, measure))
             for step in strategy.get("action_steps", []):
@@ -141,12 +143,19 @@ def _label(kind: str, fields: dict) -> str:
     return _text(fields.get("title") or fields.get("indicator") or fields.get("description"))
 
 
+PARENT_LINKS = ("goal", "objective")
+
+
 def _changes(kind: str, old: dict, new: dict) -> list[FieldChange]:
     pairs = (("text", "Text"),) if kind == "statement" else FIELDS[kind]
     changes = []
     for name, label in pairs:
         before, after = _text(old.get(name)), _text(new.get(name))
-        if before != after:
+        if name in PARENT_LINKS:  # moved to another parent, not the parent renamed
+            unchanged = old.get(f"{name}_id") == new.get(f"{name}_id")
+        else:
+            unchanged = before == after
+        if not unchanged:
             changes.append(FieldChange(name, label, before, after, *_words(before, after)))
     return changes
 

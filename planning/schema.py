@@ -403,7 +403,7 @@ def _check_format(data) -> None:
         raise ValidationError("This file has no plan in it (“plan” must be an object).")
 
 
-def _is_empty(plan: Plan) -> bool:
+def plan_is_empty(plan: Plan) -> bool:
     return (
         not any(getattr(plan, name).strip() for name in Plan.STATEMENTS)
         and not plan.values.exists()
@@ -633,7 +633,7 @@ def import_plan(*, engagement, data: dict) -> tuple[Plan, list[str]]:
     applied. Returns the plan and the warnings."""
     with transaction.atomic():
         plan, _ = Plan.objects.select_for_update().get_or_create(engagement=engagement)
-        if not _is_empty(plan):
+        if not plan_is_empty(plan):
             raise ValidationError(ALREADY_PLANNED)
         _check_format(data)
         members = {

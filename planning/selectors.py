@@ -3,12 +3,12 @@ elements)."""
 
 from dataclasses import dataclass
 
-from django.db.models import Q, Sum
+from django.db.models import Prefetch, Q, Sum
 
 from engagements.models import Engagement
 from retreats.models import Card, Theme
 
-from .models import Goal, Strategy, Value
+from .models import ActionStep, Goal, Strategy, Value
 
 
 @dataclass
@@ -66,3 +66,42 @@ def carried_forward(engagement: Engagement) -> list[Carried]:
         for theme in themes.select_related("activity__retreat").annotate(total=Sum("dots__count"))
     ]
     return sorted(found, key=lambda c: (c.used, -c.dots, c.text))
+
+
+@dataclass
+class Tree:
+    """The plan as the plan page shows it; a fixed number of queries whatever its size."""
+
+    plan: object
+    values: list
+    objectives: list  # each with .tree_goals
+    goals: list  # every goal, in order (objectives first when they are used)
+    loose_goals: list  # goals under no objective
+    goal_choices: list  # (id, title) for moving a strategy
+
+
+def plan_tree(plan) -> Tree:
+    steps = ActionStep.objects.select_related("owner__user")
+    strategies = Strategy.objects.prefetch_related("measures", Prefetch("action_steps", steps))
+    goals = list(
+        plan.goals.select_related("owner__user", "source_card", "source_theme").prefetch_related(
+            "measures", Prefetch("strategies", strategies)
+        )
+    )
+    objectives = list(plan.objectives.all()) if plan.use_objectives else []
+    by_objective: dict = {}
+    for goal in goals:
+        by_objective.setdefault(goal.objective_id if plan.use_objectives else None, []).append(goal)
+    for objective in objectives:
+        objective.tree_goals = by_objective.get(objective.pk, [])
+    known = {objective.pk for objective in objectives}
+    loose = [g for g in goals if not plan.use_objectives or g.objective_id not in known]
+    ordered = [g for o in objectives for g in o.tree_goals] + loose
+    return Tree(
+        plan=plan,
+        values=list(plan.values.select_related("source_card", "source_theme")),
+        objectives=objectives,
+        goals=ordered,
+        loose_goals=loose,
+        goal_choices=[(g.pk, g.title) for g in ordered],
+    )

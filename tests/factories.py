@@ -21,6 +21,7 @@ from engagements.models import (
     StakeholderGroup,
     TemplatePhase,
 )
+from planning.schema import export_plan
 
 PASSWORD = "correct horse battery staple"
 
@@ -286,3 +287,13 @@ class ActionStepFactory(factory.django.DjangoModelFactory):
     strategy = factory.SubFactory(StrategyFactory)
     description = factory.Sequence(lambda n: f"Action step {n}")
     position = factory.Sequence(lambda n: n)
+
+
+class PlanVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "planning.PlanVersion"
+
+    plan = factory.SubFactory(PlanFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    label = factory.Sequence(lambda n: f"Draft {n + 1}")
+    data = factory.LazyAttribute(lambda version: export_plan(version.plan))

@@ -3,17 +3,21 @@
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter, UUIDConverter
 
 from engagements.access import FACILITATOR_ACCOUNTS, MEMBERS, PARTICIPANTS, PUBLIC, SIGNED_IN
+from planning.services import plan_for
 from tests.factories import (
     ActivityFactory,
     AgendaItemFactory,
     CardFactory,
+    GoalFactory,
     InvitationFactory,
     MeetingFactory,
     MembershipFactory,
     ParticipantFactory,
     PhaseFactory,
+    PlanVersionFactory,
     ProcessTemplateFactory,
     ReadingFactory,
     RetreatFactory,
@@ -71,6 +75,13 @@ def sample_kwargs(pattern, world):
         "code": lambda: foreign_retreat().join_code,
         "meeting_id": lambda: MeetingFactory(phase__engagement=foreign).pk,
         "item_id": lambda: AgendaItemFactory(meeting__phase__engagement=foreign).pk,
+        "kind": lambda: "goal",
+        "element_id": lambda: GoalFactory(plan=plan_for(foreign)).pk,
+        "source_kind": lambda: "card",
+        "source_id": lambda: (
+            CardFactory(activity__retreat=foreign_retreat(), carry_forward=True).pk
+        ),
+        "number": lambda: PlanVersionFactory(plan=plan_for(foreign)).number,
         "reading_id": lambda: ReadingFactory(meeting__phase__engagement=foreign).pk,
     }
     missing = [name for name in pattern.pattern.converters if name not in samples]
@@ -127,7 +138,12 @@ def test_every_view_does_what_its_mark_says(client, cast, name, pattern):
                 assert status in (404, 405), f"{method.upper()} {url} gave {status}"
 
     converters = pattern.pattern.converters
-    if rule == MEMBERS and "engagement_id" in converters and len(converters) > 1:
+    objects = [
+        argument
+        for argument, converter in converters.items()
+        if argument != "engagement_id" and isinstance(converter, (UUIDConverter, IntConverter))
+    ]
+    if rule == MEMBERS and "engagement_id" in converters and objects:
         # The facilitator of this engagement asks, through it, for another engagement's object.
         mixed = {**sample_kwargs(pattern, cast), "engagement_id": cast.engagement.pk}
         mixed_url = reverse(name, kwargs=mixed)

@@ -134,3 +134,11 @@ def test_a_cleared_statement_is_removed():
     newer = snapshot()
     newer["plan"]["mission"] = ""
     assert row(compare(snapshot(), newer), "mission").status == REMOVED
+
+
+def test_renaming_a_goal_does_not_mark_its_strategies_changed():
+    newer = snapshot()
+    newer["plan"]["goals"][0]["title"] = "Academic success for every student"
+    rows = compare(snapshot(), newer)
+    assert row(rows, "g1").status == CHANGED
+    assert row(rows, "s1").status == SAME and row(rows, "s2").status == SAME

@@ -1,0 +1,149 @@
+"""Forms for the plan page: the statements, and one form per kind of element. Labels follow the
+engagement's terminology."""
+
+from django import forms
+
+from engagements.models import Membership
+
+from .models import ActionStep, Goal, Measure, Objective, Plan, Strategy, Value
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class OwnerField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Membership) -> str:
+        return obj.user.full_name or obj.user.email
+
+
+class StatementsForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = [*Plan.STATEMENTS, "use_objectives", "max_goals", "max_strategies_per_goal"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in Plan.STATEMENTS}
+
+
+class ElementForm(forms.ModelForm):
+    """Base: the plan's terms for labels, the team for owners, the plan's objectives."""
+
+    def __init__(self, *args, engagement, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "owner" in self.fields:
+            self.fields["owner"] = OwnerField(
+                queryset=Membership.objects.filter(engagement=engagement)
+                .select_related("user")
+                .order_by("user__full_name"),
+                required=False,
+                label="Owner",
+                empty_label="No owner yet",
+            )
+        if "objective" in self.fields:
+            if plan.use_objectives:
+                self.fields["objective"].queryset = plan.objectives.all()
+                self.fields["objective"].label = engagement.term("objective")
+            else:
+                del self.fields["objective"]
+        for name in ("title",):
+            if name in self.fields:
+                self.fields[name].error_messages["required"] = "Give it a title."
+
+
+class ValueForm(ElementForm):
+    class Meta:
+        model = Value
+        fields = ["title", "description"]
+        labels = {"title": "Value, belief or commitment"}
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class ObjectiveForm(ElementForm):
+    class Meta:
+        model = Objective
+        fields = ["title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class GoalForm(ElementForm):
+    class Meta:
+        model = Goal
+        fields = [
+            "title",
+            "description",
+            "objective",
+            "specific_outcome",
+            "measured_by",
+            "target",
+            "owner",
+            "target_date",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "specific_outcome": forms.Textarea(attrs={"rows": 2}),
+            "target_date": DATE,
+        }
+
+
+class StrategyForm(ElementForm):
+    class Meta:
+        model = Strategy
+        fields = ["title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class MeasureForm(ElementForm):
+    class Meta:
+        model = Measure
+        fields = [
+            "indicator",
+            "data_source",
+            "baseline",
+            "baseline_date",
+            "target",
+            "target_date",
+            "unit",
+            "direction",
+            "frequency",
+        ]
+        widgets = {"baseline_date": DATE, "target_date": DATE}
+        error_messages = {"indicator": {"required": "Say what is measured."}}
+
+
+class ActionStepForm(ElementForm):
+    class Meta:
+        model = ActionStep
+        fields = [
+            "description",
+            "stage",
+            "owner",
+            "start_date",
+            "due_date",
+            "resources_people",
+            "resources_time",
+            "resources_money",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "start_date": DATE,
+            "due_date": DATE,
+        }
+        error_messages = {"description": {"required": "Say what will be done."}}
+
+
+FORMS = {
+    "value": ValueForm,
+    "objective": ObjectiveForm,
+    "goal": GoalForm,
+    "strategy": StrategyForm,
+    "measure": MeasureForm,
+    "action_step": ActionStepForm,
+}
+
+
+class MoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
+
+
+class UseSourceForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[("value", "Value"), ("goal", "Goal"), ("strategy", "Strategy")]
+    )
+    goal = forms.UUIDField(required=False)
