@@ -79,3 +79,12 @@ def test_edit_reorder_save_draft_2_and_compare(page, team):
     ).to_be_visible()
     expect(page.locator("ins").filter(has_text="for Every Student").first).to_be_visible()
     expect(page.locator(".diff-summary")).to_contain_text("changed")
+
+    # The other plan pages, scanned for accessibility like every page the harness visits.
+    page.get_by_role("link", name="Draft 2", exact=False).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Draft 2")
+    base = page.url.split("/plan/")[0] + "/plan/"
+    for path, heading in (("health/", "Is the plan healthy?"), ("import/", None)):
+        page.goto(base + path)
+        if heading:
+            expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()

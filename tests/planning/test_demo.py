@@ -45,3 +45,20 @@ def test_loading_the_demo_again_keeps_the_plan_as_people_changed_it():
     call_command("load_demo")
     assert plan.goals.count() == 4 and plan.versions.count() == 2
     assert plan.goals.filter(title="Great People, Great Schools").exists()
+
+
+def test_the_demo_plan_pages_open_for_the_demo_facilitator(client):
+    from django.urls import reverse
+
+    from accounts.models import User
+
+    call_command("load_demo")
+    plan = riverside_plan()
+    client.force_login(User.objects.get(email="facilitator@riverside.example"))
+    engagement = plan.engagement.pk
+    page = client.get(reverse("planning:plan", args=[engagement])).content.decode()
+    assert "Academic Success" in page and "From the retreats" in page and "Health check" in page
+    compare = reverse("planning:compare", args=[engagement]) + "?a=1&b=2"
+    assert "Joy in learning" in client.get(compare).content.decode()
+    for name in ("drafts", "health", "export-json", "export-csv", "import"):
+        assert client.get(reverse(f"planning:{name}", args=[engagement])).status_code == 200
