@@ -88,3 +88,22 @@ def test_edit_reorder_save_draft_2_and_compare(page, team):
         page.goto(base + path)
         if heading:
             expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
+
+
+def test_values_are_reordered_by_drag_and_drop(page, team):
+    plan = services.plan_for(team["engagement"])
+    first = services.element_add("value", plan=plan, title="Integrity")
+    second = services.element_add("value", plan=plan, title="Equity")
+    sign_in(page, team["core"])
+    page.goto(page.live_server_url + f"/engagements/{team['engagement'].pk}/plan/")
+    page.locator(f"#value-{second.pk}").drag_to(
+        page.locator(f"#value-{first.pk}"), target_position={"x": 20, "y": 5}
+    )
+    expect(page.locator("#plan-status")).to_have_text("Value order saved.")
+    titles = page.locator("#values .plan-el__title")
+    expect(titles.nth(0)).to_have_text("Equity")
+    expect(titles.nth(1)).to_have_text("Integrity")
+    assert list(plan.values.order_by("position").values_list("title", flat=True)) == [
+        "Equity",
+        "Integrity",
+    ]
