@@ -68,6 +68,11 @@ def carried_forward(engagement: Engagement) -> list[Carried]:
     return sorted(found, key=lambda c: (c.used, -c.dots, c.text))
 
 
+def dots_on_source(source: Card | Theme) -> int:
+    """The dots a retreat card or theme holds now (one query)."""
+    return source.dots.aggregate(total=Sum("count"))["total"] or 0
+
+
 @dataclass
 class Tree:
     """The plan as the plan page shows it; a fixed number of queries whatever its size."""

@@ -357,10 +357,7 @@ def use_source(request: HttpRequest, engagement_id: UUID, source_kind: str, sour
     goal = None
     if kind == "strategy":
         goal = Goal.objects.filter(plan=plan, pk=form.cleaned_data["goal"]).first()
-    dots = next(
-        (c.dots for c in selectors.carried_forward(access.engagement) if c.item.pk == source.pk),
-        None,
-    )
+    dots = selectors.dots_on_source(source)
     try:
         element = services.element_from_source(
             plan=plan,

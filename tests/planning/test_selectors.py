@@ -61,3 +61,10 @@ def test_the_inbox_costs_the_same_queries_however_many_items(
         ThemeFactory(activity=activity, carry_forward=True)
     with django_assert_max_num_queries(5):
         assert len(selectors.carried_forward(cast.engagement)) == 31
+
+
+def test_a_sources_dots_are_counted_in_one_query(activity, django_assert_num_queries):
+    theme = voted_theme(activity, "Pathways", 3)
+    with django_assert_num_queries(1):
+        assert selectors.dots_on_source(theme) == 3
+    assert selectors.dots_on_source(CardFactory(activity=activity)) == 0
