@@ -40,6 +40,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="May create engagements and process templates.",
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    email_opt_outs = models.JSONField(
+        "e-mails turned off",
+        default=list,
+        blank=True,
+        help_text="Keys of accounts.notifications.OPTIONAL this person does not want.",
+    )
 
     objects = UserManager()
 

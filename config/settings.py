@@ -192,6 +192,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "aligned")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Run by the beat process on the stack (docker-compose's "beat").
+CELERY_BEAT_SCHEDULE = {
+    "close-due-reviews": {"task": "planning.close_due_reviews", "schedule": 60 * 60},
+}
 
 # --- e-mail ------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -47,6 +47,12 @@ class Can(StrEnum):
     RECOMMEND = "recommend the final plan"
     APPROVE = "vote to approve the final plan"
     UPDATE_PROGRESS = "update action steps and readings"
+    READ_WORKING_COPY = "read the working copy of the plan"
+    PUBLISH_REVIEW = "publish a draft for review"
+    TRIAGE = "answer comments and feedback"
+    ANSWER_BUY_IN = "answer the buy-in check"
+    FREEZE_PLAN = "freeze the final draft"
+    RECORD_DECISION = "record the board's decision"
 
 
 _EVERY_ROLE = frozenset(Role)
@@ -60,11 +66,21 @@ RULES: dict[Can, frozenset[Role]] = {
     Can.EXPORT_RESULTS: frozenset({Role.FACILITATOR, Role.CORE_TEAM}),
     Can.CONTRIBUTE: _EVERY_ROLE,
     Can.EDIT_PLAN: frozenset({Role.FACILITATOR, Role.CORE_TEAM}),
-    # Board members read only published drafts: the planning views narrow this per draft.
+    # Board members read only published drafts (under review or sent for approval):
+    # access_version narrows this per draft.
     Can.READ_DRAFTS: _EVERY_ROLE,
+    Can.READ_WORKING_COPY: _EVERY_ROLE - {Role.BOARD},
     Can.COMMENT: _EVERY_ROLE,
     Can.RECOMMEND: frozenset({Role.SUPERINTENDENT}),
     Can.APPROVE: frozenset({Role.BOARD}),
+    Can.PUBLISH_REVIEW: frozenset({Role.FACILITATOR}),
+    Can.TRIAGE: frozenset({Role.FACILITATOR, Role.CORE_TEAM}),
+    # "Each team member" answers the buy-in check; the board decides later, the facilitator
+    # runs the process.
+    Can.ANSWER_BUY_IN: frozenset({Role.CORE_TEAM, Role.PLAN_TEAM, Role.SUPERINTENDENT}),
+    Can.FREEZE_PLAN: frozenset({Role.FACILITATOR}),
+    # Only the plan's board clerk, whatever their role: require_board_clerk narrows this.
+    Can.RECORD_DECISION: _EVERY_ROLE,
     # Plan-team members update only the action steps they own: the planning views narrow this.
     Can.UPDATE_PROGRESS: frozenset(
         {Role.FACILITATOR, Role.CORE_TEAM, Role.PLAN_TEAM, Role.SUPERINTENDENT}
@@ -127,6 +143,41 @@ def access_object(
     access = access_engagement(request, engagement_id, need=need)
     obj = get_object_or_404(queryset, pk=object_id, **{via: access.engagement})
     return access, obj
+
+
+def version_is_published(version: Model) -> bool:
+    """Whether a saved draft has been published for review or sent for approval."""
+    return version.__class__.objects.filter(pk=version.pk).filter(
+        models.Q(review__isnull=False) | models.Q(approvals__isnull=False)
+    ).exists()
+
+
+def access_version(
+    request: HttpRequest, engagement_id: UUID, number: int, *, need: Can = Can.READ_DRAFTS
+) -> tuple[Access, Model]:
+    """A saved draft of the engagement's plan by its number (404 if there is none). A member who
+    may not read the working copy (the board) reads a draft only once it is published for review
+    or sent for approval (403 before)."""
+    access = access_engagement(request, engagement_id, need=need)
+    version_model = apps.get_model("planning", "PlanVersion")
+    version = (
+        version_model.objects.select_related("author", "plan")
+        .filter(plan__engagement=access.engagement, number=number)
+        .first()
+    )
+    if version is None:
+        raise Http404("No such draft.")
+    if not access.can(Can.READ_WORKING_COPY) and not version_is_published(version):
+        raise PermissionDenied(
+            "Board members read a draft once it is published for review or sent to the board."
+        )
+    return access, version
+
+
+def require_board_clerk(access: Access, plan: Model) -> None:
+    """Recording the board's decision is for the member chosen as the plan's board clerk."""
+    if plan.board_clerk_id is None or plan.board_clerk_id != access.membership.pk:
+        raise PermissionDenied("Only the board clerk records the board's decision.")
 
 
 def require_facilitator_account(request: HttpRequest) -> None:

@@ -8,11 +8,18 @@ Saved drafts (PlanVersion) are immutable snapshots of the whole plan in the expo
 """
 
 import uuid
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
+
+
+class ApprovalRule(models.TextChoices):
+    MAJORITY = "majority", "Each board member votes here; a majority of the board decides"
+    RECORDED = "recorded", "The board clerk records the decision taken at a board meeting"
 
 
 class Plan(models.Model):
@@ -38,6 +45,21 @@ class Plan(models.Model):
     )
     max_strategies_per_goal = models.PositiveSmallIntegerField(
         "most strategies per goal before a warning", default=6, validators=[MinValueValidator(1)]
+    )
+    approval_rule = models.CharField(
+        "how the board decides",
+        max_length=10,
+        choices=ApprovalRule.choices,
+        default=ApprovalRule.MAJORITY,
+    )
+    board_clerk = models.ForeignKey(
+        "engagements.Membership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="board clerk",
+        help_text="Records the board's decision when the board decides at a meeting.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -283,3 +305,336 @@ class PlanVersion(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("A saved draft cannot be deleted.")
+
+
+# --- review: a saved draft published for comments and feedback ----------------------------------
+
+
+class Review(models.Model):
+    """A saved draft published for review between two dates. Members read and comment on it; if
+    the facilitator makes a public link, anyone holding the link reads it and leaves feedback.
+
+    The link's token is kept as its SHA-256 hash only: a copy of the database does not open it.
+    """
+
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", "Not open yet"
+        OPEN = "open", "Open for comments"
+        CLOSED = "closed", "Closed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    version = models.OneToOneField(PlanVersion, on_delete=models.CASCADE, related_name="review")
+    opens_on = models.DateField("opens on")
+    closes_on = models.DateField("closes on")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    published_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    public_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    public_link_made_at = models.DateTimeField(null=True, blank=True)
+    public_buy_in = models.BooleanField(
+        "public visitors may answer the buy-in check",
+        default=False,
+        help_text="Otherwise only team members answer it.",
+    )
+
+    class Meta:
+        ordering = ["-published_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")),
+                name="review_closes_after_it_opens",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of {self.version}"
+
+    def state_on(self, today: date) -> str:
+        if self.closed_at is not None or today > self.closes_on:
+            return self.State.CLOSED
+        if today < self.opens_on:
+            return self.State.SCHEDULED
+        return self.State.OPEN
+
+    @property
+    def state(self) -> str:
+        return self.state_on(timezone.localdate())
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+    @property
+    def has_public_link(self) -> bool:
+        return bool(self.public_token_hash)
+
+
+class Comment(models.Model):
+    """A member's comment or a public visitor's feedback on one element of a reviewed draft, or on
+    the whole draft. Members' comments thread (replies have a parent); the top-level ones are
+    triaged by the core team. Nothing is deleted: a withdrawn comment stays, marked withdrawn.
+
+    The element is named by its kind and its id in the draft's snapshot, with its words as they
+    were, so the comment still reads right whatever happens to the working copy."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        DUPLICATE = "duplicate", "Duplicate"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="comments")
+    element_kind = models.CharField(max_length=12)
+    element_id = models.CharField(max_length=64, blank=True)
+    element_label = models.CharField(max_length=300, blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    author = models.ForeignKey(
+        "engagements.Membership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plan_comments",
+    )
+    is_public = models.BooleanField(default=False)
+    name = models.CharField("name", max_length=150, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    category = models.CharField("stakeholder group", max_length=100, blank=True)
+    body = models.TextField("comment")
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    resolution = models.TextField("reply or change made", blank=True)
+    change_kind = models.CharField(max_length=12, blank=True)
+    change_id = models.CharField(max_length=64, blank=True)
+    change_label = models.CharField(max_length=300, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
+    )
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    triaged_at = models.DateTimeField(null=True, blank=True)
+
+    EDIT_WINDOW = timedelta(minutes=15)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["review", "element_kind", "element_id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_public=False) | models.Q(parent__isnull=True),
+                name="public_feedback_is_never_a_reply",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.body[:80]
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    def editable_until(self) -> datetime:
+        return self.created_at + self.EDIT_WINDOW
+
+    def editable_by(self, membership, now: datetime | None = None) -> bool:
+        """The author may change or withdraw a comment for 15 minutes after writing it."""
+        now = now or timezone.now()
+        return (
+            membership is not None
+            and self.author_id == membership.pk
+            and not self.is_withdrawn
+            and now < self.editable_until()
+        )
+
+    @property
+    def who(self) -> str:
+        if self.is_public:
+            return self.name or "A visitor"
+        if self.author is not None:
+            return self.author.user.get_full_name()
+        return self.name or "A former member"
+
+
+class BuyInResponse(models.Model):
+    """One person's answers to the buy-in check of a reviewed draft: how strongly they support
+    each goal, and whether they commit to the next steps. Only totals are ever shown."""
+
+    class Commitment(models.TextChoices):
+        YES = "yes", "Yes, I commit to the next steps"
+        UNSURE = "unsure", "Not sure yet"
+        NO = "no", "No"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="buy_in")
+    membership = models.ForeignKey(
+        "engagements.Membership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    is_public = models.BooleanField(default=False)
+    category = models.CharField("stakeholder group", max_length=100, blank=True)
+    commits = models.CharField(max_length=6, choices=Commitment.choices)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "membership"],
+                condition=models.Q(membership__isnull=False),
+                name="one_buy_in_per_member",
+            )
+        ]
+
+
+class BuyInAnswer(models.Model):
+    SCALE = (
+        (1, "Strongly oppose"),
+        (2, "Oppose"),
+        (3, "Neutral"),
+        (4, "Support"),
+        (5, "Strongly support"),
+    )
+
+    response = models.ForeignKey(BuyInResponse, on_delete=models.CASCADE, related_name="answers")
+    goal_id = models.CharField(max_length=64)
+    support = models.PositiveSmallIntegerField(choices=SCALE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "goal_id"], name="one_answer_per_goal"),
+            models.CheckConstraint(
+                condition=models.Q(support__gte=1, support__lte=5), name="support_on_the_scale"
+            ),
+        ]
+
+
+# --- approval: final draft → recommended → approved (or sent back) -------------------------------
+
+
+class Approval(models.Model):
+    """One saved draft taken through approval. The facilitator freezes it as the final draft, the
+    superintendent recommends it, the board approves it or sends it back. An approved draft is
+    "the plan" and never changes; the next change goes through a new final draft."""
+
+    class State(models.TextChoices):
+        FINAL = "final", "Final draft"
+        RECOMMENDED = "recommended", "Recommended"
+        APPROVED = "approved", "Approved"
+        SENT_BACK = "sent_back", "Sent back"
+
+    ACTIVE = (State.FINAL, State.RECOMMENDED)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="approvals")
+    version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="approvals")
+    state = models.CharField(max_length=12, choices=State.choices, default=State.FINAL)
+    rule = models.CharField(max_length=10, choices=ApprovalRule.choices)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    frozen_at = models.DateTimeField(auto_now_add=True)
+    recommended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recommended_at = models.DateTimeField(null=True, blank=True)
+    recommendation = models.TextField("recommendation", blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    meeting_date = models.DateField("board meeting date", null=True, blank=True)
+    minutes_reference = models.CharField("minutes reference", max_length=200, blank=True)
+    reasons = models.TextField("reasons", blank=True)
+
+    class Meta:
+        ordering = ["-frozen_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=models.Q(state__in=["final", "recommended"]),
+                name="one_plan_in_approval_at_a_time",
+            ),
+            models.UniqueConstraint(
+                fields=["version"],
+                condition=models.Q(state="approved"),
+                name="a_version_is_approved_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version}: {self.get_state_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        if (
+            not self._state.adding
+            and Approval.objects.filter(pk=self.pk, state=self.State.APPROVED).exists()
+        ):
+            raise ValidationError("An approved plan cannot be changed; start a new draft.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.state == self.State.APPROVED:
+            raise ValidationError("An approved plan cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+
+class BoardVote(models.Model):
+    class Choice(models.TextChoices):
+        APPROVE = "approve", "Approve"
+        REJECT = "reject", "Send back"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    approval = models.ForeignKey(Approval, on_delete=models.CASCADE, related_name="votes")
+    membership = models.ForeignKey(
+        "engagements.Membership", on_delete=models.CASCADE, related_name="+"
+    )
+    choice = models.CharField(max_length=8, choices=Choice.choices)
+    note = models.TextField("note", blank=True)
+    cast_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["cast_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["approval", "membership"], name="one_board_vote_per_member"
+            )
+        ]
+
+
+class PlanEvent(models.Model):
+    """The plan's history: every step of review and approval, who took it, when, from which state
+    to which, with their note. Written by the services, shown on the history page, never edited."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="events")
+    version = models.ForeignKey(
+        PlanVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150)
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=200)
+    from_state = models.CharField(max_length=40)
+    to_state = models.CharField(max_length=40)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at"]
+
+    def __str__(self) -> str:
+        return f"{self.action} ({self.from_state} → {self.to_state})"

@@ -297,3 +297,65 @@ class PlanVersionFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: n + 1)
     label = factory.Sequence(lambda n: f"Draft {n + 1}")
     data = factory.LazyAttribute(lambda version: export_plan(version.plan))
+
+
+# --- review and approval (planning/models.py) ---------------------------------------------------
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    """A draft under review, open from yesterday to a week from now, team only."""
+
+    class Meta:
+        model = "planning.Review"
+
+    version = factory.SubFactory(PlanVersionFactory)
+    opens_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=1))
+    closes_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=7))
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A member's comment on the whole draft (pass author=membership)."""
+
+    class Meta:
+        model = "planning.Comment"
+
+    review = factory.SubFactory(ReviewFactory)
+    element_kind = "plan"
+    element_id = ""
+    element_label = "The whole draft"
+    body = factory.Sequence(lambda n: f"Comment {n}")
+
+
+class FeedbackFactory(CommentFactory):
+    """Public feedback through the review link."""
+
+    is_public = True
+    name = factory.Sequence(lambda n: f"Visitor {n}")
+    category = "Parents and guardians"
+
+
+class BuyInResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "planning.BuyInResponse"
+
+    review = factory.SubFactory(ReviewFactory)
+    commits = "yes"
+
+
+class BuyInAnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "planning.BuyInAnswer"
+
+    response = factory.SubFactory(BuyInResponseFactory)
+    support = 4
+
+
+class ApprovalFactory(factory.django.DjangoModelFactory):
+    """A final draft waiting for the superintendent (pass state= for later steps)."""
+
+    class Meta:
+        model = "planning.Approval"
+
+    version = factory.SubFactory(PlanVersionFactory)
+    plan = factory.LazyAttribute(lambda approval: approval.version.plan)
+    rule = factory.LazyAttribute(lambda approval: approval.plan.approval_rule)

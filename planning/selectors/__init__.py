@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q, Sum
 from engagements.models import Engagement
 from retreats.models import Card, Theme
 
-from .models import ActionStep, Goal, Strategy, Value
+from ..models import ActionStep, Goal, Strategy, Value
 
 
 @dataclass

@@ -16,7 +16,7 @@ from accounts.models import User
 from engagements.models import Engagement
 from retreats.models import Card, Theme
 
-from .models import ActionStep, Goal, Measure, Objective, Plan, PlanVersion, Strategy, Value
+from ..models import ActionStep, Goal, Measure, Objective, Plan, PlanVersion, Strategy, Value
 
 # --- the plan and its statements ---------------------------------------------------------------
 
@@ -230,7 +230,7 @@ def element_from_source(
 
 def version_save(*, plan: Plan, label: str, author: User | None) -> PlanVersion:
     """Freeze the working copy as draft N+1 (N the last draft's number)."""
-    from .schema import export_plan  # the snapshot is the export format
+    from ..schema import export_plan  # the snapshot is the export format
 
     label = label.strip()
     if not label:

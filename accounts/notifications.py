@@ -1,0 +1,18 @@
+"""The e-mails Aligned sends about a plan's review and approval, and which of them a person may
+turn off on their profile. The ones that ask someone to act (recommend, decide) always go out."""
+
+OPTIONAL = {
+    "review_published": "A draft is published for review",
+    "review_closed": "A review closes",
+    "plan_sent_back": "A final draft is sent back",
+    "plan_approved": "The plan is approved",
+}
+REQUIRED = {
+    "recommendation_needed": "The superintendent's recommendation is needed",
+    "decision_needed": "The board's decision is needed",
+}
+
+
+def wants(user, event: str) -> bool:
+    """Whether this person gets this e-mail: required ones always, optional ones unless off."""
+    return event in REQUIRED or event not in (user.email_opt_outs or [])

@@ -1,0 +1,302 @@
+"""Writes for the approval workflow: the facilitator freezes a saved draft as the final draft,
+the superintendent recommends it (or sends it back), the board approves it or sends it back,
+either by each member's vote (majority of the board) or by the clerk recording the decision
+taken at a board meeting. Each step checks the state it starts from and is written to the
+plan's history. Who may take a step is decided by the views through engagements.access.
+"""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from engagements.models import Engagement, Membership, Role
+
+from ..models import Approval, ApprovalRule, BoardVote, Plan, PlanVersion, Review
+from . import notify
+from .history import APPROVED, FINAL, RECOMMENDED, SENT_BACK, WORKING, event_log
+
+STATE_WORDS = {
+    Approval.State.FINAL: FINAL,
+    Approval.State.RECOMMENDED: RECOMMENDED,
+    Approval.State.APPROVED: APPROVED,
+    Approval.State.SENT_BACK: SENT_BACK,
+}
+
+
+def active_approval(plan: Plan) -> Approval | None:
+    return (
+        Approval.objects.filter(plan=plan, state__in=Approval.ACTIVE)
+        .select_related("version")
+        .first()
+    )
+
+
+def _moved(approval: Approval, expected: str) -> None:
+    """Move an approval out of `expected`, or refuse if someone moved it first."""
+    current = Approval.objects.filter(pk=approval.pk).values_list("state", flat=True).first()
+    if current != expected:
+        word = STATE_WORDS.get(current, "changed")
+        raise ValidationError(
+            f"Draft {approval.version.number} is {word} now, so this step no longer applies. "
+            "Reload the page to see where it stands."
+        )
+
+
+def approval_settings_update(*, plan: Plan, rule: str, clerk: Membership | None, by) -> Plan:
+    if rule not in ApprovalRule.values:
+        raise ValidationError({"approval_rule": "Choose how the board decides."})
+    if clerk is not None and clerk.engagement_id != plan.engagement_id:
+        raise ValidationError({"board_clerk": "The clerk must be a member of this engagement."})
+    if rule == ApprovalRule.RECORDED and clerk is None:
+        raise ValidationError(
+            {"board_clerk": "Choose who records the board's decision (the board clerk)."}
+        )
+    current = active_approval(plan)
+    if current is not None and current.state == Approval.State.RECOMMENDED:
+        raise ValidationError(
+            "The board is deciding on the recommended draft now: change how it decides "
+            "after its decision."
+        )
+    plan.approval_rule = rule
+    plan.board_clerk = clerk
+    plan.save(update_fields=["approval_rule", "board_clerk", "updated_at"])
+    return plan
+
+
+def plan_freeze(*, plan: Plan, version: PlanVersion, by, note: str = "") -> Approval:
+    """Freeze a saved draft as the final draft. Any review still open closes."""
+    from .review import review_close
+
+    if version.plan_id != plan.pk:
+        raise ValidationError("That draft belongs to another plan.")
+    current = active_approval(plan)
+    if current is not None:
+        raise ValidationError(
+            f"Draft {current.version.number} is already {STATE_WORDS[current.state]}: "
+            "it must be approved or sent back before another draft is frozen."
+        )
+    if Approval.objects.filter(version=version, state=Approval.State.APPROVED).exists():
+        raise ValidationError(f"Draft {version.number} is already the approved plan.")
+    if plan.approval_rule == ApprovalRule.RECORDED and plan.board_clerk_id is None:
+        raise ValidationError(
+            "The board decides at a meeting, but no board clerk is chosen to record its "
+            "decision. Choose one in the approval settings first."
+        )
+    for review in Review.objects.filter(
+        version__plan=plan, closed_at__isnull=True
+    ).select_related("version__plan"):
+        review_close(review=review, by=by)
+    try:
+        with transaction.atomic():
+            approval = Approval.objects.create(
+                plan=plan, version=version, rule=plan.approval_rule, frozen_by=by
+            )
+    except IntegrityError as clash:
+        raise ValidationError("Another draft was frozen at the same moment.") from clash
+    event_log(
+        plan=plan,
+        version=version,
+        actor=by,
+        action=f"Froze draft {version.number} as the final draft",
+        from_state=WORKING,
+        to_state=FINAL,
+        note=note.strip(),
+    )
+    notify.event("recommendation_needed", approval.pk)
+    return approval
+
+
+def plan_recommend(*, approval: Approval, by, note: str) -> Approval:
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": "Write the recommendation the board will read."})
+    with transaction.atomic():
+        _moved(approval, Approval.State.FINAL)
+        approval.state = Approval.State.RECOMMENDED
+        approval.recommended_by = by
+        approval.recommended_at = timezone.now()
+        approval.recommendation = note
+        approval.save(
+            update_fields=["state", "recommended_by", "recommended_at", "recommendation"]
+        )
+        event_log(
+            plan=approval.plan,
+            version=approval.version,
+            actor=by,
+            action=f"Recommended draft {approval.version.number} to the board",
+            from_state=FINAL,
+            to_state=RECOMMENDED,
+            note=note,
+        )
+    notify.event("decision_needed", approval.pk)
+    return approval
+
+
+def _send_back(approval: Approval, *, by, reasons: str, expected: str, **decision) -> Approval:
+    with transaction.atomic():
+        _moved(approval, expected)
+        approval.state = Approval.State.SENT_BACK
+        approval.decided_at = timezone.now()
+        approval.decided_by = by
+        approval.reasons = reasons
+        for name, value in decision.items():
+            setattr(approval, name, value)
+        approval.save()
+        event_log(
+            plan=approval.plan,
+            version=approval.version,
+            actor=by,
+            action=f"Sent draft {approval.version.number} back to the team",
+            from_state=STATE_WORDS[expected],
+            to_state=SENT_BACK,
+            note=reasons,
+        )
+    notify.event("plan_sent_back", approval.pk)
+    return approval
+
+
+def plan_send_back(*, approval: Approval, by, reasons: str) -> Approval:
+    """The superintendent sends a final draft back to the team instead of recommending it."""
+    reasons = (reasons or "").strip()
+    if not reasons:
+        raise ValidationError({"reasons": "Say why it goes back, so the team knows what to fix."})
+    return _send_back(approval, by=by, reasons=reasons, expected=Approval.State.FINAL)
+
+
+def _approve(approval: Approval, *, by, note: str, **decision) -> Approval:
+    with transaction.atomic():
+        _moved(approval, Approval.State.RECOMMENDED)
+        approval.state = Approval.State.APPROVED
+        approval.decided_at = timezone.now()
+        approval.decided_by = by
+        for name, value in decision.items():
+            setattr(approval, name, value)
+        approval.save()
+        Engagement.objects.filter(
+            pk=approval.plan.engagement_id,
+            status__in=[Engagement.Status.PREPARING, Engagement.Status.ACTIVE],
+        ).update(status=Engagement.Status.APPROVED, updated_at=timezone.now())
+        event_log(
+            plan=approval.plan,
+            version=approval.version,
+            actor=by,
+            action=f"The board approved draft {approval.version.number}",
+            from_state=RECOMMENDED,
+            to_state=APPROVED,
+            note=note,
+        )
+    notify.event("plan_approved", approval.pk)
+    return approval
+
+
+def board_members(plan: Plan) -> list[Membership]:
+    return [
+        m
+        for m in Membership.objects.filter(engagement_id=plan.engagement_id).select_related(
+            "user"
+        )
+        if Role.BOARD in m.roles
+    ]
+
+
+def votes_needed(board_size: int) -> int:
+    """A majority of the whole board: more than half of its members."""
+    return board_size // 2 + 1
+
+
+def board_vote(*, approval: Approval, membership: Membership, choice: str, note: str) -> Approval:
+    """A board member's vote on the recommended draft. A majority of the whole board approving
+    approves it; once a majority can no longer be reached, it goes back with the reasons given.
+    A member may change their vote until the board has decided."""
+    note = (note or "").strip()
+    if approval.rule != ApprovalRule.MAJORITY:
+        raise ValidationError(
+            "This board decides at a meeting: the clerk records its decision here."
+        )
+    if approval.state != Approval.State.RECOMMENDED:
+        raise ValidationError(
+            f"Draft {approval.version.number} is {STATE_WORDS[approval.state]}, "
+            "not waiting for the board's vote."
+        )
+    if choice not in BoardVote.Choice.values:
+        raise ValidationError({"choice": "Choose approve or send back."})
+    if choice == BoardVote.Choice.REJECT and not note:
+        raise ValidationError({"note": "Say why you would send it back."})
+    with transaction.atomic():
+        # One vote counted at a time, so two last votes cannot both miss the majority.
+        Approval.objects.select_for_update().filter(pk=approval.pk).first()
+        _moved(approval, Approval.State.RECOMMENDED)
+        BoardVote.objects.update_or_create(
+            approval=approval,
+            membership=membership,
+            defaults={"choice": choice, "note": note},
+        )
+        event_log(
+            plan=approval.plan,
+            version=approval.version,
+            actor=membership.user,
+            action=f"Voted: {BoardVote.Choice(choice).label.lower()}",
+            from_state=RECOMMENDED,
+            to_state=RECOMMENDED,
+            note=note,
+        )
+        size = len(board_members(approval.plan))
+        needed = votes_needed(size)
+        votes = list(approval.votes.select_related("membership__user"))
+        ayes = sum(v.choice == BoardVote.Choice.APPROVE for v in votes)
+        noes = [v for v in votes if v.choice == BoardVote.Choice.REJECT]
+        if ayes >= needed:
+            return _approve(
+                approval,
+                by=None,
+                note=f"{ayes} of {size} board members voted to approve.",
+            )
+        if len(noes) > size - needed:
+            reasons = "\n".join(f"{v.membership.user.get_full_name()}: {v.note}" for v in noes)
+            return _send_back(
+                approval,
+                by=None,
+                reasons=f"{len(noes)} of {size} board members voted to send it back.\n{reasons}",
+                expected=Approval.State.RECOMMENDED,
+            )
+    return approval
+
+
+def board_decision_record(
+    *,
+    approval: Approval,
+    by,
+    approved: bool,
+    meeting_date: date | None,
+    minutes_reference: str,
+    reasons: str = "",
+) -> Approval:
+    """The board clerk records the decision the board took at a meeting."""
+    minutes_reference = (minutes_reference or "").strip()
+    reasons = (reasons or "").strip()
+    errors = {}
+    if meeting_date is None:
+        errors["meeting_date"] = "Give the date of the board meeting."
+    elif meeting_date > timezone.localdate():
+        errors["meeting_date"] = "Record a decision once the meeting has taken place."
+    if not minutes_reference:
+        errors["minutes_reference"] = "Give the minutes reference, e.g. “Item 7.2, minutes of…”."
+    if not approved and not reasons:
+        errors["reasons"] = "Give the board's reasons for sending it back."
+    if errors:
+        raise ValidationError(errors)
+    if approval.rule != ApprovalRule.RECORDED:
+        raise ValidationError("Each board member votes on this draft here.")
+    decision = {"meeting_date": meeting_date, "minutes_reference": minutes_reference}
+    if approved:
+        return _approve(
+            approval,
+            by=by,
+            note=f"Board meeting of {meeting_date:%b %-d, %Y}; minutes: {minutes_reference}.",
+            **decision,
+        )
+    return _send_back(
+        approval, by=by, reasons=reasons, expected=Approval.State.RECOMMENDED, **decision
+    )

@@ -1,0 +1,36 @@
+"""The plan's history (PlanEvent): one line per step of review and approval."""
+
+from ..models import Plan, PlanEvent, PlanVersion
+
+# The states the history speaks of, in the words the pages use.
+WORKING = "working draft"
+SAVED = "saved draft"
+UNDER_REVIEW = "under review"
+REVIEW_CLOSED = "review closed"
+FINAL = "final draft"
+RECOMMENDED = "recommended"
+APPROVED = "approved"
+SENT_BACK = "sent back"
+
+
+def event_log(
+    *,
+    plan: Plan,
+    version: PlanVersion | None,
+    actor,
+    action: str,
+    from_state: str,
+    to_state: str,
+    note: str = "",
+) -> PlanEvent:
+    name = actor.get_full_name() if actor is not None else "Aligned (on the set date)"
+    return PlanEvent.objects.create(
+        plan=plan,
+        version=version,
+        actor=actor,
+        actor_name=name[:150],
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+    )
