@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 
 from . import services, throttle
 from .models import User
+from .notifications import OPTIONAL
 
 
 class SignInForm(AuthenticationForm):
@@ -83,10 +84,25 @@ class ProfileForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
+    # "E-mail me when…": one checkbox per e-mail a person may turn off, checked = wanted.
+    WANTS = "wants_"
+
     def __init__(self, *args, user: User, **kwargs):
-        kwargs.setdefault("initial", {"full_name": user.full_name, "email": user.email})
+        off = set(user.email_opt_outs or [])
+        initial = {"full_name": user.full_name, "email": user.email}
+        initial.update({self.WANTS + key: key not in off for key in OPTIONAL})
+        kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.user = user
+        for key, label in OPTIONAL.items():
+            self.fields[self.WANTS + key] = forms.BooleanField(label=label, required=False)
+
+    def notification_fields(self) -> list:
+        return [self[self.WANTS + key] for key in OPTIONAL]
+
+    def email_opt_outs(self) -> list[str]:
+        """The optional e-mails left unticked (after is_valid)."""
+        return [key for key in OPTIONAL if not self.cleaned_data.get(self.WANTS + key)]
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()

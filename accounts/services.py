@@ -7,6 +7,7 @@ from kombu.exceptions import OperationalError
 
 from . import tasks
 from .models import User
+from .notifications import OPTIONAL
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +34,19 @@ def email_send(*, to: list[str], subject: str, body: str, html: str | None = Non
     transaction.on_commit(enqueue, robust=False)
 
 
-def user_update_profile(*, user: User, full_name: str, email: str) -> User:
+def user_update_profile(
+    *, user: User, full_name: str, email: str, email_opt_outs: list[str] | None = None
+) -> User:
+    """Name, address and (when given) the optional e-mails this person turned off; the e-mails
+    that ask someone to act cannot be turned off (accounts/notifications.py)."""
     user.full_name = full_name.strip()
     user.email = User.objects.normalize_email(email).lower()
-    user.save(update_fields=["full_name", "email"])
+    fields = ["full_name", "email"]
+    if email_opt_outs is not None:
+        unknown = set(email_opt_outs) - set(OPTIONAL)
+        if unknown:
+            raise ValueError(f"Not optional e-mails: {', '.join(sorted(unknown))}")
+        user.email_opt_outs = [key for key in OPTIONAL if key in email_opt_outs]
+        fields.append("email_opt_outs")
+    user.save(update_fields=fields)
     return user

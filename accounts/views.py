@@ -15,6 +15,7 @@ from engagements.access import public, signed_in
 
 from . import services
 from .forms import ProfileForm, QueuedPasswordResetForm, SignInForm
+from .notifications import REQUIRED
 
 
 class SignInView(auth_views.LoginView):
@@ -83,7 +84,13 @@ password_change = signed_in(PasswordChangeView.as_view())
 def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.user_update_profile(user=request.user, **form.cleaned_data)
+        services.user_update_profile(
+            user=request.user,
+            full_name=form.cleaned_data["full_name"],
+            email=form.cleaned_data["email"],
+            email_opt_outs=form.email_opt_outs(),
+        )
         messages.success(request, "Your profile is saved.")
         return redirect("accounts:profile")
-    return TemplateResponse(request, "accounts/profile.html", {"form": form})
+    context = {"form": form, "always_sent": list(REQUIRED.values())}
+    return TemplateResponse(request, "accounts/profile.html", context)

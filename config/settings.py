@@ -282,6 +282,12 @@ LIVE_BOARD_MAX_STALENESS = float(os.environ.get("LIVE_BOARD_MAX_STALENESS", "0.5
 # address, so right codes are not counted).
 JOIN_CODE_FAILURE_RATE = os.environ.get("JOIN_CODE_FAILURE_RATE", "30/10m")
 
+# The public review link: feedback (and public buy-in answers) taken per network address, each
+# comma-separated window counted on its own; and the fewest seconds between opening a form and
+# sending it (people take longer, bots do not).
+PUBLIC_FEEDBACK_RATES = os.environ.get("PUBLIC_FEEDBACK_RATES", "5/10m,20/d")
+PUBLIC_FEEDBACK_MIN_SECONDS = float(os.environ.get("PUBLIC_FEEDBACK_MIN_SECONDS", "3"))
+
 # --- rate limits (django-ratelimit counts in the default cache) --------------------------------
 RATELIMIT_USE_CACHE = "default"
 if os.environ.get("RATELIMIT_IP_META_KEY"):

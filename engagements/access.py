@@ -147,9 +147,11 @@ def access_object(
 
 def version_is_published(version: Model) -> bool:
     """Whether a saved draft has been published for review or sent for approval."""
-    return version.__class__.objects.filter(pk=version.pk).filter(
-        models.Q(review__isnull=False) | models.Q(approvals__isnull=False)
-    ).exists()
+    return (
+        version.__class__.objects.filter(pk=version.pk)
+        .filter(models.Q(review__isnull=False) | models.Q(approvals__isnull=False))
+        .exists()
+    )
 
 
 def access_version(

@@ -63,6 +63,7 @@ RIVERSIDE_PEOPLE = [
         "District leadership",
     ),
 ]
+PREVIOUS_PLAN = "Strategic Plan 2021–2026"
 SITE_ADMIN = DemoPerson("admin@aligned.example", "Site Admin", (), None)
 LAKEVIEW_PEOPLE = [
     DemoPerson("facilitator@lakeview.example", "Sam Okafor", (Role.FACILITATOR,), None),
@@ -128,6 +129,18 @@ def _ensure_member_without_sign_in(engagement, name: str, group: StakeholderGrou
         roles=[Role.PLAN_TEAM.value],
         stakeholder_group=group,
     )
+
+
+def _ensure_district_groups(engagement: Engagement) -> None:
+    for position, (name, quota, selected_by, block) in enumerate(DISTRICT_GROUPS):
+        _ensure(
+            StakeholderGroup,
+            {"engagement": engagement, "name": name},
+            quota=quota,
+            selected_by=selected_by,
+            block=block,
+            position=position,
+        )
 
 
 def _ensure_team(engagement: Engagement, people: list[DemoPerson]) -> None:
@@ -352,15 +365,7 @@ def load_demo() -> list[DemoPerson]:
         template=district,
         template_name=district.name,
     )
-    for position, (name, quota, selected_by, block) in enumerate(DISTRICT_GROUPS):
-        _ensure(
-            StakeholderGroup,
-            {"engagement": plan, "name": name},
-            quota=quota,
-            selected_by=selected_by,
-            block=block,
-            position=position,
-        )
+    _ensure_district_groups(plan)
     _ensure_team(plan, RIVERSIDE_PEOPLE)
     groups = {group.name: group for group in plan.stakeholder_groups.all()}
     for group, names in PLAN_TEAM.items():
@@ -371,6 +376,20 @@ def load_demo() -> list[DemoPerson]:
     _riverside_progress(plan, phases, today)
     _riverside_meetings(plan, phases, today)
     _riverside_invitations(plan)
+
+    # Riverside's previous plan, approved by the board in 2021: the demo's approved plan.
+    previous = _ensure(
+        Engagement,
+        {"organization": riverside, "name": PREVIOUS_PLAN},
+        status=Engagement.Status.ACTIVE,
+        template=district,
+        template_name=district.name,
+    )
+    _ensure_district_groups(previous)
+    _ensure_team(previous, RIVERSIDE_PEOPLE)
+    for phase in _ensure_phases(previous, district):
+        if phase.status != Phase.Status.DONE:
+            Phase.objects.filter(pk=phase.pk).update(status=Phase.Status.DONE)
 
     # A second client of another facilitator, so the demo shows that one organization never
     # sees another's work.

@@ -6,15 +6,20 @@ Built on the engagements and retreats demos. Made only when the plan has no goal
 user's edits are never overwritten.
 """
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from engagements.models import Engagement, Membership
 
 from . import selectors, services
+from .models import ApprovalRule, Comment, PlanEvent, PlanVersion, Review
+from .selectors.review import WHOLE, targets
+from .services import approval as approvals
+from .services import review as reviews
 
 MISSION = (
     "Riverside Unified partners with families and community to inspire and prepare every "
@@ -162,3 +167,304 @@ def load_plan_demo(engagement: Engagement) -> None:
         "value", plan=plan, title="Joy in learning", description="School is a place to grow."
     )
     services.version_save(plan=plan, label="Plan team work session", author=facilitator)
+
+
+# --- review and approval --------------------------------------------------------------------------
+
+# The demo's public review link (a real link's token is random and shown once).
+DEMO_REVIEW_TOKEN = "riverside-draft-2-demo"  # noqa: S105 (a demo link, not a secret)
+
+MEMBER_COMMENTS = [
+    # (commenter's e-mail, part of the draft by title or "plan", text, reply (e-mail, text))
+    (
+        "board@riverside.example",
+        "Academic Success",
+        "“Continuous growth” is hard to hold anyone to. Which test, and what counts as growth?",
+        (
+            "core@riverside.example",
+            "Good point: the measure is the state reading assessment; we will say so.",
+        ),
+    ),
+    (
+        "plan@riverside.example",
+        "Family and Community Partnership",
+        "Families who work evenings cannot come to daytime meetings. Please add evening and "
+        "online options.",
+        None,
+    ),
+    (
+        "superintendent@riverside.example",
+        "plan",
+        "Five goals for five years is right. Keep the plan to one page.",
+        None,
+    ),
+    (
+        "helen.park@riverside.example",
+        "Great People",
+        "Staff well-being needs a measure of its own, not only retention.",
+        None,
+    ),
+]
+PUBLIC_FEEDBACK = [
+    # (name, category, part, text, state, resolution)
+    (
+        "Rosa M.",
+        "Parent or guardian",
+        "Family and Community Partnership",
+        "Please send messages in Spanish as well as English.",
+        "accepted",
+        "Added “in the languages our families speak” to the communication strategy.",
+    ),
+    (
+        "",
+        "Community member",
+        "Pathways Beyond High School",
+        "Include the trades, not only college.",
+        "open",
+        "",
+    ),
+    (
+        "Jordan P.",
+        "Student",
+        "Pathways Beyond High School",
+        "More internships please! Apprenticeships count too.",
+        "duplicate",
+        "",
+    ),
+    (
+        "Anonymous parent",
+        "Parent or guardian",
+        "plan",
+        "Why not a goal about school buildings? Ours leaks.",
+        "declined",
+        "Facilities are planned in the district's separate facilities master plan; we passed "
+        "your note to the facilities team.",
+    ),
+]
+
+
+def _member(engagement: Engagement, email: str) -> Membership:
+    return Membership.objects.select_related("user", "stakeholder_group").get(
+        engagement=engagement, user__email=email
+    )
+
+
+def _target(review, title: str) -> tuple[str, str]:
+    if title == WHOLE:
+        return WHOLE, ""
+    found = next(t for t in targets(review.version.data) if t.label == title)
+    return found.kind, found.id
+
+
+@transaction.atomic
+def load_review_demo(engagement: Engagement) -> None:
+    """Draft 2 under review: members' comments with a reply, public feedback in every state,
+    and buy-in answers from the plan team. Made once."""
+    version = PlanVersion.objects.filter(plan__engagement=engagement, number=2).first()
+    if version is None or Review.objects.filter(version__plan=version.plan).exists():
+        return
+    facilitator = User.objects.get(email="facilitator@riverside.example")
+    today = timezone.localdate()
+    review, _ = reviews.review_publish(
+        version=version,
+        opens_on=today - timedelta(days=5),
+        closes_on=today + timedelta(days=9),
+        public_link=False,
+        public_buy_in=True,
+        by=facilitator,
+    )
+    review.public_token_hash = reviews.token_hash(DEMO_REVIEW_TOKEN)
+    review.public_link_made_at = timezone.now()
+    review.save(update_fields=["public_token_hash", "public_link_made_at"])
+    for email, part, text, reply in MEMBER_COMMENTS:
+        kind, element_id = _target(review, part)
+        comment = reviews.comment_add(
+            review=review,
+            membership=_member(engagement, email),
+            body=text,
+            element_kind=kind,
+            element_id=element_id,
+        )
+        if reply:
+            reviews.comment_add(
+                review=review,
+                membership=_member(engagement, reply[0]),
+                body=reply[1],
+                parent=comment,
+            )
+    core = User.objects.get(email="core@riverside.example")
+    feedback = {}
+    for name, category, part, text, state, _resolution in PUBLIC_FEEDBACK:
+        kind, element_id = _target(review, part)
+        feedback[state] = reviews.feedback_add(
+            review=review,
+            body=text,
+            category=category,
+            element_kind=kind,
+            element_id=element_id,
+            name=name,
+        )
+    for state in ("accepted", "declined", "duplicate"):
+        item = feedback[state]
+        resolution = next(f[5] for f in PUBLIC_FEEDBACK if f[4] == state)
+        reviews.comment_triage(
+            comment=item,
+            by=core,
+            state=state,
+            resolution=resolution,
+            duplicate_of=feedback["open"] if state == "duplicate" else None,
+        )
+    # A member's comment accepted, with the change linked to the goal in the working copy.
+    goal = version.plan.goals.get(title="Academic Success")
+    first = Comment.objects.filter(review=review, parent__isnull=True, is_public=False).first()
+    reviews.comment_triage(
+        comment=first,
+        by=core,
+        state="accepted",
+        resolution="The goal now names the state reading assessment as its measure.",
+        change=("goal", str(goal.pk), goal.title),
+    )
+    # Buy-in: most of the plan team has answered.
+    goals = [g["id"] for g in version.data["plan"]["goals"]]
+    answering = (
+        Membership.objects.filter(engagement=engagement, stakeholder_group__isnull=False)
+        .select_related("stakeholder_group", "user")
+        .exclude(user__email__in=["board@riverside.example"])
+        .order_by("user__email")
+    )
+    for index, membership in enumerate(answering):
+        if membership.stakeholder_group.name == "Board":
+            continue
+        support = {goal_id: 5 - (index + position) % 3 for position, goal_id in enumerate(goals)}
+        reviews.buy_in_submit(
+            review=review,
+            membership=membership,
+            support=support,
+            commits="unsure" if index % 5 == 4 else "yes",
+        )
+
+
+PREVIOUS = {
+    "mission": "Riverside Unified educates every student to be a confident, caring and capable "
+    "member of our community.",
+    "vision": "Every school a great school.",
+    "values": ["Students first", "Respect", "Excellence"],
+    "goals": [
+        (
+            "Every student reads by grade 3",
+            ["Full-day kindergarten in every school", "Reading coaches in grades K-3"],
+            ("Third graders reading at grade level", 48, 65),
+        ),
+        (
+            "Safe and welcoming schools",
+            ["Positive behavior supports in every school", "Counselor in every middle school"],
+            ("Students who feel safe at school", 71, 85),
+        ),
+        (
+            "Ready for college and career",
+            ["Advanced Placement open to every student", "Career pathways in three fields"],
+            ("Graduates meeting college entrance requirements", 39, 50),
+        ),
+    ],
+}
+
+
+@transaction.atomic
+def load_approved_demo(engagement: Engagement) -> None:
+    """Riverside's previous plan (2021–2026): reviewed, frozen, recommended by the
+    superintendent and approved by the board at its meeting, recorded by the clerk. Made once;
+    its history carries the dates it happened on."""
+    plan = services.plan_for(engagement)
+    if plan.versions.exists():
+        return
+    facilitator = User.objects.get(email="facilitator@riverside.example")
+    superintendent = User.objects.get(email="superintendent@riverside.example")
+    services.plan_update(
+        plan=plan, mission=PREVIOUS["mission"], vision=PREVIOUS["vision"], use_objectives=False
+    )
+    for title in PREVIOUS["values"]:
+        services.element_add("value", plan=plan, title=title)
+    for title, strategies, (indicator, baseline, target) in PREVIOUS["goals"]:
+        goal = services.element_add("goal", plan=plan, title=title, target_date=date(2026, 6, 30))
+        services.element_add(
+            "measure",
+            goal=goal,
+            indicator=indicator,
+            baseline=Decimal(baseline),
+            baseline_date=date(2020, 6, 30),
+            target=Decimal(target),
+            target_date=date(2026, 6, 30),
+            unit="%",
+        )
+        for strategy in strategies:
+            services.element_add("strategy", goal=goal, title=strategy)
+    draft1 = services.version_save(plan=plan, label="Draft for the community", author=facilitator)
+    review = Review.objects.create(
+        version=draft1,
+        opens_on=date(2021, 3, 1),
+        closes_on=date(2021, 3, 21),
+        published_by=facilitator,
+        closed_at=timezone.make_aware(datetime.combine(date(2021, 3, 22), time(8))),
+    )
+    services.element_add("value", plan=plan, title="Community")
+    draft2 = services.version_save(plan=plan, label="Final draft", author=facilitator)
+    clerk = Membership.objects.get(engagement=engagement, user=superintendent)
+    approvals.approval_settings_update(
+        plan=plan, rule=ApprovalRule.RECORDED, clerk=clerk, by=facilitator
+    )
+    approval = approvals.plan_freeze(plan=plan, version=draft2, by=facilitator)
+    approvals.plan_recommend(
+        approval=approval,
+        by=superintendent,
+        note="The plan reflects what our community told us. I recommend it for approval.",
+    )
+    approvals.board_decision_record(
+        approval=approval,
+        by=superintendent,
+        approved=True,
+        meeting_date=date(2021, 5, 11),
+        minutes_reference="Regular meeting of May 11, 2021, item 9.1 (approved 5–0)",
+    )
+    # The history as it happened in 2021 (the services wrote it with today's time).
+    days = [date(2021, 4, 20), date(2021, 4, 27), date(2021, 5, 11)]
+    events = list(PlanEvent.objects.filter(plan=plan).order_by("at"))
+    PlanEvent.objects.create(
+        plan=plan,
+        version=draft1,
+        actor=facilitator,
+        actor_name=facilitator.get_full_name(),
+        at=timezone.make_aware(datetime.combine(date(2021, 2, 26), time(16))),
+        action="Published draft 1 for review",
+        from_state="saved draft",
+        to_state="under review",
+        note="Open from Mar 1, 2021 to Mar 21, 2021; team only.",
+    )
+    PlanEvent.objects.create(
+        plan=plan,
+        version=draft1,
+        actor=None,
+        actor_name="Aligned (on the set date)",
+        at=review.closed_at,
+        action="Closed the review of draft 1",
+        from_state="under review",
+        to_state="review closed",
+    )
+    for event, day in zip(events, days, strict=True):
+        PlanEvent.objects.filter(pk=event.pk).update(
+            at=timezone.make_aware(datetime.combine(day, time(19)))
+        )
+    moments = {d: timezone.make_aware(datetime.combine(d, time(19))) for d in days}
+    approval.__class__.objects.filter(pk=approval.pk).update(
+        frozen_at=moments[days[0]],
+        recommended_at=moments[days[1]],
+        decided_at=moments[days[2]],
+    )
+    PlanVersion.objects.filter(pk=draft1.pk).update(
+        created_at=timezone.make_aware(datetime.combine(date(2021, 2, 26), time(15)))
+    )
+    PlanVersion.objects.filter(pk=draft2.pk).update(
+        created_at=timezone.make_aware(datetime.combine(date(2021, 4, 20), time(18)))
+    )
+    Review.objects.filter(pk=review.pk).update(
+        published_at=timezone.make_aware(datetime.combine(date(2021, 2, 26), time(16)))
+    )

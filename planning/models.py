@@ -498,6 +498,9 @@ class BuyInResponse(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"Buy-in answers to {self.review}"
+
 
 class BuyInAnswer(models.Model):
     SCALE = (
@@ -519,6 +522,9 @@ class BuyInAnswer(models.Model):
                 condition=models.Q(support__gte=1, support__lte=5), name="support_on_the_scale"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.goal_id}: {self.support}"
 
 
 # --- approval: final draft → recommended → approved (or sent back) -------------------------------
@@ -612,6 +618,9 @@ class BoardVote(models.Model):
                 fields=["approval", "membership"], name="one_board_vote_per_member"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.membership}: {self.get_choice_display()}"
 
 
 class PlanEvent(models.Model):

@@ -10,7 +10,7 @@ from accounts.notifications import OPTIONAL, wants
 from accounts.tasks import send_email
 from engagements.models import Membership, Role
 
-from .models import Approval, Review
+from .models import Approval, ApprovalRule, Review
 
 SUBJECTS = {
     "review_published": "Draft {number} of {engagement} is open for your comments",
@@ -36,9 +36,9 @@ def _recipients(name: str, plan, approval: Approval | None) -> list[Membership]:
     if name == "recommendation_needed":
         return _with_roles(engagement_id, Role.SUPERINTENDENT)
     if name == "decision_needed":
-        if approval.rule == "recorded":
+        if approval.rule == ApprovalRule.RECORDED:
             clerk = plan.board_clerk
-            return [clerk] if clerk is not None else []
+            return [clerk] if clerk is not None and clerk.user.is_active else []
         return _with_roles(engagement_id, Role.BOARD)
     raise ValueError(f"Unknown plan e-mail {name!r}")
 
@@ -57,16 +57,29 @@ def _link(name: str, engagement_id, number: int) -> str:
 def notify(name: str, object_id: str) -> int:
     """Write and queue one e-mail per person who should hear of this step (and has not turned
     this e-mail off). Returns how many were queued."""
-    approval = None
+    approval = review = None
     if name in ("review_published", "review_closed"):
-        review = Review.objects.select_related("version__plan__engagement").get(pk=object_id)
-        version = review.version
+        review = (
+            Review.objects.select_related("version__plan__engagement__organization")
+            .defer("version__data")
+            .filter(pk=object_id)
+            .first()
+        )
+        version = review.version if review else None
+        plan = version.plan if version else None
     else:
-        approval = Approval.objects.select_related(
-            "version__plan__engagement", "plan__board_clerk__user"
-        ).get(pk=object_id)
-        review, version = None, approval.version
-    plan = version.plan
+        approval = (
+            Approval.objects.select_related(
+                "version", "plan__engagement__organization", "plan__board_clerk__user"
+            )
+            .defer("version__data")
+            .filter(pk=object_id)
+            .first()
+        )
+        version = approval.version if approval else None
+        plan = approval.plan if approval else None
+    if version is None:
+        return 0  # deleted before the worker got to it: nobody to tell about it
     engagement = plan.engagement
     context = {
         "engagement": engagement,

@@ -11,6 +11,7 @@ from tests.factories import (
     ActivityFactory,
     AgendaItemFactory,
     CardFactory,
+    CommentFactory,
     GoalFactory,
     InvitationFactory,
     MeetingFactory,
@@ -82,6 +83,9 @@ def sample_kwargs(pattern, world):
             CardFactory(activity__retreat=foreign_retreat(), carry_forward=True).pk
         ),
         "number": lambda: PlanVersionFactory(plan=plan_for(foreign)).number,
+        "comment_id": lambda: (
+            CommentFactory(review__version=PlanVersionFactory(plan=plan_for(foreign))).pk
+        ),
         "reading_id": lambda: ReadingFactory(meeting__phase__engagement=foreign).pk,
     }
     missing = [name for name in pattern.pattern.converters if name not in samples]

@@ -1,4 +1,5 @@
 from django import forms
+from django.apps import apps
 
 from ..models import DEFAULT_TERMINOLOGY, Engagement, Organization, Phase, ProcessTemplate
 
@@ -29,6 +30,25 @@ class EngagementForm(forms.Form):
                 "This organization already has an engagement with this name. Choose another."
             )
         return name
+
+    def clean_status(self) -> str:
+        """“Plan approved” is set by the approval workflow when the board approves a final draft;
+        by hand only once the plan has an approved version (or to keep it as it is)."""
+        status = self.cleaned_data["status"]
+        if status != Engagement.Status.APPROVED or self.engagement.status == status:
+            return status
+        # The approvals live in the planning app above this one: reached through the registry,
+        # as engagements/access.py does, so this base app imports nothing from it.
+        approval_model = apps.get_model("planning", "Approval")
+        approved = approval_model.objects.filter(
+            plan__engagement=self.engagement, state="approved"
+        ).exists()
+        if not approved:
+            raise forms.ValidationError(
+                "“Plan approved” is set when the board approves a final draft, under Review "
+                "and approval. The plan has no approved version yet."
+            )
+        return status
 
 
 NEW = "new"

@@ -45,8 +45,7 @@ def targets(data: dict) -> list[Target]:
         for strategy in goal.get("strategies", []):
             found.append(Target("strategy", strategy["id"], strategy["title"], 1))
             found += [
-                Target("measure", m["id"], m["indicator"], 2)
-                for m in strategy.get("measures", [])
+                Target("measure", m["id"], m["indicator"], 2) for m in strategy.get("measures", [])
             ]
     return found
 

@@ -10,6 +10,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from engagements.models import Engagement, Membership, Role
 
@@ -34,8 +35,15 @@ def active_approval(plan: Plan) -> Approval | None:
 
 
 def _moved(approval: Approval, expected: str) -> None:
-    """Move an approval out of `expected`, or refuse if someone moved it first."""
-    current = Approval.objects.filter(pk=approval.pk).values_list("state", flat=True).first()
+    """Move an approval out of `expected`, or refuse if someone moved it first. Called inside a
+    transaction: the row stays locked until the step is written, so two steps cannot both
+    start from the same state."""
+    current = (
+        Approval.objects.select_for_update()
+        .filter(pk=approval.pk)
+        .values_list("state", flat=True)
+        .first()
+    )
     if current != expected:
         word = STATE_WORDS.get(current, "changed")
         raise ValidationError(
@@ -45,6 +53,9 @@ def _moved(approval: Approval, expected: str) -> None:
 
 
 def approval_settings_update(*, plan: Plan, rule: str, clerk: Membership | None, by) -> Plan:
+    """How the board decides, and who records its decision. A final draft not yet recommended
+    follows the new rule; once it is with the board the rule stays until the board decides, but
+    the clerk can be replaced (a clerk who leaves must not leave the decision stuck)."""
     if rule not in ApprovalRule.values:
         raise ValidationError({"approval_rule": "Choose how the board decides."})
     if clerk is not None and clerk.engagement_id != plan.engagement_id:
@@ -54,15 +65,35 @@ def approval_settings_update(*, plan: Plan, rule: str, clerk: Membership | None,
             {"board_clerk": "Choose who records the board's decision (the board clerk)."}
         )
     current = active_approval(plan)
-    if current is not None and current.state == Approval.State.RECOMMENDED:
+    if current is not None and current.state == Approval.State.RECOMMENDED and rule != current.rule:
         raise ValidationError(
-            "The board is deciding on the recommended draft now: change how it decides "
-            "after its decision."
+            {
+                "approval_rule": f"The board is deciding on draft {current.version.number} now: "
+                "change how it decides after its decision. The clerk can be replaced meanwhile."
+            }
         )
-    plan.approval_rule = rule
-    plan.board_clerk = clerk
-    plan.save(update_fields=["approval_rule", "board_clerk", "updated_at"])
+    with transaction.atomic():
+        plan.approval_rule = rule
+        plan.board_clerk = clerk
+        plan.save(update_fields=["approval_rule", "board_clerk", "updated_at"])
+        if current is not None and current.state == Approval.State.FINAL:
+            Approval.objects.filter(pk=current.pk, state=Approval.State.FINAL).update(rule=rule)
     return plan
+
+
+def _nobody_decides(plan: Plan, rule: str) -> str:
+    """Why nobody could take the board's decision under this rule, or "" when someone can."""
+    if rule == ApprovalRule.RECORDED and plan.board_clerk_id is None:
+        return (
+            "The board decides at a meeting, but no board clerk is chosen to record its "
+            "decision. Choose one in the approval settings first."
+        )
+    if rule == ApprovalRule.MAJORITY and not board_members(plan):
+        return (
+            "Each board member votes here, but nobody in this engagement is a board member. "
+            "Add the board to the roster, or let a board clerk record the decision."
+        )
+    return ""
 
 
 def plan_freeze(*, plan: Plan, version: PlanVersion, by, note: str = "") -> Approval:
@@ -79,31 +110,31 @@ def plan_freeze(*, plan: Plan, version: PlanVersion, by, note: str = "") -> Appr
         )
     if Approval.objects.filter(version=version, state=Approval.State.APPROVED).exists():
         raise ValidationError(f"Draft {version.number} is already the approved plan.")
-    if plan.approval_rule == ApprovalRule.RECORDED and plan.board_clerk_id is None:
-        raise ValidationError(
-            "The board decides at a meeting, but no board clerk is chosen to record its "
-            "decision. Choose one in the approval settings first."
+    problem = _nobody_decides(plan, plan.approval_rule)
+    if problem:
+        raise ValidationError(problem)
+    # One step: a refusal (another draft frozen at the same moment) leaves the reviews open.
+    with transaction.atomic():
+        for review in Review.objects.filter(
+            version__plan=plan, closed_at__isnull=True
+        ).select_related("version__plan"):
+            review_close(review=review, by=by)
+        try:
+            with transaction.atomic():
+                approval = Approval.objects.create(
+                    plan=plan, version=version, rule=plan.approval_rule, frozen_by=by
+                )
+        except IntegrityError as clash:
+            raise ValidationError("Another draft was frozen at the same moment.") from clash
+        event_log(
+            plan=plan,
+            version=version,
+            actor=by,
+            action=f"Froze draft {version.number} as the final draft",
+            from_state=WORKING,
+            to_state=FINAL,
+            note=(note or "").strip(),
         )
-    for review in Review.objects.filter(
-        version__plan=plan, closed_at__isnull=True
-    ).select_related("version__plan"):
-        review_close(review=review, by=by)
-    try:
-        with transaction.atomic():
-            approval = Approval.objects.create(
-                plan=plan, version=version, rule=plan.approval_rule, frozen_by=by
-            )
-    except IntegrityError as clash:
-        raise ValidationError("Another draft was frozen at the same moment.") from clash
-    event_log(
-        plan=plan,
-        version=version,
-        actor=by,
-        action=f"Froze draft {version.number} as the final draft",
-        from_state=WORKING,
-        to_state=FINAL,
-        note=note.strip(),
-    )
     notify.event("recommendation_needed", approval.pk)
     return approval
 
@@ -114,13 +145,15 @@ def plan_recommend(*, approval: Approval, by, note: str) -> Approval:
         raise ValidationError({"note": "Write the recommendation the board will read."})
     with transaction.atomic():
         _moved(approval, Approval.State.FINAL)
+        approval.refresh_from_db(fields=["rule"])  # the settings may have changed it meanwhile
+        problem = _nobody_decides(approval.plan, approval.rule)
+        if problem:
+            raise ValidationError(problem)
         approval.state = Approval.State.RECOMMENDED
         approval.recommended_by = by
         approval.recommended_at = timezone.now()
         approval.recommendation = note
-        approval.save(
-            update_fields=["state", "recommended_by", "recommended_at", "recommendation"]
-        )
+        approval.save(update_fields=["state", "recommended_by", "recommended_at", "recommendation"])
         event_log(
             plan=approval.plan,
             version=approval.version,
@@ -134,6 +167,9 @@ def plan_recommend(*, approval: Approval, by, note: str) -> Approval:
     return approval
 
 
+BOARD_VOTE = "The board (majority vote)"
+
+
 def _send_back(approval: Approval, *, by, reasons: str, expected: str, **decision) -> Approval:
     with transaction.atomic():
         _moved(approval, expected)
@@ -143,12 +179,13 @@ def _send_back(approval: Approval, *, by, reasons: str, expected: str, **decisio
         approval.reasons = reasons
         for name, value in decision.items():
             setattr(approval, name, value)
-        approval.save()
+        approval.save(update_fields=["state", "decided_at", "decided_by", "reasons", *decision])
         event_log(
             plan=approval.plan,
             version=approval.version,
             actor=by,
             action=f"Sent draft {approval.version.number} back to the team",
+            actor_name=None if by else BOARD_VOTE,
             from_state=STATE_WORDS[expected],
             to_state=SENT_BACK,
             note=reasons,
@@ -173,7 +210,7 @@ def _approve(approval: Approval, *, by, note: str, **decision) -> Approval:
         approval.decided_by = by
         for name, value in decision.items():
             setattr(approval, name, value)
-        approval.save()
+        approval.save(update_fields=["state", "decided_at", "decided_by", *decision])
         Engagement.objects.filter(
             pk=approval.plan.engagement_id,
             status__in=[Engagement.Status.PREPARING, Engagement.Status.ACTIVE],
@@ -183,6 +220,7 @@ def _approve(approval: Approval, *, by, note: str, **decision) -> Approval:
             version=approval.version,
             actor=by,
             action=f"The board approved draft {approval.version.number}",
+            actor_name=None if by else BOARD_VOTE,
             from_state=RECOMMENDED,
             to_state=APPROVED,
             note=note,
@@ -194,9 +232,7 @@ def _approve(approval: Approval, *, by, note: str, **decision) -> Approval:
 def board_members(plan: Plan) -> list[Membership]:
     return [
         m
-        for m in Membership.objects.filter(engagement_id=plan.engagement_id).select_related(
-            "user"
-        )
+        for m in Membership.objects.filter(engagement_id=plan.engagement_id).select_related("user")
         if Role.BOARD in m.roles
     ]
 
@@ -209,7 +245,8 @@ def votes_needed(board_size: int) -> int:
 def board_vote(*, approval: Approval, membership: Membership, choice: str, note: str) -> Approval:
     """A board member's vote on the recommended draft. A majority of the whole board approving
     approves it; once a majority can no longer be reached, it goes back with the reasons given.
-    A member may change their vote until the board has decided."""
+    A member may change their vote until the board has decided. Only the votes of the members
+    who are on the board now count."""
     note = (note or "").strip()
     if approval.rule != ApprovalRule.MAJORITY:
         raise ValidationError(
@@ -220,13 +257,18 @@ def board_vote(*, approval: Approval, membership: Membership, choice: str, note:
             f"Draft {approval.version.number} is {STATE_WORDS[approval.state]}, "
             "not waiting for the board's vote."
         )
+    if (
+        membership.engagement_id != approval.plan.engagement_id
+        or Role.BOARD not in membership.roles
+    ):
+        raise ValidationError("Only the members of the board vote on the plan.")
     if choice not in BoardVote.Choice.values:
         raise ValidationError({"choice": "Choose approve or send back."})
     if choice == BoardVote.Choice.REJECT and not note:
         raise ValidationError({"note": "Say why you would send it back."})
     with transaction.atomic():
-        # One vote counted at a time, so two last votes cannot both miss the majority.
-        Approval.objects.select_for_update().filter(pk=approval.pk).first()
+        # One vote counted at a time (_moved locks the row), so two last votes cannot both miss
+        # the majority.
         _moved(approval, Approval.State.RECOMMENDED)
         BoardVote.objects.update_or_create(
             approval=approval,
@@ -242,9 +284,12 @@ def board_vote(*, approval: Approval, membership: Membership, choice: str, note:
             to_state=RECOMMENDED,
             note=note,
         )
-        size = len(board_members(approval.plan))
+        board = {m.pk for m in board_members(approval.plan)}
+        size = len(board)
         needed = votes_needed(size)
-        votes = list(approval.votes.select_related("membership__user"))
+        votes = [
+            v for v in approval.votes.select_related("membership__user") if v.membership_id in board
+        ]
         ayes = sum(v.choice == BoardVote.Choice.APPROVE for v in votes)
         noes = [v for v in votes if v.choice == BoardVote.Choice.REJECT]
         if ayes >= needed:
@@ -294,7 +339,8 @@ def board_decision_record(
         return _approve(
             approval,
             by=by,
-            note=f"Board meeting of {meeting_date:%b %-d, %Y}; minutes: {minutes_reference}.",
+            note=f"Board meeting of {date_format(meeting_date, 'M j, Y')}; "
+            f"minutes: {minutes_reference}.",
             **decision,
         )
     return _send_back(

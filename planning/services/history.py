@@ -22,8 +22,13 @@ def event_log(
     from_state: str,
     to_state: str,
     note: str = "",
+    actor_name: str | None = None,
 ) -> PlanEvent:
-    name = actor.get_full_name() if actor is not None else "Aligned (on the set date)"
+    """`actor_name` names a step nobody took in person (the board's majority); by default the
+    actor's name, or Aligned itself for a step taken on its set date."""
+    if actor_name is None:
+        actor_name = actor.get_full_name() if actor is not None else "Aligned (on the set date)"
+    name = actor_name
     return PlanEvent.objects.create(
         plan=plan,
         version=version,

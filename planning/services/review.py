@@ -219,9 +219,7 @@ def _body(body: str) -> str:
     if not body:
         raise ValidationError({"body": "Write your comment before sending it."})
     if len(body) > BODY_MAX:
-        raise ValidationError(
-            {"body": f"Keep it to {BODY_MAX} characters (this has {len(body)})."}
-        )
+        raise ValidationError({"body": f"Keep it to {BODY_MAX} characters (this has {len(body)})."})
     return body
 
 
@@ -376,7 +374,11 @@ def comment_triage(
         if duplicate_of is None:
             raise ValidationError({"duplicate_of": "Choose the comment this one repeats."})
         original = duplicate_of.duplicate_of or duplicate_of
-        if original.pk == comment.pk or original.review_id != comment.review_id:
+        if (
+            original.pk == comment.pk
+            or original.review_id != comment.review_id
+            or original.parent_id is not None
+        ):
             raise ValidationError({"duplicate_of": "Choose another comment of this review."})
         fields["duplicate_of"] = original
         fields["resolution"] = resolution
@@ -387,6 +389,8 @@ def comment_triage(
     comment.triaged_by = by if state != Comment.State.OPEN else None
     comment.triaged_at = timezone.now() if state != Comment.State.OPEN else None
     comment.save(update_fields=[*fields, "triaged_by", "triaged_at"])
+    if state == Comment.State.DUPLICATE:  # those that repeated this one now point at the original
+        Comment.objects.filter(duplicate_of=comment).update(duplicate_of=fields["duplicate_of"])
     return comment
 
 
@@ -430,7 +434,6 @@ def buy_in_submit(
                 review=review, is_public=True, commits=commits, category=group[:100]
             )
         BuyInAnswer.objects.bulk_create(
-            BuyInAnswer(response=response, goal_id=g["id"], support=support[g["id"]])
-            for g in goals
+            BuyInAnswer(response=response, goal_id=g["id"], support=support[g["id"]]) for g in goals
         )
     return response

@@ -11,16 +11,24 @@ from uuid import UUID
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from engagements.access import Can, access_engagement, members_only
+from engagements.access import (
+    Can,
+    access_engagement,
+    access_version,
+    members_only,
+    version_is_published,
+)
 
 from .. import diff, services
-from ..models import ActionStep, Measure, PlanVersion
+from ..models import ActionStep, Approval, Measure, PlanVersion, Review
+from ..selectors.approval import version_approval
 
 STATEMENT_LABELS = dict(diff.STATEMENTS)
 CHOICES = {
@@ -56,6 +64,29 @@ def _versions(engagement):
 # --- the list, and saving a draft ---------------------------------------------------------------
 
 
+def _listed(access) -> list[PlanVersion]:
+    """The drafts a member may read, newest first, each with its review (or None) and whether
+    it went to approval: board members see only the published ones."""
+    in_approval = Exists(Approval.objects.filter(version=OuterRef("pk")))
+    versions = (
+        _versions(access.engagement)
+        .defer("data")
+        .select_related("review")
+        .annotate(in_approval=in_approval)
+        .order_by("-number")
+    )
+    if not access.can(Can.READ_WORKING_COPY):
+        versions = versions.filter(Q(review__isnull=False) | Q(in_approval=True))
+    versions = list(versions)
+    for version in versions:
+        version.published_review = getattr(version, "review", None)
+        version.under_review = (
+            version.published_review is not None
+            and version.published_review.state != Review.State.CLOSED
+        )
+    return versions
+
+
 @members_only
 @require_http_methods(["GET", "POST"])
 def drafts(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
@@ -73,12 +104,14 @@ def drafts(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
         else:
             messages.success(request, f"Saved as draft {version.number}.")
             return redirect("planning:drafts", engagement_id=access.engagement.pk)
-    versions = list(_versions(access.engagement).defer("data").order_by("-number"))
+    versions = _listed(access)
     context = {
         "engagement": access.engagement,
         "versions": versions,
         "next_number": versions[0].number + 1 if versions else 1,
         "can_edit": access.can(Can.EDIT_PLAN),
+        "can_publish": access.can(Can.PUBLISH_REVIEW),
+        "can_read_working_copy": access.can(Can.READ_WORKING_COPY),
         "form": form,
     }
     status = 400 if form.errors else 200
@@ -161,22 +194,20 @@ def _snapshot(data: dict) -> dict:
 @members_only
 @require_GET
 def draft(request: HttpRequest, engagement_id: UUID, number: int) -> HttpResponse:
-    access = access_engagement(request, engagement_id, need=Can.READ_DRAFTS)
-    version = _versions(access.engagement).filter(number=number).first()
-    if version is None:
-        raise Http404("No such draft.")
-    previous = (
-        PlanVersion.objects.filter(plan_id=version.plan_id, number__lt=number)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
+    access, version = access_version(request, engagement_id, number, need=Can.READ_DRAFTS)
+    earlier = PlanVersion.objects.filter(plan_id=version.plan_id, number__lt=number)
+    if not access.can(Can.READ_WORKING_COPY):  # compare only with a draft the board may read
+        earlier = earlier.filter(Q(review__isnull=False) | Q(approvals__isnull=False))
+    previous = earlier.order_by("-number").values_list("number", flat=True).first()
     context = {
         "engagement": access.engagement,
         "terms": access.engagement.terms,
         "version": version,
         "previous": previous,
         "plan": _snapshot(version.data),
+        "review": Review.objects.filter(version=version).first(),
+        "can_publish": access.can(Can.PUBLISH_REVIEW),
+        "approval": version_approval(version),
     }
     return TemplateResponse(request, "planning/drafts/draft.html", context)
 
@@ -269,6 +300,11 @@ def compare(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
     found = {v.number: v for v in _versions(access.engagement).filter(number__in=(a, b))}
     if len(found) != 2:
         raise Http404("No such draft.")
+    if not access.can(Can.READ_WORKING_COPY) and not all(map(version_is_published, found.values())):
+        # as access_version says for one draft: the board reads published drafts only
+        raise PermissionDenied(
+            "Board members read a draft once it is published for review or sent to the board."
+        )
     older, newer = found[a], found[b]
     terms = access.engagement.terms
     rows = diff.compare(older.data, newer.data)

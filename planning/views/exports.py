@@ -68,7 +68,7 @@ def _download(content: str, content_type: str, filename: str) -> HttpResponse:
 @members_only
 @require_GET
 def export_json(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
-    access = access_engagement(request, engagement_id, need=Can.READ_DRAFTS)
+    access = access_engagement(request, engagement_id, need=Can.READ_WORKING_COPY)
     data = schema.export_plan(plan_for(access.engagement))
     content = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     return _download(content, "application/json", _filename(access.engagement, "json"))
@@ -77,7 +77,7 @@ def export_json(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
 @members_only
 @require_GET
 def export_csv(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
-    access = access_engagement(request, engagement_id, need=Can.READ_DRAFTS)
+    access = access_engagement(request, engagement_id, need=Can.READ_WORKING_COPY)
     # The byte order mark makes spreadsheet programs read the file as UTF-8.
     content = "\ufeff" + schema.plan_csv(plan_for(access.engagement))
     return _download(content, "text/csv", _filename(access.engagement, "csv"))

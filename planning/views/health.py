@@ -17,7 +17,7 @@ from ..services import plan_for
 @members_only
 @require_GET
 def health(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
-    access = access_engagement(request, engagement_id, need=Can.READ_DRAFTS)
+    access = access_engagement(request, engagement_id, need=Can.READ_WORKING_COPY)
     checks = health_checks(plan_for(access.engagement))
     context = {
         "engagement": access.engagement,

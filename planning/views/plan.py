@@ -26,6 +26,7 @@ from retreats.models import Card, Theme
 from .. import health, selectors, services
 from ..forms import FORMS, MoveForm, StatementsForm, UseSourceForm
 from ..models import Goal, Plan, Strategy
+from ..selectors.approval import approval_status
 from ..services import KINDS
 
 PAGE = "planning/plan.html"
@@ -61,7 +62,7 @@ def _scope(kind: str, engagement) -> Q:
     return Q(goal__plan__engagement=engagement) | Q(strategy__goal__plan__engagement=engagement)
 
 
-def _plan(request: HttpRequest, engagement_id: UUID, need: Can = Can.READ_DRAFTS):
+def _plan(request: HttpRequest, engagement_id: UUID, need: Can = Can.READ_WORKING_COPY):
     access = access_engagement(request, engagement_id, need=need)
     return access, services.plan_for(access.engagement)
 
@@ -131,7 +132,10 @@ def _changed(
 @members_only
 @require_GET
 def plan_page(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
-    access, plan = _plan(request, engagement_id)
+    access = access_engagement(request, engagement_id)
+    if not access.can(Can.READ_WORKING_COPY):  # the board: published drafts, through approval
+        return redirect("planning:approval", engagement_id=access.engagement.pk)
+    plan = services.plan_for(access.engagement)
     checks = health.health_checks(plan)
     context = _tree_context(
         access,
@@ -141,6 +145,7 @@ def plan_page(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
         checks=checks,
         summary=health.health_summary(checks),
         hide_roster_link=not access.can(Can.VIEW_ROSTER),
+        approval=approval_status(plan),
     )
     return TemplateResponse(request, PAGE, context)
 
@@ -223,7 +228,7 @@ def element_add(request: HttpRequest, engagement_id: UUID, kind: str) -> HttpRes
 @require_GET
 def element(request: HttpRequest, engagement_id: UUID, kind: str, element_id: UUID):
     """An element's place on the plan page (where Cancel in an edit form goes back to)."""
-    access, element = _element(request, engagement_id, kind, element_id, Can.READ_DRAFTS)
+    access, element = _element(request, engagement_id, kind, element_id, Can.READ_WORKING_COPY)
     plan = services.plan_for(access.engagement)
     if request.htmx:
         return TemplateResponse(request, TREE, _tree_context(access, plan))

@@ -28,6 +28,13 @@ ALLOWED = {
     Can.RECOMMEND: {"superintendent"},
     Can.APPROVE: {"board"},
     Can.UPDATE_PROGRESS: {"facilitator", "core_team", "plan_team", "superintendent"},
+    Can.READ_WORKING_COPY: {"facilitator", "core_team", "plan_team", "superintendent"},
+    Can.PUBLISH_REVIEW: {"facilitator"},
+    Can.TRIAGE: {"facilitator", "core_team"},
+    Can.ANSWER_BUY_IN: {"core_team", "plan_team", "superintendent"},
+    Can.FREEZE_PLAN: {"facilitator"},
+    # Every role at the role level; require_board_clerk narrows it to the plan's clerk.
+    Can.RECORD_DECISION: {"facilitator", "core_team", "plan_team", "board", "superintendent"},
 }
 ROLES = ["facilitator", "core_team", "plan_team", "board", "superintendent"]
 

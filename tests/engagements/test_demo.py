@@ -23,7 +23,7 @@ def snapshot() -> str:
 def test_load_demo_builds_riverside_with_a_person_per_role(capsys):
     call_command("load_demo")
     out = capsys.readouterr().out
-    riverside = Engagement.objects.get(organization__name="Riverside Unified School District")
+    riverside = Engagement.objects.get(name="Strategic Plan 2027–2032")
     roles = {role for m in riverside.memberships.all() for role in m.roles}
     assert roles == set(Role.values)
     assert riverside.stakeholder_groups.get(name="Staff").quota == 12
@@ -40,7 +40,7 @@ def test_load_demo_builds_riverside_with_a_person_per_role(capsys):
 
 def test_riverside_is_mid_process_with_some_seats_empty():
     call_command("load_demo")
-    riverside = Engagement.objects.get(organization__name="Riverside Unified School District")
+    riverside = Engagement.objects.get(name="Strategic Plan 2027–2032")
     statuses = list(riverside.phases.order_by("position").values_list("name", "status"))
     assert [s for _, s in statuses[:5]] == ["done", "done", "done", "in_progress", "not_started"]
     assert statuses[2][0] == "Environmental scan, data retreat and SWOT analysis"
@@ -71,7 +71,7 @@ def test_the_demo_admin_is_a_superuser_without_engagements():
 
 def test_running_load_demo_again_keeps_what_people_changed():
     call_command("load_demo")
-    riverside = Engagement.objects.get(organization__name="Riverside Unified School District")
+    riverside = Engagement.objects.get(name="Strategic Plan 2027–2032")
     riverside.status = Engagement.Status.CLOSED
     riverside.save()
     phase = riverside.phases.get(position=4)

@@ -4,7 +4,9 @@ import pytest
 from django.urls import reverse
 
 from engagements.models import Engagement
+from planning.services import plan_for
 from tests.factories import (
+    ApprovalFactory,
     EngagementFactory,
     MembershipFactory,
     StakeholderGroupFactory,
@@ -138,11 +140,38 @@ def test_user_text_is_escaped(client, cast):
 def test_the_facilitator_edits_the_engagement(client, cast):
     client.force_login(cast.facilitator)
     response = client.post(
-        edit_url(cast.engagement), {"name": "Riverside 2030", "status": "approved"}, follow=True
+        edit_url(cast.engagement), {"name": "Riverside 2030", "status": "living"}, follow=True
     )
     assert "The engagement’s details are saved." in response.content.decode()
     cast.engagement.refresh_from_db()
-    assert (cast.engagement.name, cast.engagement.status) == ("Riverside 2030", "approved")
+    assert (cast.engagement.name, cast.engagement.status) == ("Riverside 2030", "living")
+
+
+def test_plan_approved_is_refused_by_hand_until_the_board_approves_a_draft(client, cast):
+    client.force_login(cast.facilitator)
+    response = client.post(edit_url(cast.engagement), {"name": "Riverside", "status": "approved"})
+    page = response.content.decode()
+    assert 'id="id_status_error"' in page
+    assert "is set when the board approves a final draft, under Review and approval" in page
+    cast.engagement.refresh_from_db()
+    assert cast.engagement.status == Engagement.Status.ACTIVE
+
+
+def test_plan_approved_may_be_chosen_once_the_plan_has_an_approved_version(client, cast):
+    ApprovalFactory(version__plan=plan_for(cast.engagement), state="approved")
+    client.force_login(cast.facilitator)
+    client.post(edit_url(cast.engagement), {"name": "Riverside", "status": "approved"})
+    cast.engagement.refresh_from_db()
+    assert cast.engagement.status == Engagement.Status.APPROVED
+
+
+def test_plan_approved_stays_selectable_while_it_is_the_status(client, cast):
+    Engagement.objects.filter(pk=cast.engagement.pk).update(status=Engagement.Status.APPROVED)
+    client.force_login(cast.facilitator)
+    response = client.post(edit_url(cast.engagement), {"name": "Renamed", "status": "approved"})
+    assert response.status_code == 302
+    cast.engagement.refresh_from_db()
+    assert (cast.engagement.name, cast.engagement.status) == ("Renamed", "approved")
 
 
 @pytest.mark.parametrize("role", ["core_team", "plan_team", "board", "superintendent"])

@@ -62,3 +62,36 @@ def test_the_demo_plan_pages_open_for_the_demo_facilitator(client):
     assert "Joy in learning" in client.get(compare).content.decode()
     for name in ("drafts", "health", "export-json", "export-csv", "import"):
         assert client.get(reverse(f"planning:{name}", args=[engagement])).status_code == 200
+
+
+def test_the_demo_has_draft_2_under_review_with_feedback_in_every_state(client):
+    from planning.demo import DEMO_REVIEW_TOKEN
+    from planning.models import Comment, Review
+    from planning.selectors.review import buy_in_results
+
+    call_command("load_demo")
+    review = Review.objects.get(version__plan=riverside_plan())
+    assert review.version.number == 2 and review.state == Review.State.OPEN
+    members = review.comments.filter(is_public=False)
+    assert members.filter(parent__isnull=True).count() >= 4
+    assert members.filter(parent__isnull=False).exists()  # a thread with a reply
+    public = review.comments.filter(is_public=True)
+    assert set(public.values_list("state", flat=True)) == set(Comment.State.values)
+    results = buy_in_results(review)
+    assert results.shown and results.respondents >= 20
+    assert results.goals[0].groups and results.goals[0].hidden_groups  # small groups hidden
+    page = client.get(f"/review/{DEMO_REVIEW_TOKEN}/")
+    assert page.status_code == 200 and "Academic Success" in page.content.decode()
+
+
+def test_the_demo_has_an_approved_plan_with_its_history_and_sends_no_mail(mailbox):
+    from planning.models import Approval, PlanEvent
+
+    call_command("load_demo")
+    approval = Approval.objects.get(plan__engagement__name="Strategic Plan 2021–2026")
+    assert approval.state == Approval.State.APPROVED and approval.rule == "recorded"
+    assert approval.meeting_date.year == 2021 and approval.minutes_reference
+    history = list(PlanEvent.objects.filter(plan=approval.plan).values_list("to_state", flat=True))
+    assert history == ["under review", "review closed", "final draft", "recommended", "approved"]
+    assert approval.plan.engagement.status == "approved"
+    assert mailbox.messages() == []

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from planning import services
 from planning.models import PlanVersion
@@ -18,6 +19,7 @@ from tests.factories import (
     MeasureFactory,
     ObjectiveFactory,
     PlanVersionFactory,
+    ReviewFactory,
     StrategyFactory,
     ValueFactory,
 )
@@ -63,8 +65,10 @@ def row_with(body: str, text: str) -> str:
 @pytest.mark.parametrize("role", EDITORS + READERS)
 def test_every_member_reads_the_drafts_a_draft_and_a_comparison(client, cast, plan, role):
     GoalFactory(plan=plan, title="Academic success")
-    save(plan, "After the vision retreat", cast)
-    save(plan, "Before the board", cast)
+    first = save(plan, "After the vision retreat", cast)
+    second = save(plan, "Before the board", cast)
+    for version in (first, second):  # the board reads published drafts only
+        ReviewFactory(version=version, closed_at=timezone.now())
     client.force_login(cast.member(role))
     listing = body_of(client.get(url("drafts", cast)))
     assert "Draft 2: Before the board" in listing and "Draft 1: After the vision retreat" in listing
@@ -136,7 +140,7 @@ def test_an_empty_list_says_what_to_do_next(client, cast, plan):
     assert "Save as draft 1" in body and "Compare two drafts" not in body
     client.force_login(cast.board)
     body = body_of(client.get(url("drafts", cast)))
-    assert "No drafts saved yet." in body and 'name="label"' not in body
+    assert "No draft has been published yet." in body and 'name="label"' not in body
 
 
 def test_saving_numbers_the_drafts_1_then_2_and_says_so(client, cast, plan):
@@ -286,7 +290,7 @@ def test_an_unknown_draft_is_a_404(client, cast, plan):
 def test_a_later_draft_links_to_the_comparison_with_the_one_before(client, cast, plan):
     save(plan, "First", cast)
     save(plan, "Second", cast)
-    client.force_login(cast.board)
+    client.force_login(cast.plan_team)
     body = body_of(client.get(url("draft", cast, 2)))
     assert "Compare with draft 1" in body
     assert f'href="{url("compare", cast)}?a=1&amp;b=2"' in body
@@ -432,7 +436,9 @@ def test_a_draft_and_a_comparison_cost_the_same_queries_for_ten_goals_as_for_one
     grow(9)
     save(plan, "Large", cast)
     client.force_login(cast.facilitator)
-    bound = 5  # the user, the membership, the draft(s), the draft before it; never per element
+    # the user, the membership, the draft(s), the draft before it, its review and its approval;
+    # never per element
+    bound = 6
     with django_assert_max_num_queries(bound) as small_draft:
         assert client.get(url("draft", cast, 1)).status_code == 200
     with django_assert_max_num_queries(bound) as large_draft:

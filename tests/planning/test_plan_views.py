@@ -37,17 +37,25 @@ def url(name, cast, *args):
     return reverse(f"planning:{name}", args=[cast.engagement.pk, *args])
 
 
-def test_every_member_reads_the_plan_in_the_engagements_words(client, cast, plan):
+def test_every_member_but_the_board_reads_the_plan_in_the_engagements_words(client, cast, plan):
     cast.engagement.terminology = {**cast.engagement.terminology, "goal": "Priority"}
     cast.engagement.save()
     goal = GoalFactory(plan=plan, title="Academic <b>Success</b>")
     StrategyFactory(goal=goal, title="Close achievement gaps")
-    for role in (*EDITORS, *READERS):
+    for role in (*EDITORS, "plan_team", "superintendent"):
         client.force_login(cast.member(role))
         body = client.get(url("plan", cast)).content.decode()
         assert "Academic &lt;b&gt;Success&lt;/b&gt;" in body
         assert "Priority 1" in body and "Close achievement gaps" in body
         assert ("Edit<span" in body) is (role in EDITORS)
+
+
+def test_board_members_are_sent_to_the_approval_page_not_the_working_copy(client, cast, plan):
+    goal = GoalFactory(plan=plan, title="Unpublished thoughts")
+    client.force_login(cast.board)
+    response = client.get(url("plan", cast))
+    assert response.status_code == 302 and response.url == url("approval", cast)
+    assert client.get(url("element", cast, "goal", goal.pk)).status_code == 403
 
 
 def test_outsiders_and_visitors_never_see_it(client, cast, plan):

@@ -2,9 +2,10 @@
 
 from django.core.management.base import BaseCommand
 
-from engagements.demo import DEMO_PASSWORD, load_demo
+from engagements.demo import DEMO_PASSWORD, PREVIOUS_PLAN, load_demo
 from engagements.models import Engagement
-from planning.demo import load_plan_demo
+from planning.demo import load_approved_demo, load_plan_demo, load_review_demo
+from planning.services import notify
 from retreats.demo import load_retreat_demo
 
 
@@ -18,6 +19,11 @@ class Command(BaseCommand):
         )
         load_retreat_demo(riverside)
         load_plan_demo(riverside)
+        with notify.quiet():  # the demo's history is not news to its people
+            load_review_demo(riverside)
+            load_approved_demo(
+                Engagement.objects.get(organization=riverside.organization, name=PREVIOUS_PLAN)
+            )
         self.stdout.write(self.style.SUCCESS("Demo loaded: Riverside Unified School District."))
         self.stdout.write(f"Sign in at http://127.0.0.1:8000/ with password {DEMO_PASSWORD!r}:")
         for person in people:
