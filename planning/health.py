@@ -31,7 +31,7 @@ from engagements.models import Engagement
 from engagements.selectors.roster import roster_for
 from retreats.models import Card
 
-from .models import ActionStep, Goal, Measure, Plan, Strategy
+from .models import ActionStep, Comment, Goal, Measure, Plan, Strategy
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
 
@@ -170,16 +170,26 @@ def load_tree(plan: Plan) -> Tree:
 
 @dataclass(frozen=True)
 class StakeholderInput:
-    """What stakeholders have said so far: visible retreat cards, and the groups of their authors.
-
-    Only retreat cards count today; stakeholder review feedback can be added here later."""
+    """What stakeholders have said so far: visible retreat cards and comments or feedback on
+    drafts under review (withdrawn ones apart), and the groups they came from."""
 
     cards: int
-    groups: list[str]  # stakeholder group names, in the roster's order
+    groups: list[str]  # stakeholder group names, the roster's first, then review categories
+    comments: int = 0
 
     @property
     def total(self) -> int:
-        return self.cards
+        return self.cards + self.comments
+
+    @property
+    def said(self) -> str:
+        parts = []
+        if self.cards:
+            parts.append(f"{self.cards} retreat card{'s' if self.cards != 1 else ''}")
+        if self.comments:
+            noun = "comment" if self.comments == 1 else "comments"
+            parts.append(f"{self.comments} review {noun}")
+        return " and ".join(parts)
 
 
 def stakeholder_input(engagement: Engagement) -> StakeholderInput:
@@ -200,7 +210,21 @@ def stakeholder_input(engagement: Engagement) -> StakeholderInput:
         name = row["author__stakeholder_group__name"]
         if name is not None and name not in groups:
             groups.append(name)
-    return StakeholderInput(cards=cards, groups=groups)
+    comments = 0
+    for row in (
+        Comment.objects.filter(
+            review__version__plan__engagement=engagement,
+            parent__isnull=True,
+            withdrawn_at__isnull=True,
+        )
+        .values("category")
+        .annotate(n=Count("id"))
+        .order_by("category")
+    ):
+        comments += row["n"]
+        if row["category"] and row["category"] not in groups:
+            groups.append(row["category"])
+    return StakeholderInput(cards=cards, groups=groups, comments=comments)
 
 
 # --- the checks -----------------------------------------------------------------------------------
@@ -487,7 +511,7 @@ def _no_stakeholder_feedback(plan: Plan, tree: Tree, w: Words, now: datetime) ->
             "No stakeholder input yet: no retreat cards have been collected.",
             fix_page="retreats",
         )
-    cards = f"{found.cards} retreat card{'s' if found.cards != 1 else ''}"
+    cards = found.said
     if len(found.groups) < MIN_INPUT_GROUPS:
         source = f"all from {found.groups[0]}" if found.groups else "none from a stakeholder group"
         return check(

@@ -13,14 +13,18 @@ from tests.factories import (
     ActionStepFactory,
     ActivityFactory,
     CardFactory,
+    CommentFactory,
     EngagementFactory,
+    FeedbackFactory,
     GoalFactory,
     MeasureFactory,
     MembershipFactory,
     ParticipantFactory,
     PhaseFactory,
     PlanFactory,
+    PlanVersionFactory,
     RetreatFactory,
+    ReviewFactory,
     StakeholderGroupFactory,
     StrategyFactory,
 )
@@ -524,6 +528,22 @@ def test_cards_from_two_stakeholder_groups_pass(plan, board):
     assert result.explanation == "2 retreat cards from 2 stakeholder groups: Staff and Parents."
 
 
+def test_review_comments_and_public_feedback_count_as_input(plan, board):
+    parents = StakeholderGroupFactory(engagement=plan.engagement, name="Parents")
+    card_from(board, parents)
+    review = ReviewFactory(version=PlanVersionFactory(plan=plan))
+    CommentFactory(review=review, category="Staff")
+    FeedbackFactory(review=review, category="Community member")
+    CommentFactory(review=review, category="Union", withdrawn_at=timezone.now())
+    FeedbackFactory(review=ReviewFactory(), category="Students")  # another engagement's
+    result = check(plan, "no_stakeholder_feedback")
+    assert result.status == PASS
+    assert result.explanation == (
+        "1 retreat card and 2 review comments from 3 stakeholder groups: "
+        "Parents, Community member and Staff."
+    )
+
+
 # --- 10. progress once the plan is live -----------------------------------------------------------
 
 
@@ -576,7 +596,8 @@ def build(plan, goal_count, strategies_per_goal, steps_per_strategy):
             ActionStepFactory.create_batch(steps_per_strategy, strategy=strategy)
 
 
-QUERY_BOUND = 10  # engagement, 5 for the tree, 3 for the roster, 1 for the retreat cards
+# engagement, 5 for the tree, 3 for the roster, 1 for the retreat cards, 1 for review comments
+QUERY_BOUND = 11
 
 
 def test_the_query_count_does_not_grow_with_the_plan(django_assert_max_num_queries):
