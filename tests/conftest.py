@@ -29,6 +29,17 @@ def pytest_collection_modifyitems(config, items):
         items[:] = selected
 
 
+@pytest.fixture
+def tasks_in_process(monkeypatch):
+    """Run Celery tasks in the test's own process and transaction, also on the stack: for tests
+    of tasks that read rows the test has not committed (a real worker could not see them).
+    `mailbox` reads what they send from Django's outbox."""
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    monkeypatch.setitem(app.conf, "task_eager_propagates", True)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Real hashing takes a third of a second per password by design; tests need no such cost."""
@@ -109,9 +120,10 @@ class Mailbox:
         return messages
 
     def messages(self) -> list[Mail]:
-        if not STACK:
-            return [Mail(subject=m.subject, to=list(m.to), body=m.body) for m in mail.outbox]
-        return self._from_files()
+        """What was sent in this process (Django's outbox), then, on the stack, what the worker
+        delivered to files."""
+        sent_here = [Mail(subject=m.subject, to=list(m.to), body=m.body) for m in mail.outbox]
+        return sent_here + self._from_files() if STACK else sent_here
 
     def wait(self, count: int = 1, timeout: float = 20.0) -> list[Mail]:
         """The messages, once at least `count` have arrived (a worker takes a moment)."""

@@ -19,7 +19,7 @@ from planning.services import approval as approvals
 from planning.services import review as reviews
 from tests.factories import MembershipFactory, ReviewFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
 EVERYONE = {"facilitator", "core_team", "plan_team", "board", "superintendent"}
 
 
@@ -312,3 +312,23 @@ def test_due_reviews_close_once_and_are_announced(
 def test_closing_due_reviews_is_scheduled():
     schedule = settings.CELERY_BEAT_SCHEDULE
     assert any(entry["task"] == "planning.close_due_reviews" for entry in schedule.values())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_writes_and_sends_the_emails_once_the_step_commits(cast, mailbox):
+    """No in-process shortcut here: on the stack the notify task runs in the Celery worker,
+    which reads the committed review and queues one e-mail per member."""
+    plan = services.plan_for(cast.engagement)
+    version = services.version_save(plan=plan, label="For everyone", author=cast.facilitator)
+    today = timezone.localdate()
+    reviews.review_publish(
+        version=version,
+        opens_on=today,
+        closes_on=today + timedelta(days=7),
+        public_link=False,
+        public_buy_in=False,
+        by=cast.facilitator,
+    )
+    messages = mailbox.wait(len(EVERYONE))
+    assert to(mailbox, cast) == EVERYONE
+    assert all("is open for your comments" in message.subject for message in messages)

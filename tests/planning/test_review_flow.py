@@ -15,7 +15,7 @@ from planning.services import approval as approvals
 from planning.services import review as reviews
 from tests.factories import GoalFactory, MembershipFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
 
 
 def member(cast, role):

@@ -141,6 +141,7 @@ def test_the_closing_day_can_move_but_not_into_the_past(cast, version):
 # --- closing --------------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("tasks_in_process")
 def test_closing_happens_once_with_one_history_line_and_one_mail(
     cast, version, mailbox, django_capture_on_commit_callbacks
 ):
