@@ -6,7 +6,6 @@ of planning/schema.py), never the working copy: they cost the same few queries w
 size.
 """
 
-from datetime import date
 from uuid import UUID
 
 from django import forms
@@ -27,15 +26,11 @@ from engagements.access import (
 )
 
 from .. import diff, services
-from ..models import ActionStep, Approval, Measure, PlanVersion, Review
+from ..models import Approval, PlanVersion, Review
 from ..selectors.approval import version_approval
+from ..selectors.snapshot import CHOICES, snapshot
 
 STATEMENT_LABELS = dict(diff.STATEMENTS)
-CHOICES = {
-    "stage": dict(ActionStep.Stage.choices),
-    "direction": dict(Measure.Direction.choices),
-    "frequency": dict(Measure.Frequency.choices),
-}
 STATUS_WORDS = {
     diff.ADDED: "Added",
     diff.REMOVED: "Removed",
@@ -121,76 +116,6 @@ def drafts(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
 # --- one draft ----------------------------------------------------------------------------------
 
 
-def _day(value) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except (TypeError, ValueError):
-        return None
-
-
-def _measure(measure: dict) -> dict:
-    return {
-        **measure,
-        "baseline_date": _day(measure.get("baseline_date")),
-        "target_date": _day(measure.get("target_date")),
-        "direction_display": CHOICES["direction"].get(measure.get("direction"), ""),
-        "frequency_display": CHOICES["frequency"].get(measure.get("frequency"), ""),
-    }
-
-
-def _step(step: dict) -> dict:
-    return {
-        **step,
-        "start_date": _day(step.get("start_date")),
-        "due_date": _day(step.get("due_date")),
-        "stage_display": CHOICES["stage"].get(step.get("stage"), step.get("stage") or ""),
-    }
-
-
-def _strategy(strategy: dict) -> dict:
-    return {
-        **strategy,
-        "measures": [_measure(m) for m in strategy.get("measures", [])],
-        "action_steps": [_step(s) for s in strategy.get("action_steps", [])],
-    }
-
-
-def _goal(goal: dict) -> dict:
-    return {
-        **goal,
-        "target_date": _day(goal.get("target_date")),
-        "measures": [_measure(m) for m in goal.get("measures", [])],
-        "strategies": [_strategy(s) for s in goal.get("strategies", [])],
-    }
-
-
-def _snapshot(data: dict) -> dict:
-    """A draft's plan ready for its page: dates as dates, choices in words, goals grouped under
-    their objectives when the plan uses them. Read from the snapshot alone."""
-    plan = data.get("plan", {})
-    goals = [_goal(goal) for goal in plan.get("goals", [])]
-    objectives = [{**o, "goals": []} for o in plan.get("objectives", [])]
-    by_id = {objective["id"]: objective for objective in objectives}
-    loose = []
-    for goal in goals:
-        objective = by_id.get(goal.get("objective"))
-        (objective["goals"] if objective else loose).append(goal)
-    return {
-        "mission": plan.get("mission", ""),
-        "vision": plan.get("vision", ""),
-        "statements": [
-            (label, plan[name])
-            for name, label in diff.STATEMENTS[2:]  # after the mission and the vision
-            if plan.get(name)
-        ],
-        "use_objectives": plan.get("use_objectives", True),
-        "values": plan.get("values", []),
-        "objectives": objectives,
-        "goals": goals,
-        "loose_goals": loose,
-    }
-
-
 @members_only
 @require_GET
 def draft(request: HttpRequest, engagement_id: UUID, number: int) -> HttpResponse:
@@ -204,7 +129,7 @@ def draft(request: HttpRequest, engagement_id: UUID, number: int) -> HttpRespons
         "terms": access.engagement.terms,
         "version": version,
         "previous": previous,
-        "plan": _snapshot(version.data),
+        "plan": snapshot(version.data),
         "review": Review.objects.filter(version=version).first(),
         "can_publish": access.can(Can.PUBLISH_REVIEW),
         "approval": version_approval(version),

@@ -25,8 +25,8 @@ from .. import diff, throttle
 from ..models import Review
 from ..public_forms import BuyInForm, FeedbackForm, target_choices
 from ..selectors.review import WHOLE, targets
+from ..selectors.snapshot import snapshot
 from ..services.review import buy_in_submit, feedback_add, review_for_token
-from .drafts import _snapshot
 
 PLAIN_CATEGORIES = ("Parent or guardian", "Student", "Staff member", "Community member", "Other")
 BUY_IN_SESSION_KEY = "public-buy-in:{review_id}"
@@ -147,7 +147,7 @@ def read(request: HttpRequest, token: str) -> HttpResponse:
         for name, label in diff.STATEMENTS
         if data.get("plan", {}).get(name)
     ]
-    context = _context(review, token, plan=_numbered(_snapshot(data)), statements=statements)
+    context = _context(review, token, plan=_numbered(snapshot(data)), statements=statements)
     return TemplateResponse(request, "planning/public/read.html", context)
 
 
@@ -251,7 +251,7 @@ def buy_in(request: HttpRequest, token: str) -> HttpResponse:
 
 def _goal_order(review: Review) -> list[tuple[int, dict]]:
     """The draft's goals numbered as the reading page numbers them."""
-    plan = _numbered(_snapshot(review.version.data))
+    plan = _numbered(snapshot(review.version.data))
     return sorted(((goal["number"], goal) for goal in plan["goals"]), key=lambda n: n[0])
 
 

@@ -30,8 +30,8 @@ from ..diff import STATEMENTS
 from ..forms import DATE
 from ..models import Comment, PlanVersion, Review
 from ..selectors.review import WHOLE, Target, comments_by_target, targets
+from ..selectors.snapshot import snapshot
 from ..services import review as reviews
-from .drafts import _snapshot
 
 PAGE = "planning/review/review.html"
 THREAD = "planning/review/_thread.html"
@@ -141,7 +141,7 @@ def _parts(review: Review, membership) -> dict[str, Part]:
 
 def _reading(data: dict, parts: dict[str, Part]) -> dict:
     """The draft as the page shows it (views/drafts.py's snapshot), each part with its thread."""
-    plan = _snapshot(data)
+    plan = snapshot(data)
     source = data.get("plan", {})
     plan["statement_parts"] = [
         (label, source[name], parts.get(f"statement:{name}"))

@@ -1,0 +1,84 @@
+"""A saved draft's snapshot (PlanVersion.data, the export format of planning/schema.py) made ready
+for a page or a PDF: dates as dates, choices in words, goals grouped under their objectives when
+the plan uses them. Read from the snapshot alone, without a query."""
+
+from datetime import date
+
+from .. import diff
+from ..models import ActionStep, Measure
+
+CHOICES = {
+    "stage": dict(ActionStep.Stage.choices),
+    "direction": dict(Measure.Direction.choices),
+    "frequency": dict(Measure.Frequency.choices),
+}
+
+
+def _day(value) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _measure(measure: dict) -> dict:
+    return {
+        **measure,
+        "baseline_date": _day(measure.get("baseline_date")),
+        "target_date": _day(measure.get("target_date")),
+        "direction_display": CHOICES["direction"].get(measure.get("direction"), ""),
+        "frequency_display": CHOICES["frequency"].get(measure.get("frequency"), ""),
+    }
+
+
+def _step(step: dict) -> dict:
+    return {
+        **step,
+        "start_date": _day(step.get("start_date")),
+        "due_date": _day(step.get("due_date")),
+        "stage_display": CHOICES["stage"].get(step.get("stage"), step.get("stage") or ""),
+    }
+
+
+def _strategy(strategy: dict) -> dict:
+    return {
+        **strategy,
+        "measures": [_measure(m) for m in strategy.get("measures", [])],
+        "action_steps": [_step(s) for s in strategy.get("action_steps", [])],
+    }
+
+
+def _goal(goal: dict) -> dict:
+    return {
+        **goal,
+        "target_date": _day(goal.get("target_date")),
+        "measures": [_measure(m) for m in goal.get("measures", [])],
+        "strategies": [_strategy(s) for s in goal.get("strategies", [])],
+    }
+
+
+def snapshot(data: dict) -> dict:
+    """A draft's plan ready for its page: dates as dates, choices in words, goals grouped under
+    their objectives when the plan uses them. Read from the snapshot alone."""
+    plan = data.get("plan", {})
+    goals = [_goal(goal) for goal in plan.get("goals", [])]
+    objectives = [{**o, "goals": []} for o in plan.get("objectives", [])]
+    by_id = {objective["id"]: objective for objective in objectives}
+    loose = []
+    for goal in goals:
+        objective = by_id.get(goal.get("objective"))
+        (objective["goals"] if objective else loose).append(goal)
+    return {
+        "mission": plan.get("mission", ""),
+        "vision": plan.get("vision", ""),
+        "statements": [
+            (label, plan[name])
+            for name, label in diff.STATEMENTS[2:]  # after the mission and the vision
+            if plan.get(name)
+        ],
+        "use_objectives": plan.get("use_objectives", True),
+        "values": plan.get("values", []),
+        "objectives": objectives,
+        "goals": goals,
+        "loose_goals": loose,
+    }
