@@ -195,7 +195,13 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Run by the beat process on the stack (docker-compose's "beat").
 CELERY_BEAT_SCHEDULE = {
     "close-due-reviews": {"task": "planning.close_due_reviews", "schedule": 60 * 60},
+    "sweep-stuck-reports": {"task": "reports.sweep", "schedule": 60},
 }
+# A report job queued or rendering longer than this is taken for lost (its worker died, or the
+# broker lost its message) and queued again by the sweep. Above the task's hard time limit.
+REPORT_STUCK_AFTER = timedelta(minutes=int(os.environ.get("REPORT_STUCK_MINUTES", "5")))
+# Report jobs may go to a queue of their own (a worker for PDFs only); empty: the default queue.
+REPORTS_QUEUE = os.environ.get("REPORTS_QUEUE", "")
 
 # --- e-mail ------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -221,6 +227,8 @@ STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Readings to prepare for meetings: PDF, DOCX, XLSX, PNG or JPEG up to this size.
 READING_MAX_BYTES = int(os.environ.get("READING_MAX_MB", "20")) * 1024 * 1024
+# An organization's logo on its PDFs: PNG or JPEG up to this size.
+REPORT_LOGO_MAX_BYTES = 1024 * 1024
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 STORAGES = {
@@ -271,7 +279,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint and the font subsetter narrate every render at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # A live board's shared rendering may be reused for this long after the board changed again,

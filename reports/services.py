@@ -1,0 +1,255 @@
+"""Writes for reports: asking for a PDF (reusing an unchanged one), rendering it in a task,
+retrying a failed one, putting stuck jobs back in the queue, and the layout settings.
+
+A job's life: `report_request` gathers the content, and either hands back a job with the same
+content (done, or still on its way) or creates one and queues the task once the transaction
+commits. `job_render` (the task) claims the job, renders it and stores the file; it does nothing
+for a job another attempt has claimed or finished, so a task delivered twice is harmless.
+`jobs_sweep` (periodic) re-queues jobs left queued or rendering too long: a worker killed
+mid-render, or a message the broker lost.
+"""
+
+import hashlib
+import json
+import logging
+import time
+from datetime import timedelta
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from engagements.models import Engagement
+from planning.models import PlanVersion
+
+from .models import ReportJob, ReportSettings
+from .render import render, template_fingerprint
+from .selectors import content_for
+
+log = logging.getLogger(__name__)
+State = ReportJob.State
+# Parts of the content that say when it was gathered, not what it says: left out of the hash.
+VOLATILE = ("made_on", "as_of")
+QUEUE_DOWN = (
+    "Reports cannot be made right now: the task queue (Redis) could not be reached. "
+    "Nothing else is affected. Try again in a few minutes, or tell whoever runs this site."
+)
+
+
+class QueueUnavailable(Exception):
+    """The broker could not take the task (Redis is down or unreachable)."""
+
+
+def content_hash(content: dict) -> str:
+    lasting = {key: value for key, value in content.items() if key not in VOLATILE}
+    payload = json.dumps(lasting, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(f"{template_fingerprint()}\n{payload}".encode()).hexdigest()
+
+
+def _queue_name() -> str | None:
+    return getattr(settings, "REPORTS_QUEUE", None) or None
+
+
+def _enqueue(job: ReportJob) -> None:
+    """Send the render task once the transaction commits. If the broker cannot be reached the
+    job is marked failed (it can be retried) and QueueUnavailable tells the caller."""
+
+    def send() -> None:
+        from . import tasks
+
+        try:
+            tasks.render_report.apply_async(args=[str(job.pk)], queue=_queue_name())
+        except OperationalError as exc:
+            log.error("Could not queue report job %s: %s", job.pk, exc)
+            ReportJob.objects.filter(pk=job.pk, state=State.QUEUED).update(
+                state=State.FAILED, error=QUEUE_DOWN, finished_at=timezone.now()
+            )
+            raise QueueUnavailable(str(exc)) from exc
+
+    transaction.on_commit(send, robust=False)
+
+
+def _reusable(engagement: Engagement, kind: str, digest: str) -> ReportJob | None:
+    """A job with this very content that is done (its file still there) or on its way."""
+    candidates = ReportJob.objects.filter(
+        engagement=engagement,
+        kind=kind,
+        content_hash=digest,
+        state__in=(*ReportJob.UNFINISHED, State.DONE),
+    ).defer("content")
+    for job in candidates.order_by("-created_at")[:3]:
+        if job.state != State.DONE or (job.file and default_storage.exists(job.file.name)):
+            return job
+    return None
+
+
+def report_request(
+    *, engagement: Engagement, kind: str, version: PlanVersion | None, user
+) -> tuple[ReportJob, bool]:
+    """The job that makes this report, and whether it is one made (or being made) before with
+    the same content. Raises QueueUnavailable if a new job could not be queued."""
+    if kind not in ReportJob.Kind.values:
+        raise ValueError(f"Unknown report kind {kind!r}")
+    content = content_for(kind, engagement, version)
+    digest = content_hash(content)
+    existing = _reusable(engagement, kind, digest)
+    if existing is not None:
+        return existing, True
+    job = ReportJob.objects.create(
+        engagement=engagement,
+        kind=kind,
+        version=version,
+        requested_by=user,
+        content=content,
+        content_hash=digest,
+        queued_at=timezone.now(),
+    )
+    _enqueue(job)
+    return job, False
+
+
+def job_retry(*, job: ReportJob) -> ReportJob:
+    """Queue a failed job again (same content). Raises QueueUnavailable like report_request."""
+    updated = ReportJob.objects.filter(pk=job.pk, state=State.FAILED).update(
+        state=State.QUEUED, error="", warning="", queued_at=timezone.now(), finished_at=None
+    )
+    if not updated:
+        raise ValidationError("Only a report that failed can be tried again.")
+    job.refresh_from_db()
+    _enqueue(job)
+    return job
+
+
+def _claim(job_id, *, redelivered: bool) -> tuple[ReportJob, int] | None:
+    """Move the job to rendering and count the attempt. A queued job is claimed; a rendering one
+    only when the broker redelivers its task (the worker that had it died)."""
+    states = [State.QUEUED, State.RENDERING] if redelivered else [State.QUEUED]
+    claimed = ReportJob.objects.filter(pk=job_id, state__in=states).update(
+        state=State.RENDERING, attempt=F("attempt") + 1, started_at=timezone.now()
+    )
+    if not claimed:
+        return None
+    job = ReportJob.objects.select_related("engagement").get(pk=job_id)
+    return job, job.attempt
+
+
+def _file_name(job: ReportJob, attempt: int) -> str:
+    return f"reports/{job.engagement_id}/{job.pk}-{attempt}.pdf"
+
+
+def job_render(*, job_id, redelivered: bool = False) -> str:
+    """Render one job if it is still to be rendered. Returns what happened, for the log."""
+    claimed = _claim(job_id, redelivered=redelivered)
+    if claimed is None:
+        return "skipped: already taken or finished"
+    job, attempt = claimed
+    started = time.perf_counter()
+    try:
+        rendered = render(job.content)
+    except SoftTimeLimitExceeded:
+        return _fail(job, attempt, "The report took too long to make and was stopped.")
+    except Exception as exc:  # anything WeasyPrint or a template raises ends the job, told plainly
+        log.exception("Report job %s failed", job.pk)
+        return _fail(job, attempt, f"The PDF could not be made: {type(exc).__name__}: {exc}")
+    name = default_storage.save(_file_name(job, attempt), ContentFile(rendered.pdf))
+    finished = ReportJob.objects.filter(pk=job.pk, attempt=attempt, state=State.RENDERING).update(
+        state=State.DONE,
+        file=name,
+        pages=rendered.pages,
+        size=len(rendered.pdf),
+        warning=rendered.warning,
+        error="",
+        finished_at=timezone.now(),
+        render_ms=round(1000 * (time.perf_counter() - started)),
+    )
+    if not finished:  # a later attempt took the job over: its file counts, not this one
+        default_storage.delete(name)
+        return "superseded"
+    return "done"
+
+
+def _fail(job: ReportJob, attempt: int, error: str) -> str:
+    ReportJob.objects.filter(pk=job.pk, attempt=attempt, state=State.RENDERING).update(
+        state=State.FAILED, error=error, finished_at=timezone.now()
+    )
+    return "failed"
+
+
+def jobs_sweep(*, older_than: timedelta | None = None) -> int:
+    """Queue again the jobs queued or rendering for longer than a render can take (the worker
+    died, or the broker lost the message). Returns how many were queued again."""
+    older_than = older_than if older_than is not None else settings.REPORT_STUCK_AFTER
+    cutoff = timezone.now() - older_than
+    stuck = list(
+        ReportJob.objects.filter(state=State.QUEUED, queued_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    ) + list(
+        ReportJob.objects.filter(state=State.RENDERING, started_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
+    again = 0
+    for job_id in stuck:
+        with transaction.atomic():
+            updated = ReportJob.objects.filter(pk=job_id, state__in=ReportJob.UNFINISHED).update(
+                state=State.QUEUED, queued_at=timezone.now()
+            )
+            if updated:
+                log.warning("Report job %s was stuck; queued again.", job_id)
+                _enqueue(ReportJob(pk=job_id))
+                again += 1
+    return again
+
+
+# --- layout settings ----------------------------------------------------------------------------
+
+LOGO_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
+
+
+def logo_kind(head: bytes) -> str | None:
+    for signature, kind in LOGO_SIGNATURES.items():
+        if head.startswith(signature):
+            return kind
+    return None
+
+
+def settings_for(engagement: Engagement) -> ReportSettings:
+    return ReportSettings.objects.filter(engagement=engagement).first() or ReportSettings(
+        engagement=engagement
+    )
+
+
+def settings_update(
+    *, engagement: Engagement, paper: str, orientation: str, logo=None, remove_logo: bool = False
+) -> ReportSettings:
+    """Paper, orientation and logo. A logo must be a PNG or JPEG file (by its contents) of at
+    most REPORT_LOGO_MAX_BYTES; the file it replaces is deleted once the change commits."""
+    current = settings_for(engagement)
+    old_logo = current.logo.name if current.logo else ""
+    current.paper, current.orientation = paper, orientation
+    if logo is not None:
+        if logo.size > settings.REPORT_LOGO_MAX_BYTES:
+            limit = settings.REPORT_LOGO_MAX_BYTES // 1024
+            raise ValidationError({"logo": f"The logo is too large: keep it under {limit} KB."})
+        data = logo.read()
+        kind = logo_kind(data[:8])
+        if kind is None:
+            raise ValidationError({"logo": "The logo must be a PNG or JPEG image."})
+        current.logo.save(f"logo.{kind}", ContentFile(data), save=False)
+        current.logo_sha256 = hashlib.sha256(data).hexdigest()
+    elif remove_logo:
+        current.logo = ""
+        current.logo_sha256 = ""
+    current.full_clean()
+    current.save()
+    new_logo = current.logo.name if current.logo else ""
+    if old_logo and old_logo != new_logo:
+        transaction.on_commit(lambda: default_storage.delete(old_logo))
+    return current
