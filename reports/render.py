@@ -84,7 +84,7 @@ def _logo(layout: dict) -> str:
     return f"data:{kind};base64,{base64.b64encode(data).decode()}"
 
 
-def html_for(content: dict, *, level: int = 0, logo: str | None = None) -> str:
+def html_for(content: dict, *, level: int = 0, logo: str | None = None, flow: bool = False) -> str:
     layout = content.get("layout", {})
     portrait = content["kind"] == ReportJob.Kind.SUPPORT or (
         layout.get("orientation") != Orientation.LANDSCAPE
@@ -98,6 +98,7 @@ def html_for(content: dict, *, level: int = 0, logo: str | None = None) -> str:
         "c": content,
         "level": level,
         "columns": columns,
+        "flow": flow,
         "page_size": PAGE_SIZES.get(layout.get("paper"), "letter"),
         "orientation": "portrait" if portrait else "landscape",
         "logo": _logo(layout) if logo is None else logo,
@@ -138,13 +139,28 @@ def _overflow_warning(parts: list[str], pages: int) -> str:
     )
 
 
+def _pages(html: str):
+    """The laid-out document, or None when the goal grid cannot be split over pages (WeasyPrint
+    does not fragment a grid row taller than the page: such a plan does not fit anyway)."""
+    try:
+        return pdf_document(html)
+    except AssertionError:
+        return None
+
+
 def render_one_page(content: dict) -> Rendered:
     logo = _logo(content.get("layout", {}))
-    document = None
-    for level in ONE_PAGE_LEVELS:
-        document = pdf_document(html_for(content, level=level, logo=logo))
-        if len(document.pages) == 1:
+    levels = list(ONE_PAGE_LEVELS)
+    while levels:
+        level = levels.pop(0)
+        document = _pages(html_for(content, level=level, logo=logo))
+        if document is not None and len(document.pages) == 1:
             return Rendered(pdf=document.write_pdf(), pages=1, level=level)
+        if document is None or len(document.pages) > 2:
+            levels = levels[-1:]  # far too long for the next step: try only the tightest
+    # It does not fit: the tightest level again, with the goals in flowing columns that may run
+    # on to the next page, so nothing is clipped.
+    document = pdf_document(html_for(content, level=level, logo=logo, flow=True))
     pages = len(document.pages)
     warning = _overflow_warning(_overflowing(document), pages)
     return Rendered(pdf=document.write_pdf(), pages=pages, warning=warning, level=level)

@@ -359,3 +359,22 @@ class ApprovalFactory(factory.django.DjangoModelFactory):
     version = factory.SubFactory(PlanVersionFactory)
     plan = factory.LazyAttribute(lambda approval: approval.version.plan)
     rule = factory.LazyAttribute(lambda approval: approval.plan.approval_rule)
+
+
+# --- reports (reports/models.py) ------------------------------------------------------------------
+
+
+class ReportJobFactory(factory.django.DjangoModelFactory):
+    """A one-page plan of the working copy, queued (pass state=, version=, content= as needed).
+    Its content is a minimal one; tests that render use reports.selectors.content_for."""
+
+    class Meta:
+        model = "reports.ReportJob"
+
+    engagement = factory.SubFactory(EngagementFactory)
+    kind = "one_page"
+    content = factory.LazyAttribute(
+        lambda job: {"kind": job.kind, "status": {"source": "the working copy"}}
+    )
+    content_hash = factory.Sequence(lambda n: f"{n:064x}")
+    queued_at = factory.LazyFunction(timezone.now)

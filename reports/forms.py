@@ -1,0 +1,69 @@
+"""Forms of the reports pages: asking for a PDF, and the layout of an engagement's PDFs."""
+
+from django import forms
+from django.conf import settings
+
+from .models import Orientation, Paper, ReportJob
+
+# A draft's number as a form may send it; larger is no draft (and no database integer).
+MAX_DRAFT_NUMBER = 2**31 - 1
+
+
+class ReportRequestForm(forms.Form):
+    """What to make: a kind of PDF, of a saved draft (by its number) or of the working copy
+    (no number)."""
+
+    kind = forms.ChoiceField(
+        choices=ReportJob.Kind.choices,
+        error_messages={
+            "required": "Choose the one-page plan or the support document.",
+            "invalid_choice": "Choose the one-page plan or the support document.",
+        },
+    )
+    version = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_DRAFT_NUMBER,
+        error_messages={
+            "invalid": "Choose a saved draft by its number, or the working copy.",
+            "min_value": "Choose a saved draft by its number, or the working copy.",
+            "max_value": "Choose a saved draft by its number, or the working copy.",
+        },
+    )
+
+    def problem(self) -> str:
+        """The errors in one sentence or two, for the top of the reports page."""
+        return " ".join(dict.fromkeys(str(e) for errors in self.errors.values() for e in errors))
+
+
+class LayoutForm(forms.Form):
+    paper = forms.ChoiceField(
+        label="Paper",
+        choices=Paper.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the paper size."},
+    )
+    orientation = forms.ChoiceField(
+        label="The one-page plan",
+        choices=Orientation.choices,
+        widget=forms.RadioSelect,
+        help_text="The support document is always printed portrait (tall).",
+        error_messages={"required": "Choose how the one-page plan is printed."},
+    )
+    logo = forms.FileField(
+        label="Logo",
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
+        error_messages={"empty": "This file is empty. Choose another one."},
+    )
+    remove_logo = forms.BooleanField(label="Remove the logo", required=False)
+
+    def __init__(self, *args, has_logo: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = settings.REPORT_LOGO_MAX_BYTES // 1024
+        replace = "A new file replaces the logo used now. " if has_logo else ""
+        self.fields["logo"].help_text = (
+            f"{replace}A PNG or JPEG image of at most {limit} KB, printed at the top of both PDFs."
+        )
+        if not has_logo:  # nothing to remove
+            del self.fields["remove_logo"]
