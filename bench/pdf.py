@@ -1,0 +1,185 @@
+"""PDF benchmark: the demo's one-page plan and a support document of 40+ pages, rendered the way a
+warm Celery worker renders them, next to WeasyPrint alone rendering the same final HTML.
+
+Run by hand (not part of the test suites):
+
+    .venv/bin/python bench/pdf.py            # 15 rounds each
+    .venv/bin/python bench/pdf.py --rounds 30
+
+It works in a SQLite database of its own (var/bench-pdf.sqlite3, made afresh) with tasks in-process,
+loads the demo, adds a generated engagement whose plan makes a support document of at least 40
+pages, renders each report once to warm up (fonts, templates), then for each round:
+
+- "full": what a worker does for a job: read the content (the queries), make the job, render the
+  templates, lay out and write the PDF with WeasyPrint, store the file and finish the job
+  (reports.services.report_request + job_render, as the task runs it);
+- "WeasyPrint alone": the same final HTML straight to PDF bytes with the same warm font
+  configuration.
+
+It prints the median of each and their ratio, the overhead of queries, templates, fitting and
+storage. Targets on the project machine: one page < 0.5 s, 40 pages < 4 s, ratio < 1.5.
+"""
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DB = ROOT / "var" / "bench-pdf.sqlite3"
+
+
+def setup() -> None:
+    DB.parent.mkdir(exist_ok=True)
+    DB.unlink(missing_ok=True)
+    for name in ("REDIS_URL", "REDIS_CACHE_URL"):
+        os.environ.pop(name, None)
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DATABASE_URL=f"sqlite:///{DB}",
+        MEDIA_ROOT=str(ROOT / "var" / "bench-media"),
+        LOG_LEVEL="WARNING",
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", verbosity=0, stdout=io.StringIO())
+
+
+def generated_engagement():
+    """A plan the size of a large district's: 5 objectives, 20 goals, 3 strategies each with
+    measures and action steps, a roster, and feedback on a reviewed draft."""
+    from datetime import date, timedelta
+
+    from engagements.models import Engagement, Organization
+    from planning import services as planning
+    from planning.models import ActionStep, Goal, Measure, Objective, Review, Strategy
+
+    organization = Organization.objects.create(name="Bench County Public Schools")
+    engagement = Engagement.objects.create(organization=organization, name="Strategic Plan 2030")
+    plan = planning.plan_for(engagement)
+    plan.vision = "Every learner known by name, strength and need, and ready for what comes next."
+    plan.mission = "We partner with families and community to inspire and prepare every student."
+    plan.save()
+    objectives = [
+        Objective.objects.create(plan=plan, title=f"Objective {n}: learning for all", position=n)
+        for n in range(5)
+    ]
+    for n in range(20):
+        goal = Goal.objects.create(
+            plan=plan,
+            objective=objectives[n % 5],
+            title=f"Raise achievement in area {n} for every group of students",
+            description="Why this matters to our students and families. " * 4,
+            specific_outcome="Gaps between groups close by half.",
+            measured_by="State assessment, spring",
+            target="75% proficient",
+            target_date=date(2030, 6, 30),
+            position=n,
+        )
+        Measure.objects.create(
+            goal=goal, indicator=f"Proficiency in area {n}", baseline=52, target=75, unit="%"
+        )
+        for s in range(3):
+            strategy = Strategy.objects.create(
+                goal=goal, title=f"Strategy {s} for area {n}: coaching and tutoring", position=s
+            )
+            Measure.objects.create(
+                goal=None, strategy=strategy, indicator="Students tutored", baseline=0, target=400
+            )
+            for a in range(3):
+                ActionStep.objects.create(
+                    strategy=strategy,
+                    description="Train every teacher in the new approach and coach them monthly.",
+                    start_date=date(2027, 8, 1) + timedelta(days=30 * a),
+                    due_date=date(2028, 6, 30),
+                    resources_people="Two instructional coaches",
+                    resources_money=12500,
+                    position=a,
+                )
+    version = planning.version_save(plan=plan, label="Draft for the board", author=None)
+    Review.objects.create(version=version, opens_on=date.today(), closes_on=date.today())
+    return engagement
+
+
+def timed(fn, rounds: int) -> float:
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bench(label: str, engagement, kind: str, version, rounds: int) -> tuple[float, float, int]:
+    from reports import render, services
+    from reports.models import ReportJob
+    from reports.selectors import content_for
+
+    def full() -> ReportJob:
+        # A new job each round (the cache would otherwise hand back the first one).
+        ReportJob.objects.filter(engagement=engagement, kind=kind).delete()
+        job, reused = services.report_request(
+            engagement=engagement, kind=kind, version=version, user=None
+        )
+        job.refresh_from_db()  # rendered in-process as the request committed
+        assert not reused and job.state == ReportJob.State.DONE, job.error
+        return job
+
+    job = full()  # warm: fonts found, templates compiled
+    content = content_for(kind, engagement, version)
+    rendered = render.render(content)
+    html = render.html_for(content, level=rendered.level)
+    alone = timed(lambda: render.pdf_document(html).write_pdf(), rounds)
+    whole = timed(full, rounds)
+    print(
+        f"{label:<44} {job.pages:>5} {whole:>9.3f} s {alone:>9.3f} s {whole / alone:>7.2f}",
+        flush=True,
+    )
+    return whole, alone, job.pages
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    setup()
+    from engagements.models import Engagement
+    from planning.models import PlanVersion
+    from reports.models import ReportJob
+
+    demo = Engagement.objects.get(name="Strategic Plan 2027–2032")
+    demo_draft = PlanVersion.objects.filter(plan__engagement=demo).order_by("-number").first()
+    big = generated_engagement()
+    big_draft = PlanVersion.objects.get(plan__engagement=big)
+    print(f"{'report':<44} {'pages':>5} {'full':>11} {'WeasyPrint':>11} {'ratio':>7}")
+    one, one_alone, _ = bench(
+        f"demo one-page plan (draft {demo_draft.number})",
+        demo,
+        ReportJob.Kind.ONE_PAGE,
+        demo_draft,
+        args.rounds,
+    )
+    many, many_alone, pages = bench(
+        "generated support document", big, ReportJob.Kind.SUPPORT, big_draft, args.rounds
+    )
+    print()
+    print(f"one page: {one:.3f} s (target < 0.5 s), ratio {one / one_alone:.2f} (target < 1.5)")
+    print(
+        f"{pages} pages: {many:.3f} s (target < 4 s for 40), "
+        f"ratio {many / many_alone:.2f} (target < 1.5)"
+    )
+    ok = one < 0.5 and many < 4 and pages >= 40 and max(one / one_alone, many / many_alone) < 1.5
+    print("targets met" if ok else "TARGETS MISSED")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
