@@ -4,10 +4,11 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     UV_PROJECT_ENVIRONMENT=/opt/venv UV_PYTHON_DOWNLOADS=never PATH=/opt/venv/bin:$PATH
 
-# WeasyPrint needs Pango and fonts with wide glyph coverage; psycopg's binary wheel brings libpq.
+# WeasyPrint needs Pango, HarfBuzz (its subsetter keeps PDF fonts small, fast) and fonts with wide
+# glyph coverage; psycopg's binary wheel brings libpq.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
-       libharfbuzz0b fonts-dejavu-core fonts-noto-core \
+       libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

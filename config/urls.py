@@ -28,4 +28,5 @@ urlpatterns = [
     path("", include("retreats.urls")),
     path("", include("engagements.urls")),
     path("", include("planning.urls")),
+    path("", include("reports.urls")),
 ]

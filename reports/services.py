@@ -197,14 +197,17 @@ def jobs_sweep(*, older_than: timedelta | None = None) -> int:
     )
     again = 0
     for job_id in stuck:
-        with transaction.atomic():
-            updated = ReportJob.objects.filter(pk=job_id, state__in=ReportJob.UNFINISHED).update(
-                state=State.QUEUED, queued_at=timezone.now()
-            )
-            if updated:
-                log.warning("Report job %s was stuck; queued again.", job_id)
-                _enqueue(ReportJob(pk=job_id))
-                again += 1
+        try:
+            with transaction.atomic():
+                updated = ReportJob.objects.filter(
+                    pk=job_id, state__in=ReportJob.UNFINISHED
+                ).update(state=State.QUEUED, queued_at=timezone.now())
+                if updated:
+                    log.warning("Report job %s was stuck; queued again.", job_id)
+                    _enqueue(ReportJob(pk=job_id))
+                    again += 1
+        except QueueUnavailable:  # that job is marked failed (it can be retried); go on
+            continue
     return again
 
 

@@ -21,6 +21,7 @@ from tests.factories import (
     PlanVersionFactory,
     ProcessTemplateFactory,
     ReadingFactory,
+    ReportJobFactory,
     RetreatFactory,
     StakeholderGroupFactory,
     TemplatePhaseFactory,
@@ -87,6 +88,7 @@ def sample_kwargs(pattern, world):
             CommentFactory(review__version=PlanVersionFactory(plan=plan_for(foreign))).pk
         ),
         "reading_id": lambda: ReadingFactory(meeting__phase__engagement=foreign).pk,
+        "job_id": lambda: ReportJobFactory(engagement=foreign).pk,
     }
     missing = [name for name in pattern.pattern.converters if name not in samples]
     assert not missing, (
