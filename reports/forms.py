@@ -62,8 +62,8 @@ class LayoutForm(forms.Form):
         super().__init__(*args, **kwargs)
         limit = settings.REPORT_LOGO_MAX_BYTES // 1024
         replace = "A new file replaces the logo used now. " if has_logo else ""
-        self.fields["logo"].help_text = (
-            f"{replace}A PNG or JPEG image of at most {limit} KB, printed at the top of both PDFs."
-        )
+        where = "printed at the top of both PDFs"
+        help_text = f"{replace}A PNG or JPEG image of at most {limit} KB, {where}."
+        self.fields["logo"].help_text = help_text
         if not has_logo:  # nothing to remove
             del self.fields["remove_logo"]
