@@ -23,9 +23,10 @@ PHONE = {"width": 375, "height": 812}
 
 
 @pytest.fixture
-def demo(transactional_db, settings, tmp_path):
+def demo(transactional_db, settings, tmp_path, tasks_in_process):
     """The demo, loaded inside the test (the live server shares this database); PDFs land in a
-    temporary folder."""
+    temporary folder, rendered in this process also on the stack (a worker process would write
+    them to its own media folder, which the live server does not read)."""
     settings.MEDIA_ROOT = tmp_path
     call_command("load_demo")
     return Engagement.objects.get(
