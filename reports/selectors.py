@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models.fields.json import KT
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -560,11 +561,13 @@ def content_for(kind: str, engagement: Engagement, version: PlanVersion | None) 
 
 
 def jobs_for(engagement: Engagement, *, limit: int = 20) -> list[ReportJob]:
-    """The engagement's latest report jobs, newest first, without their content. One query."""
+    """The engagement's latest report jobs, newest first, without their content but with what
+    each is of (`source`: "draft 2", "the approved plan (draft 2)"...). One query."""
     return list(
         ReportJob.objects.filter(engagement=engagement)
         .select_related("requested_by", "version")
         .defer("content", "version__data")
+        .annotate(source=KT("content__status__source"))
         .order_by("-created_at")[:limit]
     )
 

@@ -222,7 +222,7 @@ def test_the_support_document_has_every_section_in_order_and_a_true_table_of_con
     pages = pages_of(rendered.pdf)
     assert rendered.pages == len(pages) >= 9
     assert "Support document" in pages[0] and cast.engagement.name in pages[0]
-    assert pages[1].startswith(cast.engagement.name) or "Contents" in pages[1]
+    assert "Contents" in pages[1]
     entries = toc_entries(pages[1])
     titles = [title for title, _ in entries]
     assert [t for t in titles if t[0].isdigit()] == SECTIONS
@@ -249,7 +249,7 @@ def test_the_support_document_carries_the_details_behind_the_plan(cast, full_pla
     assert "Caring, experienced teachers" in text and "Aging roofs" in text  # SWOT
     assert "Readers of Goal title 1" in text and "41%" in text and "60%" in text  # measure
     assert "Train teachers for Strategy 1.1" in text and "$12,500" in text  # action step
-    assert "Two coaches" in text and "Jun. 30, 2027" in text or "June 30, 2027" in text
+    assert "Two coaches" in text and "June 30, 2027" in text
 
 
 # --- draft or approved ----------------------------------------------------------------------------

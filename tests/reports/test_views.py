@@ -314,6 +314,8 @@ def test_the_approved_plan_comes_first_and_its_pdf_says_approved(ask, client, ca
 
     ask(cast.plan_team, cast.engagement, version="2")
     job = ReportJob.objects.get()
+    listed = client.get(url("reports", cast.engagement)).text
+    assert "One-page plan of the approved plan (draft 2)" in listed
     download = client.get(url("download", cast.engagement, job))
     assert download["Content-Disposition"] == (
         'attachment; filename="strategic-plan-2027-2032-one-page-plan-approved.pdf"'
