@@ -31,10 +31,12 @@ demo: install
 	$(EMBEDDED) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install
+	@scripts/ensure-chromium.sh
 	@$(BIN)/python scripts/preflight.py chromium
 	$(EMBEDDED) $(BIN)/pytest
 
 test-stack: install
+	@scripts/ensure-chromium.sh
 	scripts/test-stack.sh
 
 lint: install
