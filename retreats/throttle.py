@@ -1,11 +1,12 @@
 """Counting wrong join codes per network address, so codes cannot be guessed, without letting a
 prankster's wrong codes keep the rest of the room (one school address) out.
 
-Only wrong (or closed) codes count: JOIN_CODE_FAILURE_RATE (30 per 10 minutes) per address. Once an
-address has used them up, a code is refused exactly like a wrong one unless its retreat is already
-"in the room": joined from this address, or shown on the projector from it, within the last
-JOIN_CODE_ROOM_HOURS. So the room keeps joining by QR link and by typed code, while a guesser past
-the limit cannot tell a hit from a miss. Figures in the README ("Joining a retreat").
+Only wrong (or closed) codes count: JOIN_CODE_FAILURE_RATE (30 per 10 minutes) per address. Once
+an address has used them up, a code is refused exactly like a wrong one unless its retreat is
+already "in the room": joined from this address (by code or by a member), or opened or shown on
+the projector from it, within the last JOIN_CODE_ROOM_HOURS. So the room keeps joining by QR
+link and by typed code, while a guesser past the limit cannot tell a hit from a miss. Figures in
+the README ("Joining" under "Live retreats").
 """
 
 from django.conf import settings

@@ -463,6 +463,7 @@ def member_join(request: HttpRequest, retreat_id: UUID) -> HttpResponse:
     retreat = retreat_access.retreat
     if retreat_access.access is not None:
         _participant(retreat_access)
+        throttle.retreat_in_the_room(request, retreat)
         messages.success(request, f"You have joined “{retreat.title}”.")
     return redirect(_landing(retreat))
 

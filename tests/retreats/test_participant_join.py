@@ -4,6 +4,7 @@ engagement page or with the code, and how far each may reach."""
 import logging
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -172,6 +173,31 @@ def test_once_someone_joined_from_the_address_the_code_keeps_working_there(retre
     late = Client(REMOTE_ADDR=SCHOOL)
     join_as_guest(late, retreat, name="Late comer")
     assert retreat.participants.count() == 2
+
+
+def test_a_retreat_opened_or_joined_by_a_member_from_the_address_keeps_its_code_there(
+    cast, retreat, swot
+):
+    retreat.is_open = False
+    retreat.save()
+    laptop = Client(REMOTE_ADDR=SCHOOL)
+    laptop.force_login(cast.facilitator)
+    assert (
+        laptop.post(reverse("retreats:retreat-open", args=[retreat.pk]), {"on": "1"}).status_code
+        == 302
+    )
+    prankster = Client(REMOTE_ADDR=SCHOOL)
+    for attempt in range(31):
+        prankster.get(reverse("retreats:join-code", args=[f"BAD{attempt:03d}"]))
+    join_as_guest(Client(REMOTE_ADDR=SCHOOL), retreat, name="Ayşe")
+    # The same for a retreat a member joined from the engagement page on that network.
+    cache.clear()
+    member = Client(REMOTE_ADDR=SCHOOL)
+    member.force_login(cast.plan_team)
+    assert member.post(reverse("retreats:member-join", args=[retreat.pk])).status_code == 302
+    for attempt in range(31):
+        prankster.get(reverse("retreats:join-code", args=[f"BAD{attempt:03d}"]))
+    join_as_guest(Client(REMOTE_ADDR=SCHOOL), retreat, name="Mateo")
 
 
 def test_a_brute_force_is_still_stopped(cast, retreat, swot):
