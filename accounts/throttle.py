@@ -1,7 +1,7 @@
 """Counting failed sign-ins so passwords cannot be guessed, without letting one person behind a
 shared school address lock everyone else out.
 
-The policy (figures in settings, README "Signing in"):
+The policy (figures in settings; README "Signing in" under "Roles and access"):
 - an account at one address: SIGN_IN_FAILURE_LIMIT (10) failures per SIGN_IN_FAILURE_WINDOW
   (15 minutes), then that account is refused from that address, even the right password;
 - one address over all accounts: SIGN_IN_ADDRESS_FAILURE_RATE (100 per 15 minutes), against
