@@ -13,7 +13,7 @@ from django_ratelimit.decorators import ratelimit
 
 from engagements.access import public, signed_in
 
-from . import services
+from . import services, throttle
 from .forms import ProfileForm, QueuedPasswordResetForm, SignInForm
 from .notifications import REQUIRED
 
@@ -22,6 +22,11 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "accounts/sign_in.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        throttle.device_trust(self.request, response, form.cleaned_data["username"])
+        return response
 
 
 @method_decorator(ratelimit(key="ip", rate="10/h", method="POST", block=False), name="post")

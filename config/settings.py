@@ -126,9 +126,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Failed sign-ins allowed per account and per address within the window.
+# Failed sign-ins allowed per account at one address (and per account on a browser it signed in
+# from before) within the window; per address over all accounts; per account over all addresses
+# (ASVS V2.2.1: at most 100 an hour). See accounts/throttle.py.
 SIGN_IN_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURE_LIMIT", "10"))
 SIGN_IN_FAILURE_WINDOW = timedelta(minutes=15)
+SIGN_IN_ADDRESS_FAILURE_RATE = os.environ.get("SIGN_IN_ADDRESS_FAILURE_RATE", "100/15m")
+SIGN_IN_ACCOUNT_FAILURE_RATE = os.environ.get("SIGN_IN_ACCOUNT_FAILURE_RATE", "100/h")
 # How long an e-mailed invitation link works.
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
 # The address links in e-mail start with when no request is at hand to build them from (a page
@@ -292,8 +296,10 @@ LOGGING = {
 LIVE_BOARD_MAX_STALENESS = float(os.environ.get("LIVE_BOARD_MAX_STALENESS", "0.5"))
 
 # Wrong or closed retreat join codes allowed per network address (a whole school may share one
-# address, so right codes are not counted).
+# address, so right codes are not counted); past them, only the codes of retreats joined or shown
+# on the projector from that address within JOIN_CODE_ROOM_HOURS still work there.
 JOIN_CODE_FAILURE_RATE = os.environ.get("JOIN_CODE_FAILURE_RATE", "30/10m")
+JOIN_CODE_ROOM_HOURS = int(os.environ.get("JOIN_CODE_ROOM_HOURS", "12"))
 
 # The public review link: feedback (and public buy-in answers) taken per network address, each
 # comma-separated window counted on its own; and the fewest seconds between opening a form and

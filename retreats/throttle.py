@@ -1,41 +1,47 @@
-"""Counting wrong join codes per network address, so codes cannot be guessed.
+"""Counting wrong join codes per network address, so codes cannot be guessed, without letting a
+prankster's wrong codes keep the rest of the room (one school address) out.
 
-Only wrong (or closed) codes count: a whole room behind one school network joins with the right
-code at once, and must not be turned away by its own numbers. Once an address has used up its
-tries, every code it sends is refused until the window passes, even a right one, so a guesser
-learns nothing more. The counters live in the cache (Redis on the stack).
+Only wrong (or closed) codes count: JOIN_CODE_FAILURE_RATE (30 per 10 minutes) per address. Once
+an address has used them up, a code is refused exactly like a wrong one unless its retreat is
+already "in the room": joined from this address (by code or by a member), or opened or shown on
+the projector from it, within the last JOIN_CODE_ROOM_HOURS. So the room keeps joining by QR
+link and by typed code, while a guesser past the limit cannot tell a hit from a miss. Figures in
+the README ("Joining" under "Live retreats").
 """
-
-import logging
 
 from django.conf import settings
 from django.http import HttpRequest
-from django_ratelimit.core import get_usage
-from redis.exceptions import RedisError
 
-log = logging.getLogger(__name__)
+from engagements import throttle
+from engagements.throttle import Counter
+
+from .models import Retreat
 
 GROUP = "retreat-join-code-failures:address"
+ROOM = "retreat-in-the-room"
 
 
-def _rate() -> str:
-    return settings.JOIN_CODE_FAILURE_RATE
+def _counter(request: HttpRequest) -> Counter:
+    return Counter(GROUP, throttle.address(request), settings.JOIN_CODE_FAILURE_RATE)
 
 
-def _usage(request: HttpRequest, *, increment: bool) -> dict | None:
-    try:
-        return get_usage(request, group=GROUP, key="ip", rate=_rate(), increment=increment)
-    except (OSError, RedisError) as exc:
-        # The cache is down: let people join (codes are long enough on their own) and say why.
-        log.error("Join-code throttle unavailable, not counting: %s", exc)
-        return None
+def _room_key(request: HttpRequest, retreat: Retreat) -> str:
+    return f"{throttle.address(request)}/{retreat.pk}"
 
 
-def join_blocked(request: HttpRequest) -> bool:
-    """True once this address has sent too many wrong codes within the window."""
-    usage = _usage(request, increment=False)
-    return usage is not None and usage["count"] >= usage["limit"]
+def join_refused(request: HttpRequest, retreat: Retreat | None) -> bool:
+    """True when this address has sent too many wrong codes and the code (`retreat` is what it
+    opens, None for a wrong one) is not of a retreat already in the room here."""
+    if not throttle.blocked(request, [_counter(request)]):
+        return False
+    return retreat is None or not throttle.remembered(ROOM, _room_key(request, retreat))
 
 
 def join_failed(request: HttpRequest) -> None:
-    _usage(request, increment=True)
+    throttle.failed(request, [_counter(request)])
+
+
+def retreat_in_the_room(request: HttpRequest, retreat: Retreat) -> None:
+    """Someone here joined the retreat or showed its code: its code keeps working here."""
+    seconds = settings.JOIN_CODE_ROOM_HOURS * 60 * 60
+    throttle.remember(ROOM, _room_key(request, retreat), seconds=seconds)

@@ -36,7 +36,7 @@ from engagements.forms.meetings import MoveForm
 from engagements.selectors.engagements import current_phase
 from engagements.views.confirm import confirm_page
 
-from .. import selectors, services
+from .. import selectors, services, throttle
 from ..forms.console import (
     ActivityAddForm,
     ActivitySettingsForm,
@@ -151,6 +151,8 @@ def retreat_open(request: HttpRequest, retreat_id: UUID) -> HttpResponse:
         return HttpResponseBadRequest("Say whether to open or close the retreat.")
     services.retreat_set_open(retreat=retreat, is_open=form.cleaned_data["on"])
     if retreat.is_open:
+        # Opened from the room's network, usually: its code keeps working there under attack.
+        throttle.retreat_in_the_room(request, retreat)
         code = retreat.join_code
         messages.success(request, f"The retreat is open: people join with code {code}.")
     else:

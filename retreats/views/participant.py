@@ -463,6 +463,7 @@ def member_join(request: HttpRequest, retreat_id: UUID) -> HttpResponse:
     retreat = retreat_access.retreat
     if retreat_access.access is not None:
         _participant(retreat_access)
+        throttle.retreat_in_the_room(request, retreat)
         messages.success(request, f"You have joined “{retreat.title}”.")
     return redirect(_landing(retreat))
 
@@ -477,14 +478,15 @@ def join(request: HttpRequest) -> HttpResponse:
     """The short address on the projector: type the join code."""
     form = JoinCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if throttle.join_blocked(request):
+        retreat = selectors.open_retreat_for_code(form.cleaned_data["code"])
+        if throttle.join_refused(request, retreat):
             form.add_error("code", TOO_MANY_TRIES)
             return _join_code_page(request, form, status=429)
-        retreat = selectors.open_retreat_for_code(form.cleaned_data["code"])
         if retreat is None:
             throttle.join_failed(request)
             form.add_error("code", WRONG_CODE)
             return _join_code_page(request, form, status=400)
+        throttle.retreat_in_the_room(request, retreat)
         return redirect("retreats:join-code", code=retreat.join_code)
     return _join_code_page(request, form, status=400 if form.errors else 200)
 
@@ -510,16 +512,17 @@ def _groups(retreat: Retreat) -> list[StakeholderGroup]:
 def join_code(request: HttpRequest, code: str) -> HttpResponse:
     """The address in the QR code: who are you? Members of the engagement join as themselves."""
     code_form = JoinCodeForm({"code": code})
-    if throttle.join_blocked(request):
-        code_form.add_error("code", TOO_MANY_TRIES)
-        return _join_code_page(request, code_form, status=429)
     retreat = None
     if code_form.is_valid():
         retreat = selectors.open_retreat_for_code(code_form.cleaned_data["code"])
+    if throttle.join_refused(request, retreat):
+        code_form.add_error("code", TOO_MANY_TRIES)
+        return _join_code_page(request, code_form, status=429)
     if retreat is None:
         throttle.join_failed(request)
         code_form.add_error("code", WRONG_CODE)
         return _join_code_page(request, code_form, status=400 if request.method == "POST" else 200)
+    throttle.retreat_in_the_room(request, retreat)
     existing = _already_in(request, retreat)
     if existing is not None and existing.access is not None:
         if request.method == "POST":
@@ -584,6 +587,8 @@ def _projector_context(request: HttpRequest, activity: Activity, *, version: int
 @require_GET
 def projector(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpResponse:
     _, activity = access_activity(request, retreat_id, activity_id, need=Can.RUN_RETREAT)
+    # The projector's network is usually the room's: its code keeps working there under attack.
+    throttle.retreat_in_the_room(request, activity.retreat)
     context = _projector_context(request, activity, version=activity.version)
     return TemplateResponse(request, PROJECTOR, context)
 

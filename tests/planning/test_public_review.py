@@ -481,7 +481,7 @@ def test_feedback_still_arrives_when_the_cache_is_down(client, world, monkeypatc
     def unreachable(*args, **kwargs):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr("planning.throttle.get_usage", unreachable)
+    monkeypatch.setattr("engagements.throttle.get_usage", unreachable)
     for _ in range(7):
         response = client.post(world.url("public-feedback"), feedback_data(world.review))
         assert response.status_code == 302

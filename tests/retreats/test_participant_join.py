@@ -4,6 +4,8 @@ engagement page or with the code, and how far each may reach."""
 import logging
 
 import pytest
+from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
 from engagements.access import GUEST_SESSION_KEY
@@ -121,12 +123,18 @@ def test_a_closed_retreat_says_only_that_no_open_retreat_has_the_code(client, re
     assert not Participant.objects.exists()
 
 
-def test_wrong_codes_are_limited_per_address_even_a_right_one_after(client, retreat, settings):
+SCHOOL = "203.0.113.10"  # one school network: every phone in the room has this address
+
+
+def test_wrong_codes_are_limited_per_address(client, retreat, settings):
     settings.JOIN_CODE_FAILURE_RATE = "5/10m"
     for attempt in range(5):
         response = client.post(reverse("retreats:join"), {"code": f"WRONG{attempt}"})
         assert response.status_code == 400
+    # Once the tries are used up, a code nobody at this address has used yet is refused like a
+    # wrong one, so a guesser cannot tell a hit from a miss.
     for response in (
+        client.post(reverse("retreats:join"), {"code": "ZZZ999"}),
         client.post(reverse("retreats:join"), {"code": "K7P2QX"}),
         client.get(join_code_url(retreat)),
     ):
@@ -135,6 +143,83 @@ def test_wrong_codes_are_limited_per_address_even_a_right_one_after(client, retr
     # Another address is not held back.
     other = client.post(reverse("retreats:join"), {"code": "K7P2QX"}, REMOTE_ADDR="10.1.2.3")
     assert other.status_code == 302
+
+
+def test_a_prankster_s_wrong_codes_do_not_stop_the_room_joining(cast, retreat, swot):
+    """The facilitator puts the QR code up from the school network; a pupil then sends 40 wrong
+    codes (plain GETs of /j/CODE/); the room still joins by QR link and by typing the code."""
+    laptop = Client(REMOTE_ADDR=SCHOOL)
+    laptop.force_login(cast.facilitator)
+    assert laptop.get(reverse("retreats:projector", args=[retreat.pk, swot.pk])).status_code == 200
+    prankster = Client(REMOTE_ADDR=SCHOOL)
+    for attempt in range(40):
+        prankster.get(reverse("retreats:join-code", args=[f"BAD{attempt:03d}"]))
+    assert prankster.get(reverse("retreats:join-code", args=["BAD999"])).status_code == 429
+    for number in range(3):
+        phone = Client(REMOTE_ADDR=SCHOOL)
+        assert phone.get(join_code_url(retreat)).status_code == 200  # the QR link
+        join_as_guest(phone, retreat, name=f"Zoë {number}")
+    typed = Client(REMOTE_ADDR=SCHOOL)
+    assert typed.post(reverse("retreats:join"), {"code": "k7p2qx"}).status_code == 302
+    assert retreat.participants.count() == 3
+
+
+def test_once_someone_joined_from_the_address_the_code_keeps_working_there(retreat, swot):
+    first = Client(REMOTE_ADDR=SCHOOL)
+    join_as_guest(first, retreat, name="Early bird")
+    prankster = Client(REMOTE_ADDR=SCHOOL)
+    for attempt in range(35):
+        prankster.post(reverse("retreats:join"), {"code": f"BAD{attempt:03d}"})
+    late = Client(REMOTE_ADDR=SCHOOL)
+    join_as_guest(late, retreat, name="Late comer")
+    assert retreat.participants.count() == 2
+
+
+def test_a_retreat_opened_or_joined_by_a_member_from_the_address_keeps_its_code_there(
+    cast, retreat, swot
+):
+    retreat.is_open = False
+    retreat.save()
+    laptop = Client(REMOTE_ADDR=SCHOOL)
+    laptop.force_login(cast.facilitator)
+    assert (
+        laptop.post(reverse("retreats:retreat-open", args=[retreat.pk]), {"on": "1"}).status_code
+        == 302
+    )
+    prankster = Client(REMOTE_ADDR=SCHOOL)
+    for attempt in range(31):
+        prankster.get(reverse("retreats:join-code", args=[f"BAD{attempt:03d}"]))
+    join_as_guest(Client(REMOTE_ADDR=SCHOOL), retreat, name="Ayşe")
+    # The same for a retreat a member joined from the engagement page on that network.
+    cache.clear()
+    member = Client(REMOTE_ADDR=SCHOOL)
+    member.force_login(cast.plan_team)
+    assert member.post(reverse("retreats:member-join", args=[retreat.pk])).status_code == 302
+    for attempt in range(31):
+        prankster.get(reverse("retreats:join-code", args=[f"BAD{attempt:03d}"]))
+    join_as_guest(Client(REMOTE_ADDR=SCHOOL), retreat, name="Mateo")
+
+
+def test_a_brute_force_is_still_stopped(cast, retreat, swot):
+    """Past the limit a guesser learns nothing: the code of a retreat nobody at this address
+    has joined or shown is refused exactly like a wrong one."""
+    elsewhere = RetreatFactory(
+        phase=PhaseFactory(engagement=cast.engagement), join_code="M4N8RT", is_open=True
+    )
+    ActivityFactory(retreat=elsewhere)
+    join_as_guest(Client(REMOTE_ADDR=SCHOOL), retreat)  # the room's own retreat
+    guesser = Client(REMOTE_ADDR=SCHOOL)
+    answers = [
+        guesser.get(reverse("retreats:join-code", args=[f"BAD{attempt:03d}"])).status_code
+        for attempt in range(30)
+    ]
+    assert set(answers) == {200}  # wrong code: the form again, with the message
+    hit = guesser.get(reverse("retreats:join-code", args=["M4N8RT"]))
+    miss = guesser.get(reverse("retreats:join-code", args=["BAD999"]))
+    assert hit.status_code == miss.status_code == 429
+    assert TOO_MANY_TRIES in hit.content.decode()
+    assert "M4N8RT" not in hit.content.decode().replace('value="M4N8RT"', "")
+    assert not elsewhere.participants.exists()
 
 
 def test_a_room_behind_one_address_joins_with_the_right_code(client, retreat, swot, settings):
@@ -149,11 +234,12 @@ def test_joining_goes_on_when_the_cache_is_down(client, retreat, swot, monkeypat
     def broken(*args, **kwargs):
         raise OSError("cache unreachable")
 
-    monkeypatch.setattr("retreats.throttle.get_usage", broken)
-    with caplog.at_level(logging.ERROR, logger="retreats.throttle"):
+    monkeypatch.setattr("engagements.throttle.get_usage", broken)
+    monkeypatch.setattr("engagements.throttle._cache", broken)
+    with caplog.at_level(logging.ERROR, logger="engagements.throttle"):
         assert client.post(reverse("retreats:join"), {"code": "K7P2QX"}).status_code == 302
         join_as_guest(client, retreat)
-    assert "Join-code throttle unavailable" in caplog.text
+    assert "Throttle unavailable" in caplog.text
 
 
 def test_a_guest_scanning_the_code_again_is_not_joined_twice(client, retreat, swot):
