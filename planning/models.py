@@ -76,6 +76,11 @@ class Plan(models.Model):
         return f"Plan for {self.engagement}"
 
 
+# Real district plans write titles, indicators and resource notes of several hundred characters
+# (a strategy of 666, an indicator of 428): 1,000 leaves room and still refuses a pasted essay.
+LONG_TEXT = 1000
+
+
 class Sourced(models.Model):
     """An element that came from a retreat: a card or theme marked "carry forward". Its words and
     dots are kept as they were when it was taken, so the link still says something if the
@@ -99,7 +104,7 @@ class Sourced(models.Model):
 
 class Element(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    title = models.CharField("title", max_length=300)
+    title = models.CharField("title", max_length=LONG_TEXT)
     description = models.TextField("description", blank=True)
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -137,8 +142,8 @@ class Goal(Element, Sourced):
         Objective, on_delete=models.SET_NULL, null=True, blank=True, related_name="goals"
     )
     specific_outcome = models.TextField("specific outcome", blank=True)
-    measured_by = models.CharField("how it is measured", max_length=300, blank=True)
-    target = models.CharField("target", max_length=200, blank=True)
+    measured_by = models.CharField("how it is measured", max_length=LONG_TEXT, blank=True)
+    target = models.CharField("target", max_length=LONG_TEXT, blank=True)
     owner = models.ForeignKey(
         "engagements.Membership",
         on_delete=models.SET_NULL,
@@ -192,8 +197,8 @@ class Measure(models.Model):
     strategy = models.ForeignKey(
         Strategy, on_delete=models.CASCADE, null=True, blank=True, related_name="measures"
     )
-    indicator = models.CharField("indicator", max_length=300)
-    data_source = models.CharField("data source", max_length=300, blank=True)
+    indicator = models.CharField("indicator", max_length=LONG_TEXT)
+    data_source = models.CharField("data source", max_length=LONG_TEXT, blank=True)
     baseline = models.DecimalField(
         "baseline", max_digits=14, decimal_places=2, null=True, blank=True
     )
@@ -252,8 +257,8 @@ class ActionStep(models.Model):
     )
     start_date = models.DateField("start", null=True, blank=True)
     due_date = models.DateField("due", null=True, blank=True)
-    resources_people = models.CharField("people", max_length=300, blank=True)
-    resources_time = models.CharField("time", max_length=300, blank=True)
+    resources_people = models.CharField("people", max_length=LONG_TEXT, blank=True)
+    resources_time = models.CharField("time", max_length=LONG_TEXT, blank=True)
     resources_money = models.DecimalField(
         "money ($)", max_digits=12, decimal_places=2, null=True, blank=True
     )

@@ -231,9 +231,11 @@ class _Reader:
         if required and not value.strip():
             self.error(where, f"the {label} is empty.")
         if max_length is not None and len(value) > max_length:
+            # its first words, to find it in a long plan
             self.error(
                 where,
-                f"the {label} is longer than {max_length} characters (it has {len(value)}).",
+                f"the {label} is longer than {max_length:,} characters (it has {len(value):,}); "
+                f"it begins {_quoted(value)}.",
             )
         return value
 
