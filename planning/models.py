@@ -80,6 +80,8 @@ class Plan(models.Model):
 # (a strategy of 666, an indicator of 428): 1,000 leaves room and still refuses a pasted essay.
 LONG_TEXT = 1000
 
+TARGET_BEFORE_BASELINE = "The target date comes before the baseline date."
+
 
 class Sourced(models.Model):
     """An element that came from a retreat: a card or theme marked "carry forward". Its words and
@@ -233,6 +235,14 @@ class Measure(models.Model):
     def clean(self) -> None:
         if (self.goal_id is None) == (self.strategy_id is None):
             raise ValidationError("A measure belongs to one goal or one strategy.")
+        if self.target_is_before_baseline:
+            raise ValidationError({"target_date": TARGET_BEFORE_BASELINE})
+
+    @property
+    def target_is_before_baseline(self) -> bool:
+        return bool(
+            self.baseline_date and self.target_date and self.target_date < self.baseline_date
+        )
 
 
 class ActionStep(models.Model):
@@ -260,7 +270,12 @@ class ActionStep(models.Model):
     resources_people = models.CharField("people", max_length=LONG_TEXT, blank=True)
     resources_time = models.CharField("time", max_length=LONG_TEXT, blank=True)
     resources_money = models.DecimalField(
-        "money ($)", max_digits=12, decimal_places=2, null=True, blank=True
+        "money ($)",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, message="Money cannot be negative.")],
     )
     progress_reported_at = models.DateTimeField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)

@@ -291,7 +291,9 @@ class _Reader:
             found = timezone.make_aware(found)
         return found
 
-    def amount(self, where, item, key, label, *, digits: tuple[int, int]) -> Decimal | None:
+    def amount(
+        self, where, item, key, label, *, digits: tuple[int, int], negative: bool = True
+    ) -> Decimal | None:
         value = item.get(key)
         if value is None or value == "":
             return None
@@ -311,6 +313,9 @@ class _Reader:
             return None
         if abs(rounded) >= Decimal(10) ** (max_digits - places):
             self.error(where, f"the {label} {_quoted(value)} is too large.")
+            return None
+        if rounded < 0 and not negative:
+            self.error(where, f"the {label} {_quoted(value)} cannot be negative.")
             return None
         return rounded
 
@@ -450,7 +455,7 @@ class _Import:
 
     def measure(self, where, item, **parent) -> Measure:
         read = self.read
-        return Measure(
+        measure = Measure(
             **parent,
             indicator=read.text(
                 where,
@@ -491,6 +496,9 @@ class _Import:
                 default=Measure.Frequency.YEARLY,
             ),
         )
+        if measure.target_is_before_baseline:
+            read.error(where, "the target date comes before the baseline date.")
+        return measure
 
     def step(self, where, item, strategy: Strategy, position: int) -> ActionStep:
         read = self.read
@@ -521,6 +529,7 @@ class _Import:
                 "resources_money",
                 "money",
                 digits=_digits(ActionStep, "resources_money"),
+                negative=False,
             ),
             progress_reported_at=read.moment(
                 where, item, "progress_reported_at", "progress report time"

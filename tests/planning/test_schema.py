@@ -582,6 +582,24 @@ def test_a_bad_date_is_named_with_its_place(cast):
             "Goal 2, strategy 1, action step 1: the due date comes before the start date.",
         ),
         (
+            lambda plan: plan["goals"][1]["strategies"][0]["action_steps"][0].update(
+                resources_money="-5"
+            ),
+            "Goal 2, strategy 1, action step 1: the money “-5” cannot be negative.",
+        ),
+        (
+            lambda plan: plan["goals"][0].update(
+                measures=[
+                    {
+                        "indicator": "Reading",
+                        "baseline_date": "2026-06-01",
+                        "target_date": "2025-06-01",
+                    }
+                ]
+            ),
+            "Goal 1, measure 1: the target date comes before the baseline date.",
+        ),
+        (
             lambda plan: plan["goals"][1].update(strategies="Tutoring"),
             "Goal 2: “strategies” must be a list.",
         ),
