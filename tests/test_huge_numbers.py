@@ -58,3 +58,40 @@ def test_comparing_with_a_draft_number_no_draft_can_have_is_not_found(client, ca
     compare = reverse("planning:compare", args=[cast.engagement.pk])
     for query in (f"a=1&b={huge}", f"a={huge}&b=1", f"a={huge}&b={huge}0"):
         assert client.get(f"{compare}?{query}").status_code == 404, query
+
+
+# Every query parameter a view reads (request.GET) somewhere in the project.
+QUERY_NAMES = [
+    "a",
+    "b",
+    "v",
+    "s",
+    "seen",
+    "on",
+    "parent",
+    "state",
+    "phase",
+    "template",
+    "kind",
+    "only",
+    "next",
+    "action",
+    "q",
+    "organization",
+    "status",
+    "part",
+    "category",
+    "source",
+]
+
+
+@pytest.mark.parametrize("name,pattern", ALL_VIEWS, ids=[name for name, _ in ALL_VIEWS])
+def test_huge_numbers_in_any_query_never_break_a_page(client, cast, name, pattern):
+    """The engagement's own facilitator, every query value a huge number: an answer, never a
+    server error."""
+    own = sample_kwargs(pattern, SimpleNamespace(foreign_engagement=cast.engagement))
+    query = "&".join(f"{key}={HUGE[0]}" for key in QUERY_NAMES)
+    client.force_login(cast.facilitator)
+    address = f"{reverse(name, kwargs=own)}?{query}"
+    status = client.get(address).status_code
+    assert status < 500, f"GET {address} gave {status}"
