@@ -154,6 +154,25 @@ def version_is_published(version: Model) -> bool:
     )
 
 
+# The largest number an integer column holds on every database the site runs on (PostgreSQL's
+# "integer"). A larger number in an address names no row; sent to the database it overflows
+# (SQLite raises OverflowError), so it stops here as "not found".
+MAX_ROW_NUMBER = 2**31 - 1
+
+
+def row_number(value: str | int | None) -> int | None:
+    """A number from a URL or a query string, checked before it reaches the database: the number,
+    None when there is none (missing, or not written in digits: the caller says what to do), 404
+    when no row can have it. Every number taken from an address goes through here."""
+    if isinstance(value, str):
+        value = int(value) if value.isascii() and value.isdigit() else None
+    if value is None:
+        return None
+    if not 0 <= value <= MAX_ROW_NUMBER:
+        raise Http404("No such number.")
+    return value
+
+
 def access_version(
     request: HttpRequest, engagement_id: UUID, number: int, *, need: Can = Can.READ_DRAFTS
 ) -> tuple[Access, Model]:
@@ -161,6 +180,7 @@ def access_version(
     may not read the working copy (the board) reads a draft only once it is published for review
     or sent for approval (403 before)."""
     access = access_engagement(request, engagement_id, need=need)
+    number = row_number(number)
     version_model = apps.get_model("planning", "PlanVersion")
     version = (
         version_model.objects.select_related("author", "plan")

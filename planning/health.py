@@ -7,13 +7,18 @@ from what the application records, so there is no check for them. The others map
 
     2 on the shelf, 9 no progress monitoring   -> no_recent_progress
     3 insufficient data and information        -> measures_without_baseline
-    4 too many goals and strategies            -> too_many_goals, too_many_strategies
+    4 too many goals and strategies            -> too_many_goals, too_many_strategies (per goal
+                                                  and in all), duplicate_goals
     5 no accountability / lack of measures     -> goals_without_measure,
                                                   strategies_without_action_steps,
                                                   action_steps_without_owner_or_due_date
     6 lack of resources                        -> no_resources
     7 lack of stakeholder input                -> no_stakeholder_feedback
     8 non-representative planning group        -> unrepresentative_team
+
+A check with nothing to judge yet (no strategies to have action steps, a plan not live yet to
+report progress) says "not yet applicable" (NOT_YET) rather than pass: passing would promise
+what nobody has checked.
 
 Every label a user sees uses the engagement's terminology (Engagement.term). `health_checks`
 runs a constant number of queries whatever the plan's size: the tree is loaded once with
@@ -33,12 +38,16 @@ from retreats.models import Card
 
 from .models import ActionStep, Comment, Goal, Measure, Plan, Strategy
 
-PASS, WARN, FAIL = "pass", "warn", "fail"
+PASS, WARN, FAIL, NOT_YET = "pass", "warn", "fail", "not_yet"
 
 # A plan that is live must show reported progress at least this often.
 PROGRESS_DAYS = 45
 # Over the limit warns; over the limit times this factor (rounded down) fails.
 FAIL_FACTOR = 1.5
+# Strategies in the whole plan: at most this share of what the limits allow (goals × strategies
+# per goal), so with the defaults 5 × 6 / 2 = 15. Real plans kept under the per-goal limit reach
+# 26 strategies over 8 goals: too many to carry out, though no single goal looks crowded.
+TOTAL_STRATEGIES_SHARE = 0.5
 # Stakeholder input from fewer groups than this is a warning.
 MIN_INPUT_GROUPS = 2
 # How many elements an explanation names before it says "and N more".
@@ -251,31 +260,93 @@ def _too_many_goals(plan: Plan, tree: Tree, w: Words, now: datetime) -> Check:
     )
 
 
+def _total_strategy_limit(plan: Plan) -> int:
+    share = int(plan.max_goals * plan.max_strategies_per_goal * TOTAL_STRATEGIES_SHARE)
+    return max(plan.max_strategies_per_goal, share)
+
+
+def _worst(*statuses: str) -> str:
+    return FAIL if FAIL in statuses else WARN if WARN in statuses else PASS
+
+
 def _too_many_strategies(plan: Plan, tree: Tree, w: Words, now: datetime) -> Check:
     """Per goal: pass up to plan.max_strategies_per_goal; warn if any goal is above it, naming
-    those goals; fail if any goal is above 1.5 × max (rounded down). The fix points at the first
-    goal over the limit, in plan order."""
-    limit = plan.max_strategies_per_goal
+    those goals; fail if any goal is above 1.5 × max (rounded down). In all: the same against
+    _total_strategy_limit (15 with the defaults). The status is the worse of the two; the fix
+    points at the first goal over its limit, in plan order, else at the goals. No strategies:
+    not yet applicable."""
+    limit, total_limit = plan.max_strategies_per_goal, _total_strategy_limit(plan)
     check = partial(
         Check,
         "too_many_strategies",
         REASON_TOO_COMPLEX,
-        f"No more than {limit} {w.low('strategies')} per {w.low('goal')}",
+        f"No more than {limit} {w.low('strategies')} per {w.low('goal')}, {total_limit} in all",
+    )
+    total = len(tree.strategies)
+    if not total:
+        return check(NOT_YET, f"No {w.low('strategies')} yet.")
+    over = [g for g in tree.goals if len(g.strategies.all()) > limit]
+    if over:
+        failing = any(len(g.strategies.all()) > _fail_limit(limit) for g in over)
+        per_goal = FAIL if failing else WARN
+        described = _plain([f"{_quote(str(g))} has {len(g.strategies.all())}" for g in over])
+        sentences = [
+            f"{w.count(len(over), 'goal')} {_has(len(over))} more than "
+            f"{w.count(limit, 'strategy')}: {described}. Keep the {w.low('strategies')} that "
+            "matter most."
+        ]
+    else:
+        per_goal = PASS
+        sentences = [f"Every {w.low('goal')} has at most {w.count(limit, 'strategy')}."]
+    in_all = PASS
+    if total > total_limit:
+        in_all = FAIL if total > _fail_limit(total_limit) else WARN
+        sentences.append(
+            f"{w.count(total, 'strategy')} in all, {total - total_limit} more than the "
+            f"{total_limit} suggested for the whole plan: a team can carry out only so many at "
+            "once."
+        )
+    else:
+        sentences.append(f"{w.count(total, 'strategy')} in all.")
+    status = _worst(per_goal, in_all)
+    anchor = None if status == PASS else f"goal-{over[0].pk}" if over else "goals"
+    return check(status, " ".join(sentences), fix_anchor=anchor)
+
+
+def _title_key(title: str) -> str:
+    return " ".join(title.split()).casefold()
+
+
+def _duplicate_goals(plan: Plan, tree: Tree, w: Words, now: datetime) -> Check:
+    """Warn when two goals or more have the same title (whatever its case and spaces), naming
+    the title and the goals' numbers; the fix points at the first repeat. No goals: not yet
+    applicable."""
+    check = partial(
+        Check,
+        "duplicate_goals",
+        REASON_TOO_COMPLEX,
+        f"Every {w.low('goal')} has its own title",
     )
     if not tree.goals:
-        return check(PASS, f"No {w.low('goals')} yet.")
-    over = [g for g in tree.goals if len(g.strategies.all()) > limit]
-    if not over:
-        return check(PASS, f"Every {w.low('goal')} has at most {w.count(limit, 'strategy')}.")
-    failing = any(len(g.strategies.all()) > _fail_limit(limit) for g in over)
-    described = _plain([f"{_quote(str(g))} has {len(g.strategies.all())}" for g in over])
-    return check(
-        FAIL if failing else WARN,
-        f"{w.count(len(over), 'goal')} {_has(len(over))} more than "
-        f"{w.count(limit, 'strategy')}: {described}. Keep the {w.low('strategies')} that "
-        "matter most.",
-        fix_anchor=f"goal-{over[0].pk}",
-    )
+        return check(NOT_YET, f"No {w.low('goals')} yet.")
+    numbers: dict[str, list[int]] = {}
+    for number, goal in enumerate(tree.goals, start=1):
+        numbers.setdefault(_title_key(goal.title), []).append(number)
+    repeated = [found for found in numbers.values() if len(found) > 1]
+    if not repeated:
+        return check(PASS, f"Every {w.low('goal')} has its own title.")
+    sentences = []
+    for found in repeated[:NAMES_SHOWN]:
+        title = " ".join(tree.goals[found[0] - 1].title.split())
+        times = "twice" if len(found) == 2 else f"{len(found)} times"
+        listed = _plain([str(n) for n in found], shown=len(found))
+        sentences.append(f"{_quote(title)} appears {times} ({w.low('goals')} {listed}).")
+    if len(repeated) > NAMES_SHOWN:
+        more = len(repeated) - NAMES_SHOWN
+        sentences.append(f"{more} more title{'s' if more != 1 else ''} repeat.")
+    sentences.append("Merge them, or say in each title what sets it apart.")
+    first_repeat = tree.goals[repeated[0][1] - 1]
+    return check(WARN, " ".join(sentences), fix_anchor=f"goal-{first_repeat.pk}")
 
 
 def _smart_gaps(goals: list[Goal], w: Words) -> str:
@@ -298,7 +369,7 @@ def _goals_without_measure(plan: Plan, tree: Tree, w: Words, now: datetime) -> C
     """Every goal needs a measure with a target value on the goal itself (a measure on one of its
     strategies does not count, nor do the goal's SMART text fields). Pass: all have one; warn:
     some lack one (named, with the goals whose SMART fields are empty); fail: all lack one. No
-    goals: pass, as too_many_goals already warns."""
+    goals: not yet applicable (too_many_goals warns about that)."""
     check = partial(
         Check,
         "goals_without_measure",
@@ -306,7 +377,7 @@ def _goals_without_measure(plan: Plan, tree: Tree, w: Words, now: datetime) -> C
         f"Every {w.low('goal')} has a {w.low('measure')} with a target",
     )
     if not tree.goals:
-        return check(PASS, f"No {w.low('goals')} yet.")
+        return check(NOT_YET, f"No {w.low('goals')} yet.")
     lacking = [g for g in tree.goals if not any(m.target is not None for m in g.measures.all())]
     if not lacking:
         return check(PASS, f"Every {w.low('goal')} has a {w.low('measure')} with a target value.")
@@ -328,8 +399,8 @@ def _goals_without_measure(plan: Plan, tree: Tree, w: Words, now: datetime) -> C
 
 def _strategies_without_action_steps(plan: Plan, tree: Tree, w: Words, now: datetime) -> Check:
     """Pass: every strategy has an action step; warn: some have none (named); fail: none has any.
-    No strategies yet: pass, since there is nothing to carry out and the goal checks speak for
-    the empty plan."""
+    No strategies yet: not yet applicable, since there is nothing to carry out and the goal
+    checks speak for the empty plan."""
     check = partial(
         Check,
         "strategies_without_action_steps",
@@ -337,7 +408,7 @@ def _strategies_without_action_steps(plan: Plan, tree: Tree, w: Words, now: date
         f"Every {w.low('strategy')} has {w.low('action_steps')}",
     )
     if not tree.strategies:
-        return check(PASS, f"No {w.low('strategies')} yet.")
+        return check(NOT_YET, f"No {w.low('strategies')} yet.")
     lacking = [s for s in tree.strategies if not s.action_steps.all()]
     if not lacking:
         return check(PASS, f"Every {w.low('strategy')} has at least one {w.low('action_step')}.")
@@ -361,7 +432,8 @@ def _action_steps_without_owner_or_due_date(
     plan: Plan, tree: Tree, w: Words, now: datetime
 ) -> Check:
     """Pass: every action step has an owner and a due date; warn: some lack one (at most half);
-    fail: more than half lack one. No action steps: pass (no_resources warns about that)."""
+    fail: more than half lack one. No action steps: not yet applicable (no_resources warns about
+    that)."""
     check = partial(
         Check,
         "action_steps_without_owner_or_due_date",
@@ -370,7 +442,7 @@ def _action_steps_without_owner_or_due_date(
     )
     steps = tree.action_steps
     if not steps:
-        return check(PASS, f"No {w.low('action_steps')} yet.")
+        return check(NOT_YET, f"No {w.low('action_steps')} yet.")
     lacking = [s for s in steps if s.owner_id is None or s.due_date is None]
     if not lacking:
         return check(PASS, f"Every {w.low('action_step')} has an owner and a due date.")
@@ -393,7 +465,8 @@ def _action_steps_without_owner_or_due_date(
 
 def _measures_without_baseline(plan: Plan, tree: Tree, w: Words, now: datetime) -> Check:
     """All measures, on goals and on strategies. Pass: all have a baseline; warn: some lack one;
-    fail: none has one. No measures: pass (goals_without_measure speaks for that)."""
+    fail: none has one. No measures: not yet applicable (goals_without_measure speaks for
+    that)."""
     check = partial(
         Check,
         "measures_without_baseline",
@@ -402,7 +475,7 @@ def _measures_without_baseline(plan: Plan, tree: Tree, w: Words, now: datetime) 
     )
     measures = tree.measures
     if not measures:
-        return check(PASS, f"No {w.low('measures')} yet.")
+        return check(NOT_YET, f"No {w.low('measures')} yet.")
     lacking = [m for m in measures if m.baseline is None]
     if not lacking:
         return check(PASS, f"Every {w.low('measure')} has a baseline to show progress from.")
@@ -528,7 +601,7 @@ def _no_stakeholder_feedback(plan: Plan, tree: Tree, w: Words, now: datetime) ->
 
 def _no_recent_progress(plan: Plan, tree: Tree, w: Words, now: datetime) -> Check:
     """Only once the plan is live (Engagement.Status.LIVING): fail unless some action step had
-    progress reported in the last PROGRESS_DAYS days. Before that: pass."""
+    progress reported in the last PROGRESS_DAYS days. Before that: not yet applicable."""
     check = partial(
         Check,
         "no_recent_progress",
@@ -536,7 +609,7 @@ def _no_recent_progress(plan: Plan, tree: Tree, w: Words, now: datetime) -> Chec
         f"Progress reported in the last {PROGRESS_DAYS} days",
     )
     if plan.engagement.status != Engagement.Status.LIVING:
-        return check(PASS, "Applies once the plan is live.")
+        return check(NOT_YET, "Applies once the plan is live.")
     since = now - timedelta(days=PROGRESS_DAYS)
     reported = [s for s in tree.action_steps if s.progress_reported_at is not None]
     recent = [s for s in reported if s.progress_reported_at >= since]
@@ -563,6 +636,7 @@ def _no_recent_progress(plan: Plan, tree: Tree, w: Words, now: datetime) -> Chec
 CHECKS = (
     _too_many_goals,
     _too_many_strategies,
+    _duplicate_goals,
     _goals_without_measure,
     _strategies_without_action_steps,
     _action_steps_without_owner_or_due_date,
@@ -583,8 +657,8 @@ def health_checks(plan: Plan, *, now: datetime | None = None) -> list[Check]:
 
 
 def health_summary(checks: list[Check]) -> dict[str, int]:
-    """{"pass": n, "warn": n, "fail": n}."""
-    summary = {PASS: 0, WARN: 0, FAIL: 0}
+    """{"pass": n, "warn": n, "fail": n, "not_yet": n}."""
+    summary = {PASS: 0, WARN: 0, FAIL: 0, NOT_YET: 0}
     for check in checks:
         summary[check.status] += 1
     return summary

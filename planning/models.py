@@ -76,6 +76,13 @@ class Plan(models.Model):
         return f"Plan for {self.engagement}"
 
 
+# Real district plans write titles, indicators and resource notes of several hundred characters
+# (a strategy of 666, an indicator of 428): 1,000 leaves room and still refuses a pasted essay.
+LONG_TEXT = 1000
+
+TARGET_BEFORE_BASELINE = "The target date comes before the baseline date."
+
+
 class Sourced(models.Model):
     """An element that came from a retreat: a card or theme marked "carry forward". Its words and
     dots are kept as they were when it was taken, so the link still says something if the
@@ -99,7 +106,7 @@ class Sourced(models.Model):
 
 class Element(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    title = models.CharField("title", max_length=300)
+    title = models.CharField("title", max_length=LONG_TEXT)
     description = models.TextField("description", blank=True)
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -137,8 +144,8 @@ class Goal(Element, Sourced):
         Objective, on_delete=models.SET_NULL, null=True, blank=True, related_name="goals"
     )
     specific_outcome = models.TextField("specific outcome", blank=True)
-    measured_by = models.CharField("how it is measured", max_length=300, blank=True)
-    target = models.CharField("target", max_length=200, blank=True)
+    measured_by = models.CharField("how it is measured", max_length=LONG_TEXT, blank=True)
+    target = models.CharField("target", max_length=LONG_TEXT, blank=True)
     owner = models.ForeignKey(
         "engagements.Membership",
         on_delete=models.SET_NULL,
@@ -192,8 +199,8 @@ class Measure(models.Model):
     strategy = models.ForeignKey(
         Strategy, on_delete=models.CASCADE, null=True, blank=True, related_name="measures"
     )
-    indicator = models.CharField("indicator", max_length=300)
-    data_source = models.CharField("data source", max_length=300, blank=True)
+    indicator = models.CharField("indicator", max_length=LONG_TEXT)
+    data_source = models.CharField("data source", max_length=LONG_TEXT, blank=True)
     baseline = models.DecimalField(
         "baseline", max_digits=14, decimal_places=2, null=True, blank=True
     )
@@ -228,6 +235,14 @@ class Measure(models.Model):
     def clean(self) -> None:
         if (self.goal_id is None) == (self.strategy_id is None):
             raise ValidationError("A measure belongs to one goal or one strategy.")
+        if self.target_is_before_baseline:
+            raise ValidationError({"target_date": TARGET_BEFORE_BASELINE})
+
+    @property
+    def target_is_before_baseline(self) -> bool:
+        return bool(
+            self.baseline_date and self.target_date and self.target_date < self.baseline_date
+        )
 
 
 class ActionStep(models.Model):
@@ -252,10 +267,15 @@ class ActionStep(models.Model):
     )
     start_date = models.DateField("start", null=True, blank=True)
     due_date = models.DateField("due", null=True, blank=True)
-    resources_people = models.CharField("people", max_length=300, blank=True)
-    resources_time = models.CharField("time", max_length=300, blank=True)
+    resources_people = models.CharField("people", max_length=LONG_TEXT, blank=True)
+    resources_time = models.CharField("time", max_length=LONG_TEXT, blank=True)
     resources_money = models.DecimalField(
-        "money ($)", max_digits=12, decimal_places=2, null=True, blank=True
+        "money ($)",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, message="Money cannot be negative.")],
     )
     progress_reported_at = models.DateTimeField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)

@@ -231,9 +231,11 @@ class _Reader:
         if required and not value.strip():
             self.error(where, f"the {label} is empty.")
         if max_length is not None and len(value) > max_length:
+            # its first words, to find it in a long plan
             self.error(
                 where,
-                f"the {label} is longer than {max_length} characters (it has {len(value)}).",
+                f"the {label} is longer than {max_length:,} characters (it has {len(value):,}); "
+                f"it begins {_quoted(value)}.",
             )
         return value
 
@@ -289,7 +291,9 @@ class _Reader:
             found = timezone.make_aware(found)
         return found
 
-    def amount(self, where, item, key, label, *, digits: tuple[int, int]) -> Decimal | None:
+    def amount(
+        self, where, item, key, label, *, digits: tuple[int, int], negative: bool = True
+    ) -> Decimal | None:
         value = item.get(key)
         if value is None or value == "":
             return None
@@ -309,6 +313,9 @@ class _Reader:
             return None
         if abs(rounded) >= Decimal(10) ** (max_digits - places):
             self.error(where, f"the {label} {_quoted(value)} is too large.")
+            return None
+        if rounded < 0 and not negative:
+            self.error(where, f"the {label} {_quoted(value)} cannot be negative.")
             return None
         return rounded
 
@@ -448,7 +455,7 @@ class _Import:
 
     def measure(self, where, item, **parent) -> Measure:
         read = self.read
-        return Measure(
+        measure = Measure(
             **parent,
             indicator=read.text(
                 where,
@@ -489,6 +496,9 @@ class _Import:
                 default=Measure.Frequency.YEARLY,
             ),
         )
+        if measure.target_is_before_baseline:
+            read.error(where, "the target date comes before the baseline date.")
+        return measure
 
     def step(self, where, item, strategy: Strategy, position: int) -> ActionStep:
         read = self.read
@@ -519,6 +529,7 @@ class _Import:
                 "resources_money",
                 "money",
                 digits=_digits(ActionStep, "resources_money"),
+                negative=False,
             ),
             progress_reported_at=read.moment(
                 where, item, "progress_reported_at", "progress report time"

@@ -3,10 +3,12 @@
 from django import forms
 from django.conf import settings
 
+from engagements.access import MAX_ROW_NUMBER
+
 from .models import Orientation, Paper, ReportJob
 
 # A draft's number as a form may send it; larger is no draft (and no database integer).
-MAX_DRAFT_NUMBER = 2**31 - 1
+MAX_DRAFT_NUMBER = MAX_ROW_NUMBER
 
 
 class ReportRequestForm(forms.Form):

@@ -54,6 +54,10 @@ class EngagementForm(forms.Form):
 NEW = "new"
 
 
+def _same(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
 class EngagementCreateForm(forms.Form):
     template = forms.ModelChoiceField(
         queryset=ProcessTemplate.objects.none(),
@@ -72,7 +76,8 @@ class EngagementCreateForm(forms.Form):
         label="New organization’s name",
         max_length=200,
         required=False,
-        help_text="E.g. “Riverside Unified School District”. Only when it is a new client.",
+        help_text="E.g. “Riverside Unified School District”. Only when it is a new client; "
+        "a name you already work with is filed under that organization.",
     )
     organization_kind = forms.ChoiceField(
         label="Kind of organization",
@@ -105,14 +110,24 @@ class EngagementCreateForm(forms.Form):
         self.fields["template"].queryset = templates
         self.fields["organization"].choices = [(NEW, "A new organization"), *organizations]
         self.organizations = {pk: pk for pk, _ in organizations}
+        self.names = {_same(name): pk for pk, name in reversed(organizations)}
+
+    def _served(self, name: str) -> str | None:
+        """The organization this facilitator already serves under this name (whatever its case
+        and spaces), so "a new organization" typed again is not a second Riverside. Only theirs:
+        another firm's organization of the same name stays apart, and unmentioned."""
+        return self.names.get(_same(name)) if name else None
 
     def clean(self):
         data = super().clean()
         choice = data.get("organization")
+        data["organization_reused"] = False
         if choice == NEW:
-            if not (data.get("organization_name") or "").strip():
+            typed = (data.get("organization_name") or "").strip()
+            if not typed:
                 self.add_error("organization_name", "Type the new organization’s name.")
-            data["organization_id"] = None
+            data["organization_id"] = self._served(typed)
+            data["organization_reused"] = data["organization_id"] is not None
         elif choice is not None:
             data["organization_id"] = self.organizations[choice]
         name = (data.get("name") or "").strip()

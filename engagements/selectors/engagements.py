@@ -10,6 +10,7 @@ from ..models import (
     Invitation,
     Meeting,
     Membership,
+    Organization,
     Phase,
     PhaseChange,
     Role,
@@ -87,7 +88,14 @@ def _facilitated(user: User) -> QuerySet[Engagement]:
 
 def facilitated_organizations(user: User) -> list[tuple[str, str]]:
     """(id, name) of the organizations whose engagements the user facilitates, by name."""
-    pairs = _facilitated(user).values_list("organization_id", "organization__name").distinct()
+    # Each once: DISTINCT over engagements would keep Engagement's ordering (its name) in the
+    # SELECT and list an organization once per engagement.
+    pairs = (
+        Organization.objects.filter(engagements__in=_facilitated(user))
+        .order_by()
+        .distinct()
+        .values_list("pk", "name")
+    )
     return sorted(((str(pk), name) for pk, name in pairs), key=lambda pair: pair[1])
 
 

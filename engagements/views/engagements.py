@@ -94,7 +94,14 @@ def engagement_create(request: HttpRequest) -> HttpResponse:
             plan_months=data["plan_months"],
             default_vote_budget=data["default_vote_budget"],
         )
-        messages.success(request, f"“{engagement.name}” is ready. Next: invite the core team.")
+        filed = ""
+        if data["organization_reused"]:
+            filed = (
+                f" It is filed under “{engagement.organization.name}”, which you already work with."
+            )
+        messages.success(
+            request, f"“{engagement.name}” is ready.{filed} Next: invite the core team."
+        )
         return redirect("engagements:timeline", engagement_id=engagement.pk)
     return TemplateResponse(request, "engagements/create.html", {"form": form})
 

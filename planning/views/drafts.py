@@ -22,6 +22,7 @@ from engagements.access import (
     access_engagement,
     access_version,
     members_only,
+    row_number,
     version_is_published,
 )
 
@@ -140,10 +141,6 @@ def draft(request: HttpRequest, engagement_id: UUID, number: int) -> HttpRespons
 # --- two drafts side by side --------------------------------------------------------------------
 
 
-def _number(value: str | None) -> int | None:
-    return int(value) if value and value.isascii() and value.isdigit() else None
-
-
 def _kind_label(row: diff.Row, terms: dict) -> str:
     if row.kind == "statement":
         return STATEMENT_LABELS.get(row.id, "Statement")
@@ -217,7 +214,7 @@ def _table(rows: list[diff.Row], terms: dict) -> list[dict]:
 @require_GET
 def compare(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
     access = access_engagement(request, engagement_id, need=Can.READ_DRAFTS)
-    a, b = _number(request.GET.get("a")), _number(request.GET.get("b"))
+    a, b = row_number(request.GET.get("a")), row_number(request.GET.get("b"))
     if a is None or b is None or a == b:
         messages.error(request, "Choose two different saved drafts to compare.")
         return redirect("planning:drafts", engagement_id=access.engagement.pk)

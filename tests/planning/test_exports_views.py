@@ -22,6 +22,7 @@ from tests.factories import (
     StrategyFactory,
     UserFactory,
 )
+from tests.planning.realistic_plan import LONG_STRATEGY, realistic_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -267,3 +268,18 @@ def test_an_import_into_an_engagement_that_has_a_plan_is_refused(client, cast, p
     assert ALREADY_PLANNED in response.content.decode()
     assert export_plan(plan) == before
     assert not Goal.objects.filter(plan=plan, title="Every reader by grade three").exists()
+
+
+def test_a_real_size_plan_file_comes_in_whole_through_the_page(client, cast):
+    """The file of the largest real district plan, uploaded as a facilitator would."""
+    client.force_login(cast.facilitator)
+    response = upload(client, cast.engagement, realistic_plan(), name="Riverside plan 2027.json")
+    assert response.status_code == 302
+    assert shown(response)[0] == (constants.SUCCESS, "The plan was imported.")
+    page = client.get(response.url).content.decode()
+    assert "Build a coherent, district-wide system of early literacy instruction" in page
+    assert Goal.objects.filter(plan__engagement=cast.engagement).count() == 8
+    assert (
+        ActionStep.objects.filter(strategy__goal__plan__engagement=cast.engagement).count() == 109
+    )
+    assert len(LONG_STRATEGY) == 666

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from engagements.models import Engagement, Membership
-from planning.health import FAIL, PASS, WARN, health_checks, health_summary
+from planning.health import FAIL, NOT_YET, PASS, WARN, health_checks, health_summary
 from planning.models import Plan
 from tests.factories import (
     ActionStepFactory,
@@ -34,6 +34,7 @@ pytestmark = pytest.mark.django_db
 KEYS = [
     "too_many_goals",
     "too_many_strategies",
+    "duplicate_goals",
     "goals_without_measure",
     "strategies_without_action_steps",
     "action_steps_without_owner_or_due_date",
@@ -77,12 +78,31 @@ def test_every_check_comes_once_in_a_fixed_order_with_its_reason(plan):
         "Too many goals and strategies / overly complex"
     )
     assert by_key["unrepresentative_team"].reason_failed == "A non-representative planning group"
-    assert all(c.status in (PASS, WARN, FAIL) and c.title and c.explanation for c in checks)
+    assert all(
+        c.status in (PASS, WARN, FAIL, NOT_YET) and c.title and c.explanation for c in checks
+    )
 
 
 def test_the_summary_counts_each_status(plan):
-    # An empty plan: no goals, no action steps and no roster warn; no stakeholder input fails.
-    assert health_summary(health_checks(plan)) == {PASS: 6, WARN: 3, FAIL: 1}
+    # An empty plan: no goals, no action steps and no roster warn; no stakeholder input fails;
+    # the rest have nothing to judge yet, and say so rather than pass.
+    assert health_summary(health_checks(plan)) == {PASS: 0, WARN: 3, FAIL: 1, NOT_YET: 7}
+
+
+def test_an_empty_plan_passes_nothing_it_cannot_judge(plan):
+    """A plan with no strategies does not "pass" "every strategy has action steps"."""
+    checks = {c.key: c for c in health_checks(plan)}
+    for key, explanation in [
+        ("too_many_strategies", "No strategies yet."),
+        ("duplicate_goals", "No goals yet."),
+        ("goals_without_measure", "No goals yet."),
+        ("strategies_without_action_steps", "No strategies yet."),
+        ("action_steps_without_owner_or_due_date", "No action steps yet."),
+        ("measures_without_baseline", "No measures yet."),
+        ("no_recent_progress", "Applies once the plan is live."),
+    ]:
+        assert (checks[key].status, checks[key].explanation) == (NOT_YET, explanation), key
+        assert checks[key].fix_anchor is None and checks[key].fix_page is None
 
 
 # --- 1. too many goals ----------------------------------------------------------------------------
@@ -146,7 +166,9 @@ def test_titles_and_explanations_use_the_engagements_words(plan):
     checks = {c.key: c for c in health_checks(plan)}
     assert checks["too_many_goals"].title == "No more than 5 priorities"
     assert checks["too_many_goals"].explanation.startswith("3 priorities:")
-    assert checks["too_many_strategies"].title == "No more than 6 initiatives per priority"
+    assert (
+        checks["too_many_strategies"].title == "No more than 6 initiatives per priority, 15 in all"
+    )
     assert "Priority “Academic success” has no specific outcome" in (
         checks["goals_without_measure"].explanation
     )
@@ -161,8 +183,8 @@ def test_strategies_within_the_limit_pass(plan):
     StrategyFactory.create_batch(6, goal=goal)
     result = check(plan, "too_many_strategies")
     assert result.status == PASS
-    assert result.title == "No more than 6 strategies per goal"
-    assert result.explanation == "Every goal has at most 6 strategies."
+    assert result.title == "No more than 6 strategies per goal, 15 in all"
+    assert result.explanation == "Every goal has at most 6 strategies. 6 strategies in all."
 
 
 def test_a_goal_over_the_strategy_limit_warns_naming_it(plan):
@@ -187,6 +209,28 @@ def test_a_goal_half_again_over_the_strategy_limit_fails(plan):
     assert result.fix_anchor == f"goal-{over.pk}"  # the first offending goal in plan order
 
 
+def test_the_plans_total_of_strategies_is_judged_too(plan):
+    """A real plan: 8 goals with 26 strategies, none over 4 per goal; the whole is too much."""
+    for number, count in enumerate((4, 3, 3, 4, 3, 3, 3, 3), start=1):
+        StrategyFactory.create_batch(count, goal=GoalFactory(plan=plan, title=f"Goal {number}"))
+    result = check(plan, "too_many_strategies")
+    assert result.title == "No more than 6 strategies per goal, 15 in all"
+    assert result.status == FAIL  # over 22 (15 × 1.5)
+    assert "26 strategies in all, 11 more than the 15 suggested for the whole plan" in (
+        result.explanation
+    )
+    assert "Every goal has at most 6 strategies." in result.explanation
+    assert result.fix_anchor == "goals"
+
+
+@pytest.mark.parametrize(("total", "status"), [(15, PASS), (16, WARN), (22, WARN), (23, FAIL)])
+def test_strategies_in_all_warn_over_the_total_and_fail_half_again_over_it(plan, total, status):
+    for number in range(5):  # at most 5 a goal: within the per-goal limit of 6
+        share = total // 5 + (1 if number < total % 5 else 0)
+        StrategyFactory.create_batch(share, goal=GoalFactory(plan=plan, title=f"Goal {number}"))
+    assert check(plan, "too_many_strategies").status == status
+
+
 def test_the_strategy_limit_is_the_plans_own(plan):
     (goal,) = goals(plan, "Academic success")
     StrategyFactory.create_batch(3, goal=goal)
@@ -194,7 +238,35 @@ def test_the_strategy_limit_is_the_plans_own(plan):
     plan.max_strategies_per_goal = 2
     plan.save()
     result = check(plan, "too_many_strategies")
-    assert (result.status, result.title) == (WARN, "No more than 2 strategies per goal")
+    assert (result.status, result.title) == (WARN, "No more than 2 strategies per goal, 5 in all")
+
+
+# --- 2b. the same goal twice ----------------------------------------------------------------------
+
+
+def test_goals_with_their_own_titles_pass(plan):
+    goals(plan, "Academic success", "Safe schools")
+    result = check(plan, "duplicate_goals")
+    assert (result.status, result.title) == (PASS, "Every goal has its own title")
+
+
+def test_two_goals_with_the_same_title_warn_naming_them(plan):
+    first, _, again, _, third = goals(
+        plan,
+        "Réussite scolaire pour tous",
+        "Safe schools",
+        "réussite  scolaire pour tous ",  # case and spaces do not make it another goal
+        "Family partnership",
+        "Réussite scolaire pour tous",
+    )
+    result = check(plan, "duplicate_goals")
+    assert result.status == WARN
+    assert result.explanation == (
+        "“Réussite scolaire pour tous” appears 3 times (goals 1, 3 and 5). Merge them, or say "
+        "in each title what sets it apart."
+    )
+    assert result.fix_anchor == f"goal-{again.pk}"
+    assert result.reason_failed == "Too many goals and strategies / overly complex"
 
 
 # --- 3. goals without a measure -------------------------------------------------------------------
@@ -271,10 +343,10 @@ def test_strategies_with_action_steps_pass(plan):
     assert result.title == "Every strategy has action steps"
 
 
-def test_no_strategies_yet_passes(plan):
+def test_no_strategies_yet_is_not_yet_applicable(plan):
     goals(plan, "Academic success")
     result = check(plan, "strategies_without_action_steps")
-    assert (result.status, result.explanation) == (PASS, "No strategies yet.")
+    assert (result.status, result.explanation) == (NOT_YET, "No strategies yet.")
 
 
 def test_some_strategies_without_action_steps_warn_naming_them(plan):
@@ -556,7 +628,7 @@ def live(plan):
 def test_progress_does_not_matter_before_the_plan_is_live(strategy):
     step(strategy)
     result = check(strategy.goal.plan, "no_recent_progress")
-    assert (result.status, result.explanation) == (PASS, "Applies once the plan is live.")
+    assert (result.status, result.explanation) == (NOT_YET, "Applies once the plan is live.")
 
 
 def test_progress_reported_recently_passes_once_live(strategy):

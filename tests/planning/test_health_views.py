@@ -84,10 +84,21 @@ def test_a_failing_check_says_so_in_words_and_links_to_the_goal_to_fix(client, c
 
 
 def test_a_passing_check_says_so_and_offers_no_fix(client, cast, plan):
+    GoalFactory(plan=plan, title="Every reader by grade three")
     client.force_login(cast.facilitator)
-    line = entry(client.get(url(cast.engagement)).content.decode(), "no_recent_progress")
+    line = entry(client.get(url(cast.engagement)).content.decode(), "duplicate_goals")
     assert "Passes" in line
     assert "href=" not in line
+
+
+def test_a_check_with_nothing_to_judge_says_not_yet_applicable_not_passes(client, cast, plan):
+    client.force_login(cast.facilitator)
+    html = client.get(url(cast.engagement)).content.decode()
+    for key in ("strategies_without_action_steps", "no_recent_progress"):
+        line = entry(html, key)
+        assert "Not yet applicable" in line and "Passes" not in line, key
+        assert "href=" not in line
+    assert "0 pass, 3 warn, 1 fail, 7 not yet applicable" in html
 
 
 def test_a_warning_says_so_and_links_to_the_goals(client, cast, plan):

@@ -146,6 +146,55 @@ def test_elements_are_added_under_their_parent(client, cast, plan):
     assert "Say what will be done." in empty.content.decode()
 
 
+def field_block(body: str, name: str) -> str:
+    """The form's block for one field: its label, input and errors."""
+    blocks = re.findall(r'<div class="field[^"]*">.*?</div>', body, re.S)
+    found = [block for block in blocks if f'name="{name}"' in block]
+    assert len(found) == 1, f"{len(found)} blocks for {name}"
+    return found[0]
+
+
+def test_a_target_date_before_the_baseline_date_is_refused_beside_the_field(client, cast, plan):
+    goal = GoalFactory(plan=plan)
+    client.force_login(cast.facilitator)
+    add = url("element-add", cast, "measure") + f"?parent={goal.pk}"
+    typed = {
+        "indicator": "Élèves lisant au niveau — “on track” in grade 3",
+        "baseline": "41.5",
+        "baseline_date": "2026-06-01",
+        "target": "60",
+        "target_date": "2025-06-01",
+        "direction": "up",
+        "frequency": "yearly",
+    }
+    response = client.post(add, typed, headers=HTMX)
+    body = response.content.decode()
+    assert "The target date comes before the baseline date." in field_block(body, "target_date")
+    assert "Élèves lisant au niveau — “on track” in grade 3" in body  # nothing typed is lost
+    assert not goal.measures.exists()
+    measure = MeasureFactory(goal=goal, baseline_date=None, target_date=None)
+    edit = url("element-edit", cast, "measure", measure.pk)
+    assert client.post(edit, typed).status_code == 400
+    measure.refresh_from_db()
+    assert measure.target_date is None
+
+
+def test_negative_money_is_refused_beside_the_field(client, cast, plan):
+    strategy = StrategyFactory(goal=GoalFactory(plan=plan))
+    client.force_login(cast.core_team)
+    add = url("element-add", cast, "action_step") + f"?parent={strategy.pk}"
+    typed = {"description": "Buy decodable books for K–2", "stage": "do", "resources_money": "-5"}
+    response = client.post(add, typed, headers=HTMX)
+    body = response.content.decode()
+    assert "Money cannot be negative." in field_block(body, "resources_money")
+    assert "Buy decodable books for K–2" in body
+    assert not strategy.action_steps.exists()
+    step = ActionStepFactory(strategy=strategy)
+    assert client.post(url("element-edit", cast, "action_step", step.pk), typed).status_code == 400
+    step.refresh_from_db()
+    assert step.resources_money is None
+
+
 def test_moving_with_the_buttons_reorders_and_keeps_the_buttons_ids(client, cast, plan):
     goal = GoalFactory(plan=plan)
     first = StrategyFactory(goal=goal, title="First", position=0)

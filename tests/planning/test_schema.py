@@ -26,6 +26,8 @@ from tests.factories import (
     ThemeFactory,
     ValueFactory,
 )
+from tests.planning import realistic_plan as realistic
+from tests.planning.realistic_plan import realistic_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -351,6 +353,46 @@ def test_round_trip_through_json_into_an_empty_engagement(cast):
     assert list(Goal.objects.filter(plan=imported).values_list("position", flat=True)) == [0, 1, 2]
 
 
+def test_a_plan_of_real_size_and_shape_imports_whole(cast):
+    """The largest of five real district plans: 8 goals, 26 strategies, 49 measures, 109 action
+    steps, a strategy title of 666 characters and an indicator of 428, accents and typographic
+    quotes. Two such plans were refused whole under 300-character limits."""
+    data = realistic_plan()
+    target = EngagementFactory()
+    imported, warnings = import_plan(engagement=target, data=json.loads(json.dumps(data)))
+    assert warnings == []
+    assert Goal.objects.filter(plan=imported).count() == 8
+    assert Strategy.objects.filter(goal__plan=imported).count() == 26
+    assert (
+        Measure.objects.filter(goal__plan=imported).count()
+        + Measure.objects.filter(strategy__goal__plan=imported).count()
+        == 49
+    )
+    assert ActionStep.objects.filter(strategy__goal__plan=imported).count() == 109
+    first = Strategy.objects.filter(goal__plan=imported).order_by("goal__position", "position")[0]
+    assert first.title == realistic.LONG_STRATEGY and len(first.title) == 666
+    indicator = Measure.objects.get(strategy=first, position=0).indicator
+    assert indicator == realistic.LONG_INDICATOR and len(indicator) == 428
+    imported.refresh_from_db()
+    assert imported.mission == realistic.MISSION  # “cada estudiante, cada día” kept as written
+    # and it comes out as it went in
+    exported = export_plan(imported)["plan"]
+    assert exported["goals"][0]["strategies"][0]["title"] == realistic.LONG_STRATEGY
+    assert [g["title"] for g in exported["goals"]] == list(realistic.GOAL_TITLES)
+
+
+def test_a_real_plan_with_one_title_too_long_is_refused_whole_and_says_which(cast):
+    data = realistic_plan()
+    data["plan"]["goals"][5]["strategies"][2]["title"] = "Réécrire " + "x" * 992
+    target = EngagementFactory()
+    assert refusal(target, data) == [
+        "Goal 6, strategy 3: the title is longer than 1,000 characters (it has 1,001); it "
+        "begins “Réécrire xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...”."
+    ]
+    assert not Plan.objects.filter(engagement=target).exists()
+    assert not Goal.objects.filter(plan__engagement=target).exists()
+
+
 def test_import_keeps_source_words_and_dots_without_the_retreat_links(cast):
     plan = PlanFactory(engagement=cast.engagement)
     card = CardFactory()
@@ -488,8 +530,9 @@ def test_a_bad_date_is_named_with_its_place(cast):
     ("change", "message"),
     [
         (
-            lambda plan: plan["goals"][0].update(title="x" * 301),
-            "Goal 1: the title is longer than 300 characters (it has 301).",
+            lambda plan: plan["goals"][0].update(title="x" * 1001),
+            "Goal 1: the title is longer than 1,000 characters (it has 1,001); it begins "
+            "“xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...”.",
         ),
         (
             lambda plan: plan["goals"][0].update(objective="nope"),
@@ -539,6 +582,24 @@ def test_a_bad_date_is_named_with_its_place(cast):
             "Goal 2, strategy 1, action step 1: the due date comes before the start date.",
         ),
         (
+            lambda plan: plan["goals"][1]["strategies"][0]["action_steps"][0].update(
+                resources_money="-5"
+            ),
+            "Goal 2, strategy 1, action step 1: the money “-5” cannot be negative.",
+        ),
+        (
+            lambda plan: plan["goals"][0].update(
+                measures=[
+                    {
+                        "indicator": "Reading",
+                        "baseline_date": "2026-06-01",
+                        "target_date": "2025-06-01",
+                    }
+                ]
+            ),
+            "Goal 1, measure 1: the target date comes before the baseline date.",
+        ),
+        (
             lambda plan: plan["goals"][1].update(strategies="Tutoring"),
             "Goal 2: “strategies” must be a list.",
         ),
@@ -552,7 +613,8 @@ def test_a_bad_date_is_named_with_its_place(cast):
         ),
         (
             lambda plan: plan["goals"][2].update(source={"text": "x" * 501}),
-            "Goal 3: the source text is longer than 500 characters (it has 501).",
+            "Goal 3: the source text is longer than 500 characters (it has 501); it begins "
+            "“xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...”.",
         ),
     ],
 )

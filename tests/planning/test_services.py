@@ -66,8 +66,12 @@ def test_a_title_is_required_and_its_length_bounded(plan):
         services.element_add("goal", plan=plan, title="   ")
     assert "title" in refused.value.message_dict
     with pytest.raises(ValidationError):
-        services.element_add("value", plan=plan, title="x" * 301)
+        services.element_add("value", plan=plan, title="x" * 1001)
     assert not Goal.objects.exists()
+    # a real plan's strategy of 666 characters fits
+    goal = services.element_add("goal", plan=plan, title="Every student reads on grade level")
+    strategy = services.element_add("strategy", goal=goal, title="Build literacy " + "x" * 651)
+    assert len(strategy.title) == 666
 
 
 def test_a_measure_belongs_to_exactly_one_goal_or_strategy(plan):
