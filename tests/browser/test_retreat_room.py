@@ -375,6 +375,7 @@ def test_the_projector_shows_every_card_of_a_full_swot_board(page, new_page, ful
         dialog = projector.get_by_role("dialog")
         expect(dialog).to_be_visible()
         expect(dialog).to_contain_text(text)
+        projector.a11y_scan.due = True  # axe checks the open dialog too
         projector.keyboard.press("Escape")
         expect(dialog).to_be_hidden()
 
@@ -445,3 +446,60 @@ def test_the_projector_turns_its_pages_by_itself_until_paused(page, new_page, fu
     expect(where).to_have_text(re.compile(r"^Page 3 of \d+|^Page 1 of 2"))
     pause.click()
     expect(pause).to_have_attribute("aria-pressed", "false")
+
+
+def test_the_projector_shows_every_card_of_a_brainstorm_its_themes_and_its_ranking(
+    page, new_page, team
+):
+    from retreats import services
+    from tests.factories import ParticipantFactory, RetreatFactory
+
+    retreat = RetreatFactory(
+        phase=PhaseFactory(engagement=team["engagement"], name="Vision retreat"),
+        title="Vision retreat",
+    )
+    board = services.activity_add(
+        retreat=retreat,
+        kind=Activity.Kind.BRAINSTORM,
+        prompt="How do we want to be different 5-10 years from now than we are today?",
+        private_until_revealed=False,
+        vote_budget=12,
+    )
+    people = [ParticipantFactory(retreat=retreat) for _ in range(4)]
+    texts = [*LONG_CARDS.values(), EXTRA_LONG_STRENGTH]
+    texts += [text for quadrant in "SWOT" for text in SHORT_CARDS[quadrant]][: 24 - len(texts)]
+    cards = [
+        services.card_add(activity=board, participant=people[n % 4], text=text)
+        for n, text in enumerate(texts)
+    ]
+    page.goto(page.live_server_url + "/accounts/sign-in/")
+    projector = open_projector(new_page, {**team, "swot": board}, reduced_motion="reduce")
+
+    # Collecting: all 24 cards, some of 500 characters.
+    seen, _ = step_through_pages(projector)
+    assert set(seen) == set(texts), set(texts) - set(seen)
+
+    # Grouping: four themes and a few cards not grouped yet.
+    board.refresh_from_db()
+    themes = [
+        services.theme_add(activity=board, name=name)
+        for name in ("Teachers", "Families", "Futures", "Money")
+    ]
+    for n, card in enumerate(cards[:18]):
+        services.card_set_theme(card=card, theme=themes[n % 4])
+    board.refresh_from_db()
+    services.activity_set_stage(activity=board, stage=Activity.Stage.GROUPING)
+    expect(projector.get_by_text("Grouping into themes", exact=True)).to_be_visible(timeout=LIVE)
+    seen, _ = step_through_pages(projector)
+    assert set(seen) == set(texts), set(texts) - set(seen)
+
+    # Results: the top 10, the long cards first.
+    board.refresh_from_db()
+    services.activity_set_stage(activity=board, stage=Activity.Stage.VOTING)
+    for person in people:
+        for card in cards[:10]:
+            services.vote_add(activity=board, participant=person, card=card)
+    services.activity_set_stage(activity=board, stage=Activity.Stage.RESULTS)
+    expect(projector.locator(".ranking__line").first).to_be_attached(timeout=LIVE)
+    seen, _ = step_through_pages(projector)
+    assert set(seen) == set(texts[:10]), set(texts[:10]) - set(seen)
