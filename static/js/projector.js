@@ -49,13 +49,10 @@
     };
   }
 
-  function fits(box) {
+  function fits(box, items) {
     var frame = frameOf(box);
-    return itemsOf(box).every(function (item) {
-      if (item.classList.contains(OFF)) {
-        return true;
-      }
-      return inside(item.getBoundingClientRect(), frame);
+    return (items || itemsOf(box)).every(function (item) {
+      return item.classList.contains(OFF) || inside(item.getBoundingClientRect(), frame);
     });
   }
 
@@ -83,7 +80,7 @@
       item.classList.remove(OFF);
       showGroups(box);
       var page = pages[pages.length - 1];
-      if (page.length && !fits(box)) {
+      if (page.length && !fits(box, page.concat([item]))) {
         page.forEach(function (earlier) { earlier.classList.add(OFF); });
         showGroups(box);
         pages.push([]);
@@ -106,7 +103,7 @@
       step = STEPS[i];
       apply(board, step);
       boxes.forEach(function (box) { show(box, function () { return true; }); });
-      if (boxes.every(fits)) {
+      if (boxes.every(function (box) { return fits(box); })) {
         return boxes.map(function (box) { return { box: box, pages: [itemsOf(box).map(keyOf)] }; });
       }
     }
