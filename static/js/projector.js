@@ -24,7 +24,8 @@
   var state = { live: null, view: null, boxes: [], total: 1, page: 0, paused: false, timer: null };
 
   function keyOf(item) {
-    return item.dataset.card || item.textContent.trim();
+    // a card by its id, a ranking line by what it ranks (its dots change while the room votes)
+    return item.dataset.card || (item.querySelector(".ranking__label") || item).textContent.trim();
   }
 
   function itemsOf(box) {
@@ -154,11 +155,11 @@
     }
     state.timer = setTimeout(function () {
       state.timer = null;
-      turn(1);
+      turn(1, undefined, false);
     }, DWELL);
   }
 
-  function turn(by, to) {
+  function turn(by, to, byHand) {
     if (state.total < 2) {
       return;
     }
@@ -166,6 +167,11 @@
     state.page = ((next % state.total) + state.total) % state.total;
     render(true);
     schedule();
+    var said = document.querySelector("[data-pager-said]");
+    if (said && byHand) {
+      // heard only when someone turns the page: the timer's turns would talk every 15 seconds
+      said.textContent = "Page " + (state.page + 1) + " of " + state.total;
+    }
   }
 
   function refit() {
@@ -173,11 +179,13 @@
     var board = live && live.querySelector("[data-fit-board]");
     var pager = document.querySelector("[data-pager]");
     if (!board || small.matches) {
+      // a small screen scrolls: the whole board, as the page was before it was fitted
       state.live = live;
       state.boxes = [];
       state.total = 1;
       if (board) {
         apply(board, STEPS[0]);
+        board.querySelectorAll("." + OFF).forEach(function (item) { item.classList.remove(OFF); });
       }
       if (pager) {
         pager.hidden = true;
@@ -203,8 +211,12 @@
     state.live = live;
     state.view = board.dataset.fitView;
     state.boxes = fit(board);
-    state.total = Math.max.apply(null, [1].concat(state.boxes.map(function (e) { return e.pages.length; })));
-    var arrived = sameView ? itemsOf(board).map(keyOf).filter(function (key) { return !before.has(key); }) : [];
+    state.total = state.boxes.reduce(function (most, entry) {
+      return Math.max(most, entry.pages.length);
+    }, 1);
+    var arrived = !sameView ? [] : itemsOf(board).map(keyOf).filter(function (key) {
+      return !before.has(key);
+    });
     var page = 0;
     if (arrived.length) {
       page = Math.max(pageOf(arrived[0]), 0); // a new card: turn to it
@@ -228,7 +240,8 @@
       return;
     }
     var group = button.dataset.cardGroup;
-    dialog.querySelector("[data-card-dialog-title]").textContent = group ? group + ": the full card" : "The full card";
+    dialog.querySelector("[data-card-dialog-title]").textContent =
+      group ? group + ": the full card" : "The full card";
     dialog.querySelector("[data-card-dialog-text]").textContent = button.textContent.trim();
     dialog.showModal();
     schedule(); // no turning under an open card
@@ -241,8 +254,12 @@
     if (!main || !pager) {
       return;
     }
-    pager.querySelector("[data-pager-previous]").addEventListener("click", function () { turn(-1); });
-    pager.querySelector("[data-pager-next]").addEventListener("click", function () { turn(1); });
+    pager.querySelector("[data-pager-previous]").addEventListener("click", function () {
+      turn(-1, undefined, true);
+    });
+    pager.querySelector("[data-pager-next]").addEventListener("click", function () {
+      turn(1, undefined, true);
+    });
     pager.querySelector("[data-pager-pause]").addEventListener("click", function () {
       state.paused = !state.paused;
       render(false);
@@ -262,19 +279,20 @@
       if (event.altKey || event.ctrlKey || event.metaKey || (dialog && dialog.open)) {
         return;
       }
-      var onButton = event.target.closest && event.target.closest("button, a, input, select, textarea");
+      var onControl = event.target.closest &&
+        event.target.closest("button, a, input, select, textarea");
       var actions = {
-        ArrowRight: function () { turn(1); },
-        PageDown: function () { turn(1); },
-        ArrowLeft: function () { turn(-1); },
-        PageUp: function () { turn(-1); },
-        Home: function () { turn(0, 0); },
-        End: function () { turn(0, state.total - 1); },
+        ArrowRight: function () { turn(1, undefined, true); },
+        PageDown: function () { turn(1, undefined, true); },
+        ArrowLeft: function () { turn(-1, undefined, true); },
+        PageUp: function () { turn(-1, undefined, true); },
+        Home: function () { turn(0, 0, true); },
+        End: function () { turn(0, state.total - 1, true); },
         p: function () { pager.querySelector("[data-pager-pause]").click(); },
         P: function () { pager.querySelector("[data-pager-pause]").click(); },
       };
-      if (!onButton && event.key === " ") {
-        actions[" "] = function () { turn(1); };
+      if (!onControl && event.key === " ") {
+        actions[" "] = function () { turn(1, undefined, true); };
       }
       if (actions[event.key]) {
         event.preventDefault();
