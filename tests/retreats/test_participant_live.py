@@ -122,6 +122,28 @@ def test_the_projector_polls_too(client, cast, activity, django_assert_num_queri
     assert "<html" not in body
 
 
+def test_the_projector_makes_a_long_card_a_button_for_its_full_text(client, cast, activity):
+    client.force_login(cast.facilitator)
+    long_text = (
+        "Les familles <b>nous</b> disent : " + "more counselors, later start times, and " * 11
+    ).strip()
+    assert 300 < len(long_text) <= 500
+    CardFactory(activity=activity, text=long_text)
+    CardFactory(activity=activity, text="Later start times")
+    page = client.get(reverse("retreats:projector", args=[activity.retreat_id, activity.pk]))
+    body = page.content.decode()
+    escaped = long_text.replace("<", "&lt;").replace(">", "&gt;")
+    # The whole text is in the button (cut short on screen only when the board is full).
+    assert re.search(r"<button[^>]*data-card-open[^>]*>" + re.escape(escaped) + "</button>", body)
+    assert '<span class="projector-card__text">Later start times</span>' in body
+    assert "<b>nous</b>" not in body
+    # The pager and the card's dialog live outside the polled region: a refresh leaves them be.
+    region_end = body.index('<div class="projector-pager"')
+    assert body.index('id="projector-live"') < region_end < body.index("data-card-dialog")
+    live_body = live(client, activity, 0, name="projector-live").content.decode()
+    assert "data-pager" not in live_body and "data-fit-board" in live_body
+
+
 def test_the_projector_is_only_for_whoever_runs_the_retreat(client, cast, activity):
     target = reverse("retreats:projector", args=[activity.retreat_id, activity.pk])
     for role in ("core_team", "plan_team", "board", "superintendent"):
