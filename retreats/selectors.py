@@ -6,7 +6,7 @@ Every function here runs in a fixed number of queries, whatever the number of ca
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.template.defaultfilters import pluralize
 from django.utils.text import Truncator
 
@@ -252,6 +252,25 @@ def retreats_for(engagement) -> list[Retreat]:
         .prefetch_related(Prefetch("activities", queryset=Activity.objects.order_by("position")))
         .annotate(participant_count=Count("participants", distinct=True))
         .order_by("-created_at")
+    )
+
+
+def open_retreats_for(user) -> list[Retreat]:
+    """The retreats open now in the user's engagements, for the home page's Join buttons; each
+    says whether the user has `joined` it already. One query."""
+    joined = Participant.objects.filter(retreat=OuterRef("pk"), membership__user=user)
+    return list(
+        Retreat.objects.filter(is_open=True, engagement__memberships__user=user)
+        .select_related("engagement", "phase")
+        .annotate(joined=Exists(joined))
+        .order_by("engagement__name", "-created_at")
+    )
+
+
+def retreat_ids_joined_by(membership) -> set:
+    """The retreats this member has joined: the engagement page offers to join the others."""
+    return set(
+        Participant.objects.filter(membership=membership).values_list("retreat_id", flat=True)
     )
 
 

@@ -461,6 +461,13 @@ def retreat_home(request: HttpRequest, retreat_id: UUID) -> HttpResponse:
 def member_join(request: HttpRequest, retreat_id: UUID) -> HttpResponse:
     retreat_access = access_retreat(request, retreat_id, need=Can.CONTRIBUTE)
     retreat = retreat_access.retreat
+    if not retreat.is_open:
+        messages.warning(
+            request,
+            f"“{retreat.title}” is not open for joining. The facilitator opens it when the "
+            "retreat starts.",
+        )
+        return redirect("retreats:retreat", retreat.pk)
     if retreat_access.access is not None:
         _participant(retreat_access)
         throttle.retreat_in_the_room(request, retreat)

@@ -1,7 +1,8 @@
-/* The facilitator's console: the live region refreshes itself every 2 s (htmx polling), except
-   while the facilitator is in the middle of something there: cards ticked for a merge, a card
-   being edited, or the cursor in a field (the timer's minutes, the card to keep). The countdown
-   comes from retreat.js. Everything works without this file; it only keeps work from vanishing. */
+/* The facilitator's console: the live region refreshes itself every second (htmx polling, like
+   every other screen), except while the facilitator is in the middle of something there: cards
+   ticked for a merge, a card being edited, or the cursor in a field (the timer's minutes, the
+   card to keep). The countdown comes from retreat.js. Everything works without this file; it
+   only keeps work from vanishing. */
 (function () {
   "use strict";
 
@@ -16,7 +17,7 @@
   document.addEventListener("htmx:beforeRequest", function (event) {
     var source = event.detail && event.detail.elt;
     if (source && source.id === "console-live" && busy(source)) {
-      event.preventDefault(); // the next poll, 2 s later, asks again
+      event.preventDefault(); // the next poll, a second later, asks again
     }
   });
 })();

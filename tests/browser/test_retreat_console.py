@@ -132,3 +132,51 @@ def test_the_console_works_on_a_phone(page, team):
     expect(page.locator(".console-timer__clock")).to_have_text(re.compile(r"^(3:00|2:5\d)$"))
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the console is {width}px wide on a 375px phone"
+
+
+def test_a_card_a_member_adds_on_her_phone_reaches_the_console_within_two_seconds(
+    page, new_page, team
+):
+    """The console is as live as every other screen: it asks as often as the phones do, and a
+    card added just after the console last asked is on it within 2 seconds."""
+    engagement = team["engagement"]
+    retreat = services.retreat_create(
+        engagement=engagement, phase=engagement.phases.get(), title="Vision retreat"
+    )
+    Retreat.objects.filter(pk=retreat.pk).update(is_open=True)
+    activity = services.activity_add(
+        retreat=retreat, kind="brainstorm", prompt="What should our schools do more of?"
+    )
+    board_url = f"/retreats/{retreat.pk}/activities/{activity.pk}/"
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, team["facilitator"])
+    page.goto(page.live_server_url + board_url + "console/")
+    phone = new_page(viewport={"width": 375, "height": 800})
+    sign_in(phone, team["board"])
+    phone.goto(phone.live_server_url + board_url)
+
+    # Over the same 3 seconds the console asks for news as often as her board does.
+    polls = {"console": 0, "board": 0}
+    page.on(
+        "request",
+        lambda r: "/console/live/" in r.url and polls.update(console=polls["console"] + 1),
+    )
+    phone.on(
+        "request",
+        lambda r: (
+            r.url.split("?")[0].endswith(board_url + "live/")
+            and polls.update(board=polls["board"] + 1)
+        ),
+    )
+    page.wait_for_timeout(3000)
+    assert polls["board"] >= 2, polls
+    assert polls["console"] >= polls["board"] - 1, polls
+
+    # Cards sent just after the console's last look still reach it within 2 seconds.
+    for text in ("Más música y arte", "Later start for high school", "Mentors for new teachers"):
+        with page.expect_response(lambda r: "/console/live/" in r.url):
+            pass
+        phone.get_by_label("Your idea").fill(text)
+        phone.get_by_role("button", name="Add the card").click()
+        expect(page.locator(".mod-card__text", has_text=text)).to_be_visible(timeout=2000)

@@ -135,3 +135,33 @@ def test_a_guest_joins_by_code_and_the_projector_shows_the_room_live(page, new_p
     page.get_by_role("link", name="Every board of this retreat").click()
     expect(page.get_by_role("heading", level=1, name="Data retreat")).to_be_visible()
     expect(page.get_by_text("You take part as Ana (Parents).")).to_be_visible()
+
+
+def test_a_member_on_a_phone_finds_join_on_her_home_page_and_uses_it_by_keyboard(
+    page, room, riverside
+):
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, riverside["board"])
+
+    # Her home page lists the retreat open now, with a plain Join button on screen.
+    expect(page.get_by_role("heading", level=2, name="Retreats open now")).to_be_visible()
+    join = page.get_by_role("button", name="Join “Data retreat”")
+    expect(join).to_be_visible()
+    expect(join).to_be_in_viewport(ratio=1)
+
+    # She reaches it with the Tab key and presses Enter: she is on the board the room is on.
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim().startsWith('Join')"):
+            break
+    expect(join).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1, name="SWOT analysis")).to_be_visible()
+    expect(page.get_by_text("You have joined “Data retreat”.")).to_be_visible()
+
+    # The engagement page offers the same button; now it takes her back to the room.
+    page.goto(page.live_server_url + f"/engagements/{riverside['engagement'].pk}/")
+    back = page.get_by_role("button", name="Back to the retreat “Data retreat”")
+    expect(back).to_be_visible()
+    back.click()
+    expect(page.get_by_role("heading", level=1, name="SWOT analysis")).to_be_visible()

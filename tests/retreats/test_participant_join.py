@@ -312,6 +312,64 @@ def test_a_member_joins_from_the_retreat_page_and_lands_on_the_current_board(
     assert "You take part as" in home
 
 
+def join_form(retreat):
+    return f'action="{reverse("retreats:member-join", args=[retreat.pk])}"'
+
+
+@pytest.fixture
+def closed(cast):
+    return RetreatFactory(
+        phase=PhaseFactory(engagement=cast.engagement), title="Vision retreat", is_open=False
+    )
+
+
+def test_the_engagement_page_has_a_join_button_on_each_open_retreat(client, cast, retreat, closed):
+    client.force_login(cast.board)
+    page = client.get(reverse("engagements:detail", args=[cast.engagement.pk])).content.decode()
+    assert join_form(retreat) in page
+    assert 'Join<span class="visually-hidden"> “Data retreat”</span></button>' in page
+    assert join_form(closed) not in page  # a closed retreat cannot be joined
+
+
+def test_the_home_page_lists_the_retreats_open_now_with_a_join_button(
+    client, cast, retreat, closed
+):
+    client.force_login(cast.plan_team)
+    page = client.get(reverse("engagements:home")).content.decode()
+    assert "Retreats open now" in page
+    assert join_form(retreat) in page
+    assert 'Join<span class="visually-hidden"> “Data retreat”</span></button>' in page
+    assert "Vision retreat" not in page and join_form(closed) not in page
+    # Once she has joined, the button takes her back to the room instead.
+    client.post(reverse("retreats:member-join", args=[retreat.pk]))
+    page = client.get(reverse("engagements:home")).content.decode()
+    assert join_form(retreat) in page
+    assert "Back to the retreat" in page
+
+
+def test_the_home_page_shows_no_retreat_of_another_organization(client, cast, retreat):
+    client.force_login(cast.outsider)
+    RetreatFactory(phase=PhaseFactory(engagement=cast.foreign_engagement), is_open=True)
+    page = client.get(reverse("engagements:home")).content.decode()
+    assert "Data retreat" not in page and join_form(retreat) not in page
+
+
+def test_the_home_page_says_nothing_of_retreats_when_none_is_open(client, cast, closed):
+    client.force_login(cast.core_team)
+    page = client.get(reverse("engagements:home")).content.decode()
+    assert "Retreats open now" not in page
+
+
+def test_a_closed_retreat_cannot_be_joined(client, cast, closed):
+    client.force_login(cast.plan_team)
+    response = client.post(reverse("retreats:member-join", args=[closed.pk]), follow=True)
+    assert response.redirect_chain[0][0] == reverse("retreats:retreat", args=[closed.pk])
+    page = response.content.decode()
+    assert "“Vision retreat” is not open for joining" in page
+    assert "Join the retreat" not in page
+    assert not closed.participants.exists()
+
+
 def test_a_member_who_uses_the_code_joins_as_themselves(client, cast, retreat, swot):
     client.force_login(cast.board)
     page = client.get(join_code_url(retreat)).content.decode()
