@@ -129,19 +129,23 @@ def _changed(
     request: HttpRequest, access: Access, plan: Plan, news: str, anchor: str = ""
 ) -> HttpResponse:
     """The answer to a change: the tree region (htmx), else back to the page."""
-    if request.htmx:
-        return TemplateResponse(request, TREE, _tree_context(access, plan, announce=news))
+    if request.htmx:  # plan.js puts focus on the element named by `focus` (an added one, say)
+        context = _tree_context(access, plan, announce=news, focus=anchor)
+        return TemplateResponse(request, TREE, context)
     messages.success(request, news)
     return redirect(_plan_url(access.engagement.pk, anchor))
 
 
 @members_only
 @require_GET
+@vary_on_headers("HX-Request")
 def plan_page(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
     access = access_engagement(request, engagement_id)
     if not access.can(Can.READ_WORKING_COPY):  # the board: published drafts, through approval
         return redirect("planning:approval", engagement_id=access.engagement.pk)
     plan = services.plan_for(access.engagement)
+    if request.htmx:  # Cancel in an add form: the tree as it was
+        return TemplateResponse(request, TREE, _tree_context(access, plan))
     checks = health.health_checks(plan)
     context = _tree_context(
         access,

@@ -133,6 +133,36 @@ def test_without_javascript_the_forms_are_pages_and_saving_returns_to_the_elemen
     assert saved.url == url("plan", cast) + f"#goal-{goal.pk}"
 
 
+@pytest.mark.parametrize(
+    ("kind", "heading"),
+    [
+        ("value", "Change this value"),
+        ("goal", "Change this goal"),
+        ("strategy", "Change this strategy"),
+        ("measure", "Change this measure"),
+        ("action_step", "Change this action step"),
+    ],
+)
+def test_each_edit_page_without_javascript_has_a_heading_and_no_stray_list_item(
+    client, cast, plan, kind, heading
+):
+    goal = GoalFactory(plan=plan, title="Réussite")
+    strategy = StrategyFactory(goal=goal, title="Tutors")
+    element = {
+        "value": lambda: ValueFactory(plan=plan),
+        "goal": lambda: goal,
+        "strategy": lambda: strategy,
+        "measure": lambda: MeasureFactory(goal=goal),
+        "action_step": lambda: ActionStepFactory(strategy=strategy),
+    }[kind]()
+    client.force_login(cast.core_team)
+    body = client.get(url("element-edit", cast, kind, element.pk)).content.decode()
+    assert re.search(rf"<h1[^>]*>{heading}</h1>", body)
+    assert re.search(r"<li[^>]*plan-el--editing", body) is None  # an li outside any list
+    new = client.get(url("element-add", cast, "strategy") + f"?parent={goal.pk}").content.decode()
+    assert re.search(r"<h1[^>]*>New strategy</h1>", new)
+
+
 def test_elements_are_added_under_their_parent(client, cast, plan):
     goal = GoalFactory(plan=plan)
     strategy = StrategyFactory(goal=goal)
