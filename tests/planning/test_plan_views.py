@@ -179,6 +179,23 @@ def test_elements_are_added_under_their_parent(client, cast, plan):
     assert "Say what will be done." in empty.content.decode()
 
 
+def test_the_tree_names_the_element_to_focus_and_cancelling_an_add_returns_only_the_tree(
+    client, cast, plan
+):
+    client.force_login(cast.core_team)
+    added = client.post(
+        url("element-add", cast, "value") + f"?parent={plan.pk}",
+        {"title": "Écoute"},
+        headers=HTMX,
+    ).content.decode()
+    value = Value.objects.get()
+    assert f'id="plan-tree" class="plan-tree" data-focus="value-{value.pk}"' in added
+    cancelled = client.get(url("plan", cast), headers=HTMX)
+    assert "<html" not in cancelled.content.decode()
+    assert 'id="plan-tree"' in cancelled.content.decode()
+    assert "HX-Request" in cancelled["Vary"]
+
+
 def test_moving_with_the_buttons_reorders_and_keeps_the_buttons_ids(client, cast, plan):
     goal = GoalFactory(plan=plan)
     first = StrategyFactory(goal=goal, title="First", position=0)
