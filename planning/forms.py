@@ -2,6 +2,7 @@
 engagement's terminology."""
 
 from django import forms
+from django.db.models import F
 
 from engagements.models import Membership
 
@@ -140,6 +141,25 @@ FORMS = {
 
 class MoveForm(forms.Form):
     direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
+
+
+class StrategyGoalForm(forms.Form):
+    """The goal a strategy moves under: one menu of the plan's goals in the plan's order, shown
+    for one strategy at a time (a menu per strategy made a big plan's page grow with its square)."""
+
+    goal = forms.ModelChoiceField(queryset=Goal.objects.none(), empty_label=None)
+
+    def __init__(self, *args, engagement, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        goals = engagement.term("goals").lower()
+        field = self.fields["goal"]
+        field.label = f"Move to this {engagement.term('goal').lower()}"
+        field.error_messages["invalid_choice"] = f"Choose one of this plan’s {goals}."
+        field.error_messages["required"] = f"Choose one of this plan’s {goals}."
+        order = ("position", "created_at")
+        if plan.use_objectives:  # the plan page's order: each objective's goals, then the rest
+            order = (F("objective__position").asc(nulls_last=True), "objective__created_at", *order)
+        field.queryset = plan.goals.order_by(*order)
 
 
 class UseSourceForm(forms.Form):

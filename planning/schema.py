@@ -27,6 +27,10 @@ SCHEMA_VERSION = 1
 
 ALREADY_PLANNED = "This engagement already has a plan: import into an empty engagement."
 MAX_ERRORS = 50
+# The most elements (values, objectives, goals, strategies, measures, action steps) one import may
+# create: about twice the largest real district plans seen (some 200), and a plan page that
+# stays under 2 MB and quick to open (a 1,600-element file made a page of 8 MB).
+MAX_PARTS = 400
 
 
 # --- reading the plan in a constant number of queries ---------------------------------------------
@@ -619,6 +623,26 @@ class _Import:
             for index, (spot, step) in enumerate(steps):
                 self.steps.append(self.step(spot, step, strategy, index))
 
+    def too_big(self) -> list[str]:
+        """A plain refusal when the plan holds more elements than one import may create."""
+        counts = {
+            "goals": len(self.goals),
+            "strategies": len(self.strategies),
+            "measures": len(self.measures),
+            "action steps": len(self.steps),
+            "values": len(self.values),
+            "objectives": len(self.objectives),
+        }
+        total = sum(counts.values())
+        if total <= MAX_PARTS:
+            return []
+        parts = ", ".join(f"{count:,} {name}" for name, count in counts.items() if count)
+        return [
+            f"This plan is too big to import: it has {total:,} parts ({parts}), and a plan "
+            f"may have up to {MAX_PARTS:,} so that its page stays quick to open. Shorten the "
+            "plan in the file and import it again."
+        ]
+
     def save(self) -> None:
         self.plan.save()
         for model, rows in (
@@ -654,7 +678,7 @@ def import_plan(*, engagement, data: dict) -> tuple[Plan, list[str]]:
         work = _Import(plan, members)
         work.statements(data["plan"])
         work.tree(data["plan"])
-        errors = work.read.errors
+        errors = [*work.too_big(), *work.read.errors]
         if errors:
             if len(errors) > MAX_ERRORS:
                 errors = errors[:MAX_ERRORS] + [f"… and {len(errors) - MAX_ERRORS} more problems."]

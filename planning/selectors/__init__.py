@@ -82,7 +82,7 @@ class Tree:
     objectives: list  # each with .tree_goals
     goals: list  # every goal, in order (objectives first when they are used)
     loose_goals: list  # goals under no objective
-    goal_choices: list  # (id, title) for moving a strategy
+    goal_choices: list  # (id, title) for taking a retreat item in as a strategy
 
 
 def plan_tree(plan) -> Tree:

@@ -24,7 +24,7 @@ from engagements.views.confirm import confirm_page
 from retreats.models import Card, Theme
 
 from .. import health, selectors, services
-from ..forms import FORMS, MoveForm, StatementsForm, UseSourceForm
+from ..forms import FORMS, MoveForm, StatementsForm, StrategyGoalForm, UseSourceForm
 from ..models import Goal, Plan, Strategy
 from ..selectors.approval import approval_status
 from ..services import KINDS
@@ -34,6 +34,7 @@ TREE = "planning/_tree.html"
 FORM = "planning/_element_form.html"
 STATEMENTS = "planning/_statements.html"
 ELEMENT_PAGE = "planning/element_page.html"
+MOVE = "planning/_move.html"
 # Where each kind's parent comes from when adding (the `parent` field of the add form).
 PARENTS = {
     "value": None,
@@ -104,18 +105,23 @@ def _tree_context(access: Access, plan: Plan, **extra) -> dict:
     }
 
 
-def _form_answer(request: HttpRequest, context: dict, slot: str) -> TemplateResponse:
+def _form_answer(
+    request: HttpRequest, context: dict, slot: str, partial: str = FORM
+) -> TemplateResponse:
     """A form to fill in, or back with its errors: in place of `slot` for htmx (words kept),
     else on a page of its own (400 when it did not validate)."""
     invalid = bool(context["form"].errors)
     if request.htmx:
-        response = TemplateResponse(request, FORM, {**context, "slot": slot})
+        response = TemplateResponse(request, partial, {**context, "slot": slot})
         if invalid:
             response["HX-Retarget"] = f"#{slot}"
             response["HX-Reswap"] = "outerHTML"
         return response
     return TemplateResponse(
-        request, ELEMENT_PAGE, {**context, "slot": slot}, status=400 if invalid else 200
+        request,
+        ELEMENT_PAGE,
+        {**context, "slot": slot, "partial": partial, "page": True},
+        status=400 if invalid else 200,
     )
 
 
@@ -123,19 +129,23 @@ def _changed(
     request: HttpRequest, access: Access, plan: Plan, news: str, anchor: str = ""
 ) -> HttpResponse:
     """The answer to a change: the tree region (htmx), else back to the page."""
-    if request.htmx:
-        return TemplateResponse(request, TREE, _tree_context(access, plan, announce=news))
+    if request.htmx:  # plan.js puts focus on the element named by `focus` (an added one, say)
+        context = _tree_context(access, plan, announce=news, focus=anchor)
+        return TemplateResponse(request, TREE, context)
     messages.success(request, news)
     return redirect(_plan_url(access.engagement.pk, anchor))
 
 
 @members_only
 @require_GET
+@vary_on_headers("HX-Request")
 def plan_page(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
     access = access_engagement(request, engagement_id)
     if not access.can(Can.READ_WORKING_COPY):  # the board: published drafts, through approval
         return redirect("planning:approval", engagement_id=access.engagement.pk)
     plan = services.plan_for(access.engagement)
+    if request.htmx:  # Cancel in an add form: the tree as it was
+        return TemplateResponse(request, TREE, _tree_context(access, plan))
     checks = health.health_checks(plan)
     context = _tree_context(
         access,
@@ -320,25 +330,33 @@ def element_reorder(request: HttpRequest, engagement_id: UUID, kind: str, elemen
 
 
 @members_only
-@require_POST
+@require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def strategy_goal(request: HttpRequest, engagement_id: UUID, element_id: UUID) -> HttpResponse:
+    """Move a strategy, with its measures and steps, under another goal: its own small form, in
+    place with htmx or a page without (the plan page holds a link per strategy, not a menu)."""
     access, strategy = _element(request, engagement_id, "strategy", element_id, Can.EDIT_PLAN)
-    goal = Goal.objects.filter(plan__engagement=access.engagement, pk=_uuid(request, "goal"))
-    goal = goal.first()
-    if goal is None:
-        return HttpResponseBadRequest("Choose one of this plan’s goals.")
-    services.strategy_move(strategy, goal)
     plan = services.plan_for(access.engagement)
-    news = f"{_term(access.engagement, 'strategy')} moved to “{goal.title}”."
-    return _changed(request, access, plan, news, _anchor("strategy", strategy.pk))
-
-
-def _uuid(request: HttpRequest, name: str):
-    try:
-        return UUID(request.POST.get(name, ""))
-    except ValueError:
-        return None
+    form = StrategyGoalForm(
+        request.POST or None,
+        engagement=access.engagement,
+        plan=plan,
+        initial={"goal": strategy.goal_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        goal = form.cleaned_data["goal"]
+        services.strategy_move(strategy, goal)
+        news = f"{_term(access.engagement, 'strategy')} moved to “{goal.title}”."
+        return _changed(request, access, plan, news, _anchor("strategy", strategy.pk))
+    context = {
+        "engagement": access.engagement,
+        "terms": {key: access.engagement.term(key) for key in DEFAULT_TERMINOLOGY},
+        "form": form,
+        "strategy": strategy,
+        "slot": f"move-strategy-{strategy.pk}",
+        "cancel_url": reverse("planning:element", args=[engagement_id, "strategy", strategy.pk]),
+    }
+    return _form_answer(request, context, context["slot"], partial=MOVE)
 
 
 @members_only

@@ -1,5 +1,7 @@
 """A core-team member edits a goal in place, reorders two strategies with the keyboard, saves
-draft 2 and opens the comparison with draft 1, which shows the change."""
+draft 2 and opens the comparison with draft 1, which shows the change. Focus follows the work
+in the builder without the view jumping; a strategy moves to another goal from the keyboard; the
+edit pages without JavaScript pass the accessibility scan."""
 
 import re
 
@@ -107,3 +109,114 @@ def test_values_are_reordered_by_drag_and_drop(page, team):
         "Equity",
         "Integrity",
     ]
+
+
+def top(locator) -> float:
+    """Where an element sits in the window, in pixels from the top of the view."""
+    return locator.evaluate("el => el.getBoundingClientRect().top")
+
+
+def scroll_y(page) -> float:
+    return page.evaluate("() => window.scrollY")
+
+
+@pytest.fixture
+def long_plan(team):
+    """A plan long enough to scroll: values with real descriptions, then goals below them."""
+    plan = services.plan_for(team["engagement"])
+    words = "Nous écoutons les familles, les élèves et le personnel avant de décider. " * 4
+    values = [
+        services.element_add("value", plan=plan, title=f"Valeur {n}: respect", description=words)
+        for n in range(1, 13)
+    ]
+    second_goal = services.element_add("goal", plan=plan, title="Safe & welcoming schools")
+    return {**team, "values": values, "second_goal": second_goal}
+
+
+def test_focus_follows_the_work_in_the_plan_builder_and_the_view_stays_put(page, long_plan):
+    sign_in(page, long_plan["core"])
+    page.goto(page.live_server_url + f"/engagements/{long_plan['engagement'].pk}/plan/")
+    value = long_plan["values"][7]
+    element = page.locator(f"#value-{value.pk}")
+    element.scroll_into_view_if_needed()
+    page.evaluate("() => window.scrollBy(0, -100)")  # the whole form fits below it
+    where = top(element)
+    scrolled = scroll_y(page)
+    assert scrolled > 500
+
+    # Edit: focus goes into the form's first field, in place.
+    element.get_by_role("link", name="Edit value “Valeur 8: respect”").click()
+    title = page.get_by_label("Value, belief or commitment")
+    expect(title).to_be_focused()
+    assert abs(top(page.locator(f"#value-{value.pk}")) - where) < 5
+
+    # Save: focus comes back to the element (its Edit button) and the view does not jump.
+    title.fill("Valeur 8: respect et écoute")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#plan-status")).to_have_text("Value saved.")
+    edit = page.get_by_role("link", name="Edit value “Valeur 8: respect et écoute”")
+    expect(edit).to_be_focused()
+    assert abs(top(element) - where) < 5
+    assert abs(scroll_y(page) - scrolled) < 400  # it went 9,000 px down, onto the health check
+
+    # Cancel: the same, without a change.
+    page.keyboard.press("Enter")
+    expect(title).to_be_focused()
+    page.get_by_role("link", name="Cancel").click()
+    expect(edit).to_be_focused()
+    assert abs(top(element) - where) < 5
+
+    # Add: focus in the new form's first field; adding focuses the new value; Cancel returns
+    # focus to the add button.
+    add = page.get_by_role("link", name="Add a value")
+    add.focus()
+    page.keyboard.press("Enter")
+    expect(title).to_be_focused()
+    title.fill("Curiosité")
+    page.get_by_role("button", name="Add the value").click()
+    expect(page.locator("#plan-status")).to_have_text("Value added.")
+    expect(page.get_by_role("link", name="Edit value “Curiosité”")).to_be_focused()
+    page.get_by_role("link", name="Add a value").click()
+    expect(title).to_be_focused()
+    page.get_by_role("link", name="Cancel").click()
+    expect(page.get_by_role("link", name="Add a value")).to_be_focused()
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)  # not a page in the page
+
+
+def test_a_strategy_moves_to_another_goal_from_the_keyboard(page, long_plan):
+    sign_in(page, long_plan["core"])
+    page.goto(page.live_server_url + f"/engagements/{long_plan['engagement'].pk}/plan/")
+    page.get_by_role("link", name="Move to another goal “Close achievement gaps”").focus()
+    page.keyboard.press("Enter")
+    menu = page.get_by_label("Move to this goal")
+    expect(menu).to_be_focused()
+    menu.select_option(label="Safe & welcoming schools")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#plan-status")).to_have_text(
+        "Strategy moved to “Safe & welcoming schools”."
+    )
+    moved = page.locator(f"#goal-{long_plan['second_goal'].pk} .plan-el--strategy")
+    expect(moved).to_contain_text("Close achievement gaps")
+    expect(page.get_by_role("link", name="Edit strategy “Close achievement gaps”")).to_be_focused()
+
+
+def test_the_edit_pages_without_javascript_are_accessible(page, long_plan):
+    """Each is scanned by axe: an li outside a list, and no h1, were serious failures."""
+    goal = long_plan["goal"]
+    strategy = goal.strategies.first()
+    measure = services.element_add("measure", goal=goal, indicator="Taux de réussite en lecture")
+    step = services.element_add("action_step", strategy=strategy, description="Former les tuteurs")
+    sign_in(page, long_plan["core"])
+    base = page.live_server_url + f"/engagements/{long_plan['engagement'].pk}/plan/"
+    for kind, element, heading in (
+        ("value", long_plan["values"][0], "Change this value"),
+        ("goal", goal, "Change this goal"),
+        ("strategy", strategy, "Change this strategy"),
+        ("measure", measure, "Change this measure"),
+        ("action_step", step, "Change this action step"),
+    ):
+        page.goto(f"{base}{kind}/{element.pk}/edit/")
+        expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
+    page.goto(f"{base}strategy/{strategy.pk}/goal/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Move the strategy")

@@ -2,13 +2,16 @@
 (errors in place, words kept), order and move elements, and take carried-forward retreat items
 in; another engagement's elements are never reachable; the page's queries do not grow."""
 
+import json
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from planning import services
 from planning.models import Goal, Strategy, Value
+from planning.schema import import_plan
 from retreats import services as retreat_services
 from tests.factories import (
     ActionStepFactory,
@@ -130,6 +133,36 @@ def test_without_javascript_the_forms_are_pages_and_saving_returns_to_the_elemen
     assert saved.url == url("plan", cast) + f"#goal-{goal.pk}"
 
 
+@pytest.mark.parametrize(
+    ("kind", "heading"),
+    [
+        ("value", "Change this value"),
+        ("goal", "Change this goal"),
+        ("strategy", "Change this strategy"),
+        ("measure", "Change this measure"),
+        ("action_step", "Change this action step"),
+    ],
+)
+def test_each_edit_page_without_javascript_has_a_heading_and_no_stray_list_item(
+    client, cast, plan, kind, heading
+):
+    goal = GoalFactory(plan=plan, title="Réussite")
+    strategy = StrategyFactory(goal=goal, title="Tutors")
+    element = {
+        "value": lambda: ValueFactory(plan=plan),
+        "goal": lambda: goal,
+        "strategy": lambda: strategy,
+        "measure": lambda: MeasureFactory(goal=goal),
+        "action_step": lambda: ActionStepFactory(strategy=strategy),
+    }[kind]()
+    client.force_login(cast.core_team)
+    body = client.get(url("element-edit", cast, kind, element.pk)).content.decode()
+    assert re.search(rf"<h1[^>]*>{heading}</h1>", body)
+    assert re.search(r"<li[^>]*plan-el--editing", body) is None  # an li outside any list
+    new = client.get(url("element-add", cast, "strategy") + f"?parent={goal.pk}").content.decode()
+    assert re.search(r"<h1[^>]*>New strategy</h1>", new)
+
+
 def test_elements_are_added_under_their_parent(client, cast, plan):
     goal = GoalFactory(plan=plan)
     strategy = StrategyFactory(goal=goal)
@@ -195,6 +228,23 @@ def test_negative_money_is_refused_beside_the_field(client, cast, plan):
     assert step.resources_money is None
 
 
+def test_the_tree_names_the_element_to_focus_and_cancelling_an_add_returns_only_the_tree(
+    client, cast, plan
+):
+    client.force_login(cast.core_team)
+    added = client.post(
+        url("element-add", cast, "value") + f"?parent={plan.pk}",
+        {"title": "Écoute"},
+        headers=HTMX,
+    ).content.decode()
+    value = Value.objects.get()
+    assert f'id="plan-tree" class="plan-tree" data-focus="value-{value.pk}"' in added
+    cancelled = client.get(url("plan", cast), headers=HTMX)
+    assert "<html" not in cancelled.content.decode()
+    assert 'id="plan-tree"' in cancelled.content.decode()
+    assert "HX-Request" in cancelled["Vary"]
+
+
 def test_moving_with_the_buttons_reorders_and_keeps_the_buttons_ids(client, cast, plan):
     goal = GoalFactory(plan=plan)
     first = StrategyFactory(goal=goal, title="First", position=0)
@@ -236,6 +286,87 @@ def test_a_strategy_moves_to_another_goal(client, cast, plan):
     foreign = GoalFactory(plan=services.plan_for(cast.foreign_engagement))
     refused = client.post(url("strategy-goal", cast, strategy.pk), {"goal": foreign.pk})
     assert refused.status_code == 400
+    assert "Choose one of this plan’s goals." in refused.content.decode()
+
+
+def test_moving_a_strategy_has_its_own_form_that_works_without_javascript(client, cast, plan):
+    first = GoalFactory(plan=plan, title="Réussite de chaque élève")
+    second = GoalFactory(plan=plan, title="Safe & welcoming schools")
+    strategy = StrategyFactory(goal=first, title="Close achievement gaps")
+    client.force_login(cast.core_team)
+    move = url("strategy-goal", cast, strategy.pk)
+    plan_page = client.get(url("plan", cast)).content.decode()
+    assert f'href="{move}"' in plan_page and "<option" not in plan_page
+    page = client.get(move)
+    body = page.content.decode()
+    assert page.status_code == 200 and "<html" in body
+    assert re.search(r"<h1[^>]*>Move the strategy “Close achievement gaps”</h1>", body)
+    assert f'<option value="{first.pk}" selected>Réussite de chaque élève</option>' in body
+    assert "Safe &amp; welcoming schools" in body
+    fragment = client.get(move, headers=HTMX).content.decode()
+    assert "<html" not in fragment and f'id="move-strategy-{strategy.pk}"' in fragment
+    moved = client.post(move, {"goal": second.pk})
+    assert moved.url == url("plan", cast) + f"#strategy-{strategy.pk}"
+    strategy.refresh_from_db()
+    assert strategy.goal == second
+    client.force_login(cast.plan_team)
+    assert client.get(move).status_code == 403
+    assert client.post(move, {"goal": first.pk}).status_code == 403
+    client.force_login(cast.outsider)
+    assert client.get(move).status_code == 404
+    client.force_login(cast.facilitator)
+    foreign = StrategyFactory(goal=GoalFactory(plan=services.plan_for(cast.foreign_engagement)))
+    assert client.get(url("strategy-goal", cast, foreign.pk)).status_code == 404
+
+
+def big_plan_file(goals: int = 400) -> dict:
+    """A valid plan file as exported (400 goals make 1.2 MB): goals with 3 strategies each,
+    written at the length of a real district's plan, with accents."""
+    description = ("Équité et réussite pour chaque élève de l’école, avec les familles. " * 7)[:480]
+
+    def strategy(g: int, s: int) -> dict:
+        title = f"Stratégie {g}.{s}: accompagner les familles et les élèves à l’école"
+        return {"id": f"s-{g}-{s}", "title": title, "description": description, "source": None}
+
+    goals = [
+        {
+            "id": f"g-{g}",
+            "title": f"Objectif {g}: la réussite de chaque élève, année après année",
+            "description": description,
+            "owner": None,
+            "target_date": None,
+            "source": None,
+            "strategies": [strategy(g, s) for s in range(3)],
+        }
+        for g in range(goals)
+    ]
+    plan = {"mission": "Every student ready.", "use_objectives": False, "goals": goals}
+    return {"schema": "aligned.plan", "version": 1, "plan": plan}
+
+
+def test_a_plan_too_big_for_its_page_is_refused_at_import_with_a_clear_message(client, cast):
+    content = json.dumps(big_plan_file(400), indent=2, ensure_ascii=False).encode()
+    assert len(content) > 1_200_000  # 400 goals, 1,200 strategies: it made a 62 MB page
+    client.force_login(cast.core_team)
+    upload = SimpleUploadedFile("plan.json", content, content_type="application/json")
+    refused = client.post(url("import", cast), {"file": upload})
+    assert refused.status_code == 400
+    assert (
+        "This plan is too big to import: it has 1,600 parts (400 goals, 1,200 strategies), and a"
+        " plan may have up to 400 so that its page stays quick to open."
+    ) in refused.content.decode()
+    assert not Goal.objects.exists()
+
+
+def test_the_biggest_plan_that_imports_makes_a_page_under_2_mb_without_a_menu_per_strategy(
+    client, cast
+):
+    _, warnings = import_plan(engagement=cast.engagement, data=big_plan_file(100))
+    assert Strategy.objects.count() == 300  # with its 100 goals, the most one import takes
+    client.force_login(cast.core_team)
+    body = client.get(url("plan", cast)).content
+    assert body.count(b"<option") == 0  # a strategy's "Move to" menu listed every goal
+    assert len(body) < 2_000_000
 
 
 def test_deleting_asks_first_then_deletes(client, cast, plan):
