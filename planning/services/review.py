@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from ..models import BuyInAnswer, BuyInResponse, Comment, PlanVersion, Review
+from ..models import Approval, BuyInAnswer, BuyInResponse, Comment, PlanVersion, Review
 from ..selectors.review import WHOLE, goals_of, target_of
 from . import notify
 from .history import REVIEW_CLOSED, SAVED, UNDER_REVIEW, event_log
@@ -37,6 +37,36 @@ def _new_token() -> str:
 # --- publishing ---------------------------------------------------------------------------------
 
 
+def publish_refusal(version: PlanVersion, rounds: list[Approval] | None = None) -> str:
+    """Why this saved draft cannot be published for review now, or "" when it can. An approved
+    draft is the plan and is never reopened; while a draft is with the superintendent or the
+    board nothing else goes out for comments. `rounds`: the plan's approvals that are approved
+    or in approval, when the caller has them already (a list of drafts asks once)."""
+    if rounds is None:
+        rounds = list(
+            Approval.objects.filter(plan_id=version.plan_id)
+            .filter(state__in=[Approval.State.APPROVED, *Approval.ACTIVE])
+            .select_related("version")
+            .defer("version__data")
+        )
+    if any(a.version_id == version.pk and a.state == Approval.State.APPROVED for a in rounds):
+        return (
+            f"Draft {version.number} is the approved plan: it never changes, so it is not "
+            "published for comments again. Save the working copy as a new draft and publish "
+            "that one."
+        )
+    active = next((a for a in rounds if a.state in Approval.ACTIVE), None)
+    if active is not None:
+        where = (
+            "with the superintendent" if active.state == Approval.State.FINAL else "with the board"
+        )
+        return (
+            f"Draft {active.version.number} is {where} now, so no draft is published for "
+            "comments until it is approved or sent back."
+        )
+    return ""
+
+
 def review_publish(
     *,
     version: PlanVersion,
@@ -56,6 +86,9 @@ def review_publish(
         errors["closes_on"] = "That day has passed: choose a closing day from today on."
     if errors:
         raise ValidationError(errors)
+    refusal = publish_refusal(version)
+    if refusal:
+        raise ValidationError(refusal)
     if Review.objects.filter(version=version).exists():
         raise ValidationError(f"Draft {version.number} has already been published for review.")
     other = (

@@ -13,6 +13,7 @@ from uuid import UUID
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -97,9 +98,16 @@ class FreezeForm(forms.Form):
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
-        versions = plan.versions.defer("data").order_by("-number")
-        self.fields["version"].queryset = versions
-        self.fields["version"].initial = versions.values_list("pk", flat=True).first()
+        field = self.fields["version"]
+        approved = Approval.objects.filter(version=OuterRef("pk"), state=Approval.State.APPROVED)
+        field.queryset = (
+            plan.versions.defer("data").annotate(approved=Exists(approved)).order_by("-number")
+        )
+        # Offered: the drafts that can still go to the board (the approved plan is never frozen
+        # again). Any draft of the plan is accepted, so that the service says why it refuses.
+        offered = [v for v in field.queryset if not v.approved]
+        field.choices = [(v.pk, field.label_from_instance(v)) for v in offered]
+        field.initial = offered[0].pk if offered else None
 
 
 class RecommendForm(forms.Form):
