@@ -14,7 +14,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from engagements.models import Engagement, Membership, Role, StakeholderGroup
+from engagements.models import Membership, Role, StakeholderGroup
+from engagements.services.engagements import engagement_plan_approved
 
 from ..models import Approval, ApprovalRule, BoardVote, Plan, PlanVersion, Review
 from . import notify
@@ -251,10 +252,7 @@ def _approve(approval: Approval, *, by, note: str, **decision) -> Approval:
         for name, value in decision.items():
             setattr(approval, name, value)
         approval.save(update_fields=["state", "decided_at", "decided_by", *decision])
-        Engagement.objects.filter(
-            pk=approval.plan.engagement_id,
-            status__in=[Engagement.Status.PREPARING, Engagement.Status.ACTIVE],
-        ).update(status=Engagement.Status.APPROVED, updated_at=timezone.now())
+        engagement_plan_approved(engagement_id=approval.plan.engagement_id, at=approval.decided_at)
         event_log(
             plan=approval.plan,
             version=approval.version,

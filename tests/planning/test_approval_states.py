@@ -19,7 +19,7 @@ from tests.factories import GoalFactory
 pytestmark = pytest.mark.django_db
 
 STATES = ("working", "under_review", "final", "recommended", "approved", "sent_back")
-ACTIONS = ("publish", "freeze", "recommend", "vote", "decision")
+ACTIONS = ("publish", "freeze", "recommend", "vote", "decision", "edit_status")
 # Where each step applies, and the state it leads to.
 ALLOWED = {
     "publish": {"working": "under_review", "sent_back": "under_review"},
@@ -27,7 +27,7 @@ ALLOWED = {
     "recommend": {"final": "recommended"},
     "vote": {"recommended": "approved"},
     "decision": {"recommended": "approved"},
-    "edit_status": {},
+    "edit_status": {},  # never by hand: the status follows the timeline and the approval
 }
 
 
