@@ -29,6 +29,12 @@ STATE_WORDS = {
 }
 
 
+def plan_lock(plan_id) -> None:
+    """Within a transaction: hold the plan's row until it ends, so that the steps that go out
+    for comments (publishing) and into approval (freezing) take turns and each sees the other."""
+    list(Plan.objects.select_for_update().filter(pk=plan_id).values_list("pk", flat=True))
+
+
 def active_approval(plan: Plan) -> Approval | None:
     return (
         Approval.objects.filter(plan=plan, state__in=Approval.ACTIVE)
@@ -143,19 +149,20 @@ def plan_freeze(*, plan: Plan, version: PlanVersion, by, note: str = "") -> Appr
 
     if version.plan_id != plan.pk:
         raise ValidationError("That draft belongs to another plan.")
-    current = active_approval(plan)
-    if current is not None:
-        raise ValidationError(
-            f"Draft {current.version.number} is already {STATE_WORDS[current.state]}: "
-            "it must be approved or sent back before another draft is frozen."
-        )
-    if Approval.objects.filter(version=version, state=Approval.State.APPROVED).exists():
-        raise ValidationError(f"Draft {version.number} is already the approved plan.")
-    problem = _nobody_decides(plan, plan.approval_rule)
-    if problem:
-        raise ValidationError(problem)
     # One step: a refusal (another draft frozen at the same moment) leaves the reviews open.
     with transaction.atomic():
+        plan_lock(plan.pk)  # a review published meanwhile waits, then sees the final draft
+        current = active_approval(plan)
+        if current is not None:
+            raise ValidationError(
+                f"Draft {current.version.number} is already {STATE_WORDS[current.state]}: "
+                "it must be approved or sent back before another draft is frozen."
+            )
+        if Approval.objects.filter(version=version, state=Approval.State.APPROVED).exists():
+            raise ValidationError(f"Draft {version.number} is already the approved plan.")
+        problem = _nobody_decides(plan, plan.approval_rule)
+        if problem:
+            raise ValidationError(problem)
         for review in Review.objects.filter(
             version__plan=plan, closed_at__isnull=True
         ).select_related("version__plan"):

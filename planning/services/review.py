@@ -67,6 +67,30 @@ def publish_refusal(version: PlanVersion, rounds: list[Approval] | None = None) 
     return ""
 
 
+def _publish_check(version: PlanVersion, today: date) -> None:
+    """Inside the publishing transaction, with the plan's row held (a draft frozen meanwhile
+    waits, or is seen)."""
+    from .approval import plan_lock
+
+    plan_lock(version.plan_id)
+    refusal = publish_refusal(version)
+    if refusal:
+        raise ValidationError(refusal)
+    if Review.objects.filter(version=version).exists():
+        raise ValidationError(f"Draft {version.number} has already been published for review.")
+    other = (
+        Review.objects.filter(version__plan_id=version.plan_id, closed_at__isnull=True)
+        .filter(closes_on__gte=today)
+        .select_related("version")
+        .first()
+    )
+    if other is not None:
+        raise ValidationError(
+            f"Draft {other.version.number} is still under review until "
+            f"{_day(other.closes_on)}. Close that review before publishing another draft."
+        )
+
+
 def review_publish(
     *,
     version: PlanVersion,
@@ -86,25 +110,10 @@ def review_publish(
         errors["closes_on"] = "That day has passed: choose a closing day from today on."
     if errors:
         raise ValidationError(errors)
-    refusal = publish_refusal(version)
-    if refusal:
-        raise ValidationError(refusal)
-    if Review.objects.filter(version=version).exists():
-        raise ValidationError(f"Draft {version.number} has already been published for review.")
-    other = (
-        Review.objects.filter(version__plan_id=version.plan_id, closed_at__isnull=True)
-        .filter(closes_on__gte=today)
-        .select_related("version")
-        .first()
-    )
-    if other is not None:
-        raise ValidationError(
-            f"Draft {other.version.number} is still under review until "
-            f"{_day(other.closes_on)}. Close that review before publishing another draft."
-        )
     token = _new_token() if public_link else None
     try:
         with transaction.atomic():
+            _publish_check(version, today)
             review = Review.objects.create(
                 version=version,
                 opens_on=opens_on,
