@@ -225,6 +225,10 @@ class Engagement(models.Model):
         """The derived status: from `Engagement.objects.with_status()` when the engagement was
         read that way (lists set it for each row), else read now in one query and kept for the
         request."""
+        if self._state.adding:  # not saved yet: no phase has started
+            if self.closed_at:
+                return self.Status.CLOSED
+            return self.Status.APPROVED if self.plan_approved_at else self.Status.PREPARING
         if "derived_status" not in self.__dict__:
             self.__dict__["derived_status"] = (
                 Engagement.objects.with_status()
