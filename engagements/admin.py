@@ -43,12 +43,14 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 @admin.register(Engagement)
 class EngagementAdmin(admin.ModelAdmin):
-    list_display = ["name", "organization", "status", "created_at"]
+    list_display = ["name", "organization", "get_status_display", "created_at"]
     exclude = ["terminology"]
-    list_filter = ["status"]
     list_select_related = ["organization"]
     search_fields = ["name", "organization__name"]
     inlines = [StakeholderGroupInline, MembershipInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_status()  # the status, derived, in one query
 
 
 class TemplatePhaseInline(admin.StackedInline):

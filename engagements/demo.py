@@ -361,7 +361,6 @@ def load_demo() -> list[DemoPerson]:
     plan = _ensure(
         Engagement,
         {"organization": riverside, "name": "Strategic Plan 2027–2032"},
-        status=Engagement.Status.ACTIVE,
         template=district,
         template_name=district.name,
     )
@@ -381,7 +380,6 @@ def load_demo() -> list[DemoPerson]:
     previous = _ensure(
         Engagement,
         {"organization": riverside, "name": PREVIOUS_PLAN},
-        status=Engagement.Status.ACTIVE,
         template=district,
         template_name=district.name,
     )
@@ -402,7 +400,6 @@ def load_demo() -> list[DemoPerson]:
     lakeview_plan = _ensure(
         Engagement,
         {"organization": lakeview, "name": "Mission, Vision and Values Refresh"},
-        status=Engagement.Status.PREPARING,
         template=three_levels,
         template_name=three_levels.name,
     )

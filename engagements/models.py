@@ -138,10 +138,20 @@ def default_terminology() -> dict[str, str]:
     return dict(DEFAULT_TERMINOLOGY)
 
 
+class EngagementQuerySet(models.QuerySet):
+    def with_status(self) -> "EngagementQuerySet":
+        """Each engagement with its status (`derived_status`), in the same query."""
+        return self.annotate(derived_status=status_of())
+
+
 class Engagement(models.Model):
     """One strategic-planning engagement a facilitator runs for an organization."""
 
     class Status(models.TextChoices):
+        """What the engagement's page, the dashboard and home pages say. Derived, never set by
+        hand: from the timeline, the plan's approval and whether the facilitator closed it
+        (status_of below)."""
+
         PREPARING = "preparing", "Getting ready"
         ACTIVE = "active", "Planning under way"
         APPROVED = "approved", "Plan approved"
@@ -153,7 +163,11 @@ class Engagement(models.Model):
         Organization, on_delete=models.PROTECT, related_name="engagements"
     )
     name = models.CharField(max_length=200)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREPARING)
+    # Set by the approval workflow (planning) when the board approves a draft: an approved plan
+    # is never unapproved, so the status can say "Plan approved" without reading the planning app.
+    plan_approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set and cleared by the facilitator on the details form.
+    closed_at = models.DateTimeField(null=True, blank=True)
     template = models.ForeignKey(
         ProcessTemplate,
         on_delete=models.SET_NULL,
@@ -185,6 +199,8 @@ class Engagement(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = EngagementQuerySet.as_manager()
+
     class Meta:
         ordering = ["organization__name", "name"]
         constraints = [
@@ -204,6 +220,34 @@ class Engagement(models.Model):
     def terms(self) -> dict[str, str]:
         return {key: self.term(key) for key in DEFAULT_TERMINOLOGY}
 
+    @property
+    def status(self) -> str:
+        """The derived status: from `Engagement.objects.with_status()` when the engagement was
+        read that way (lists set it for each row), else read now in one query and kept for the
+        request."""
+        if self._state.adding:  # not saved yet: no phase has started
+            if self.closed_at:
+                return self.Status.CLOSED
+            return self.Status.APPROVED if self.plan_approved_at else self.Status.PREPARING
+        if "derived_status" not in self.__dict__:
+            self.__dict__["derived_status"] = (
+                Engagement.objects.with_status()
+                .values_list("derived_status", flat=True)
+                .get(pk=self.pk)
+            )
+        return self.__dict__["derived_status"]
+
+    def status_changed(self) -> None:
+        """Forget the status read earlier (after a move on the timeline, an approval...)."""
+        self.__dict__.pop("derived_status", None)
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        self.status_changed()
+        super().refresh_from_db(*args, **kwargs)
+
+    def get_status_display(self) -> str:
+        return self.Status(self.status).label
+
 
 class Phase(PhaseFields):
     """A phase of one engagement, copied from its template and then its own."""
@@ -221,6 +265,30 @@ class Phase(PhaseFields):
 
     class Meta(PhaseFields.Meta):
         pass
+
+
+def status_of(prefix: str = "") -> models.Case:
+    """An engagement's status as an SQL expression, so that lists can show it and filter on it in
+    one query. `prefix` is the path to the engagement ("engagement__" from a membership).
+
+    Closed when the facilitator closed it; with an approved plan, "Living the plan" once every
+    phase of its timeline is done (it has one), else "Plan approved"; before that, "Planning
+    under way" once a phase has started, else "Getting ready"."""
+    words = Engagement.Status
+    phases = Phase.objects.filter(engagement_id=models.OuterRef(f"{prefix}pk"))
+    started = models.Exists(phases.exclude(status=Phase.Status.NOT_STARTED))
+    unfinished = models.Exists(phases.exclude(status=Phase.Status.DONE))
+    approved = {f"{prefix}plan_approved_at__isnull": False}
+    return models.Case(
+        models.When(**{f"{prefix}closed_at__isnull": False}, then=models.Value(words.CLOSED)),
+        # started and nothing unfinished: every phase done (an engagement without a timeline
+        # stays "Plan approved")
+        models.When(started & ~unfinished, **approved, then=models.Value(words.LIVING)),
+        models.When(**approved, then=models.Value(words.APPROVED)),
+        models.When(started, then=models.Value(words.ACTIVE)),
+        default=models.Value(words.PREPARING),
+        output_field=models.CharField(),
+    )
 
 
 class PhaseChange(models.Model):

@@ -608,7 +608,9 @@ def _no_recent_progress(plan: Plan, tree: Tree, w: Words, now: datetime) -> Chec
         REASON_MONITORING,
         f"Progress reported in the last {PROGRESS_DAYS} days",
     )
-    if plan.engagement.status != Engagement.Status.LIVING:
+    engagement = plan.engagement
+    # plan_approved_at first: no query for a plan not approved yet
+    if engagement.plan_approved_at is None or engagement.status != Engagement.Status.LIVING:
         return check(NOT_YET, "Applies once the plan is live.")
     since = now - timedelta(days=PROGRESS_DAYS)
     reported = [s for s in tree.action_steps if s.progress_reported_at is not None]

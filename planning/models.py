@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -60,6 +60,14 @@ class Plan(models.Model):
         related_name="+",
         verbose_name="board clerk",
         help_text="Records the board's decision when the board decides at a meeting.",
+    )
+    # Seats on the whole board: a majority of them approves the plan by vote. Empty: the
+    # roster's board seats (services.approval.board_seats).
+    board_size = models.PositiveSmallIntegerField(
+        "seats on the board",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
     )
     updated_at = models.DateTimeField(auto_now=True)
 

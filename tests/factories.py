@@ -55,7 +55,6 @@ class EngagementFactory(factory.django.DjangoModelFactory):
 
     organization = factory.SubFactory(OrganizationFactory)
     name = factory.Sequence(lambda n: f"Strategic Plan {n}")
-    status = Engagement.Status.ACTIVE
 
 
 class StakeholderGroupFactory(factory.django.DjangoModelFactory):

@@ -1,5 +1,4 @@
 from django import forms
-from django.apps import apps
 
 from ..models import DEFAULT_TERMINOLOGY, Engagement, Organization, Phase, ProcessTemplate
 
@@ -10,13 +9,17 @@ class EngagementForm(forms.Form):
         error_messages={"required": "Give the engagement a name."},
         help_text="What the team calls this work, e.g. “Strategic Plan 2027–2032”.",
     )
-    status = forms.ChoiceField(
-        choices=Engagement.Status.choices,
-        help_text="Shown to everyone in the engagement on their home page.",
+    closed = forms.BooleanField(
+        label="This engagement is closed",
+        required=False,
+        help_text="Its pages stay readable and its status reads “Closed” for everyone. Untick "
+        "it to reopen the engagement.",
     )
 
     def __init__(self, *args, engagement: Engagement, **kwargs):
-        kwargs.setdefault("initial", {"name": engagement.name, "status": engagement.status})
+        kwargs.setdefault(
+            "initial", {"name": engagement.name, "closed": engagement.closed_at is not None}
+        )
         super().__init__(*args, **kwargs)
         self.engagement = engagement
 
@@ -30,25 +33,6 @@ class EngagementForm(forms.Form):
                 "This organization already has an engagement with this name. Choose another."
             )
         return name
-
-    def clean_status(self) -> str:
-        """“Plan approved” is set by the approval workflow when the board approves a final draft;
-        by hand only once the plan has an approved version (or to keep it as it is)."""
-        status = self.cleaned_data["status"]
-        if status != Engagement.Status.APPROVED or self.engagement.status == status:
-            return status
-        # The approvals live in the planning app above this one: reached through the registry,
-        # as engagements/access.py does, so this base app imports nothing from it.
-        approval_model = apps.get_model("planning", "Approval")
-        approved = approval_model.objects.filter(
-            plan__engagement=self.engagement, state="approved"
-        ).exists()
-        if not approved:
-            raise forms.ValidationError(
-                "“Plan approved” is set when the board approves a final draft, under Review "
-                "and approval. The plan has no approved version yet."
-            )
-        return status
 
 
 NEW = "new"

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 
@@ -74,12 +75,27 @@ def engagement_create(
     return engagement
 
 
-def engagement_update(*, engagement: Engagement, name: str, status: str) -> Engagement:
+def engagement_update(*, engagement: Engagement, name: str, closed: bool) -> Engagement:
+    """Rename the engagement, and close or reopen it. Its other statuses follow its timeline
+    and its plan's approval (Engagement.status), so nobody sets them by hand."""
     engagement.name = name.strip()
-    engagement.status = status
+    if closed and engagement.closed_at is None:
+        engagement.closed_at = timezone.now()
+    elif not closed:
+        engagement.closed_at = None
     engagement.full_clean()
-    engagement.save(update_fields=["name", "status", "updated_at"])
+    engagement.save(update_fields=["name", "closed_at", "updated_at"])
+    engagement.status_changed()
     return engagement
+
+
+def engagement_plan_approved(*, engagement_id, at=None) -> None:
+    """The board approved a draft of the engagement's plan (called by the approval workflow):
+    from now on its status says so (Plan approved, then Living the plan). The first approval's
+    moment is kept."""
+    Engagement.objects.filter(pk=engagement_id, plan_approved_at__isnull=True).update(
+        plan_approved_at=at or timezone.now(), updated_at=timezone.now()
+    )
 
 
 def engagement_update_settings(
@@ -167,6 +183,7 @@ def phase_move(
             target.status = Phase.Status.IN_PROGRESS
             changed.append(target)
     Phase.objects.bulk_update(changed, ["status"])
+    engagement.status_changed()
     return PhaseChange.objects.create(
         engagement=engagement,
         direction=PhaseChange.Direction.FORWARD if forward else PhaseChange.Direction.BACK,

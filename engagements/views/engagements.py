@@ -66,9 +66,12 @@ def engagement_edit(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
         services.engagement_update(engagement=engagement, **form.cleaned_data)
         messages.success(request, "The engagement’s details are saved.")
         return redirect("engagements:detail", engagement_id=engagement.pk)
-    return TemplateResponse(
-        request, "engagements/edit.html", {"engagement": engagement, "form": form}
-    )
+    context = {
+        "engagement": engagement,
+        "form": form,
+        "current_phase": selectors.current_phase(engagement),
+    }
+    return TemplateResponse(request, "engagements/edit.html", context)
 
 
 @facilitator_accounts

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from engagements.models import Membership, Role
 
 from ..models import Approval, ApprovalRule, BoardVote, Plan, PlanEvent, PlanVersion, Review
-from ..services.approval import votes_needed
+from ..services.approval import Seats, board_seats, votes_needed
 
 SHOWN = (Approval.State.APPROVED, *Approval.ACTIVE)
 
@@ -59,6 +59,7 @@ class Tally:
     approve: int = 0
     reject: int = 0
     votes: list[BoardVote] = field(default_factory=list)
+    filled: int | None = None  # board members in the engagement, while the board decides
 
     @property
     def needed(self) -> int | None:
@@ -76,15 +77,17 @@ class Overview:
     my_vote: BoardVote | None
     earlier: list[Approval]  # other rounds that ended, newest first
     board: list[Membership]
+    seats: Seats  # the board's seats, whose majority decides by vote
     superintendents: list[Membership]
     clerk: Membership | None
     reviews: list[Review]
 
 
-def _tally(votes: list[BoardVote], board: set | None) -> Tally:
+def _tally(votes: list[BoardVote], board: set | None, seats: Seats | None = None) -> Tally:
     counted = [v for v in votes if board is None or v.membership_id in board]
     return Tally(
-        size=None if board is None else len(board),
+        size=None if seats is None else seats.size,
+        filled=None if board is None else len(board),
         approve=sum(v.choice == BoardVote.Choice.APPROVE for v in counted),
         reject=sum(v.choice == BoardVote.Choice.REJECT for v in counted),
         votes=counted,
@@ -92,8 +95,9 @@ def _tally(votes: list[BoardVote], board: set | None) -> Tally:
 
 
 def approval_overview(plan: Plan, membership: Membership) -> Overview:
-    """The approval page's data in four queries (five once there are votes): approvals, the
-    members, the reviews and the board's votes."""
+    """The approval page's data in five queries (six once there are votes): approvals, the
+    members, the roster's board seats (unless the board's size is set), the reviews and the
+    board's votes."""
     approvals = list(_approvals(plan).select_related("recommended_by", "decided_by"))
     members = list(
         Membership.objects.filter(engagement_id=plan.engagement_id)
@@ -101,6 +105,7 @@ def approval_overview(plan: Plan, membership: Membership) -> Overview:
         .order_by("user__full_name")
     )
     board = [m for m in members if Role.BOARD in m.roles]
+    seats = board_seats(plan, board)
     status = _status(approvals)
     by_vote = [
         a
@@ -111,7 +116,7 @@ def approval_overview(plan: Plan, membership: Membership) -> Overview:
     tally = approved_tally = my_vote = None
     if status.active in by_vote:
         active_votes = [v for v in votes if v.approval_id == status.active.pk]
-        tally = _tally(active_votes, {m.pk for m in board})
+        tally = _tally(active_votes, {m.pk for m in board}, seats)
         my_vote = next((v for v in active_votes if v.membership_id == membership.pk), None)
     if status.approved in by_vote:
         approved_tally = _tally([v for v in votes if v.approval_id == status.approved.pk], None)
@@ -124,6 +129,7 @@ def approval_overview(plan: Plan, membership: Membership) -> Overview:
         my_vote=my_vote,
         earlier=sorted(ended, key=lambda a: a.decided_at or a.frozen_at, reverse=True),
         board=board,
+        seats=seats,
         superintendents=[m for m in members if Role.SUPERINTENDENT in m.roles],
         clerk=next((m for m in members if m.pk == plan.board_clerk_id), None),
         reviews=list(

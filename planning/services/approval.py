@@ -5,14 +5,17 @@ taken at a board meeting. Each step checks the state it starts from and is writt
 plan's history. Who may take a step is decided by the views through engagements.access.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from engagements.models import Engagement, Membership, Role
+from engagements.models import Membership, Role, StakeholderGroup
+from engagements.services.engagements import engagement_plan_approved
 
 from ..models import Approval, ApprovalRule, BoardVote, Plan, PlanVersion, Review
 from . import notify
@@ -24,6 +27,12 @@ STATE_WORDS = {
     Approval.State.APPROVED: APPROVED,
     Approval.State.SENT_BACK: SENT_BACK,
 }
+
+
+def plan_lock(plan_id) -> None:
+    """Within a transaction: hold the plan's row until it ends, so that the steps that go out
+    for comments (publishing) and into approval (freezing) take turns and each sees the other."""
+    list(Plan.objects.select_for_update().filter(pk=plan_id).values_list("pk", flat=True))
 
 
 def active_approval(plan: Plan) -> Approval | None:
@@ -52,10 +61,23 @@ def _moved(approval: Approval, expected: str) -> None:
         )
 
 
-def approval_settings_update(*, plan: Plan, rule: str, clerk: Membership | None, by) -> Plan:
-    """How the board decides, and who records its decision. A final draft not yet recommended
-    follows the new rule; once it is with the board the rule stays until the board decides, but
-    the clerk can be replaced (a clerk who leaves must not leave the decision stuck)."""
+_KEEP = object()
+
+
+def approval_settings_update(
+    *, plan: Plan, rule: str, clerk: Membership | None, by, board_size=_KEEP
+) -> Plan:
+    """How the board decides, who records its decision and how many seats the board has (None:
+    the roster's board seats). A final draft not yet recommended follows the new rule; once it is
+    with the board the rule and the board's size stay until the board decides (they make its
+    majority), but the clerk can be replaced (a clerk who leaves must not leave the decision
+    stuck)."""
+    if board_size is _KEEP:
+        board_size = plan.board_size
+    if board_size is not None and not 1 <= board_size <= 99:
+        raise ValidationError(
+            {"board_size": "Give the number of seats on the whole board, from 1 to 99."}
+        )
     if rule not in ApprovalRule.values:
         raise ValidationError({"approval_rule": "Choose how the board decides."})
     if clerk is not None and clerk.engagement_id != plan.engagement_id:
@@ -65,17 +87,27 @@ def approval_settings_update(*, plan: Plan, rule: str, clerk: Membership | None,
             {"board_clerk": "Choose who records the board's decision (the board clerk)."}
         )
     current = active_approval(plan)
-    if current is not None and current.state == Approval.State.RECOMMENDED and rule != current.rule:
+    deciding = current is not None and current.state == Approval.State.RECOMMENDED
+    if deciding and rule != current.rule:
         raise ValidationError(
             {
                 "approval_rule": f"The board is deciding on draft {current.version.number} now: "
                 "change how it decides after its decision. The clerk can be replaced meanwhile."
             }
         )
+    if deciding and board_size != plan.board_size:
+        raise ValidationError(
+            {
+                "board_size": f"The board is deciding on draft {current.version.number} now: "
+                "its majority stays as it is until its decision. Change the number of seats "
+                "after it."
+            }
+        )
     with transaction.atomic():
         plan.approval_rule = rule
         plan.board_clerk = clerk
-        plan.save(update_fields=["approval_rule", "board_clerk", "updated_at"])
+        plan.board_size = board_size
+        plan.save(update_fields=["approval_rule", "board_clerk", "board_size", "updated_at"])
         if current is not None and current.state == Approval.State.FINAL:
             Approval.objects.filter(pk=current.pk, state=Approval.State.FINAL).update(rule=rule)
     return plan
@@ -88,12 +120,27 @@ def _nobody_decides(plan: Plan, rule: str) -> str:
             "The board decides at a meeting, but no board clerk is chosen to record its "
             "decision. Choose one in the approval settings first."
         )
-    if rule == ApprovalRule.MAJORITY and not board_members(plan):
+    if rule != ApprovalRule.MAJORITY:
+        return ""
+    members = board_members(plan)
+    if not members:
         return (
             "Each board member votes here, but nobody in this engagement is a board member. "
             "Add the board to the roster, or let a board clerk record the decision."
         )
+    seats = board_seats(plan, members)
+    if seats.filled < seats.needed:
+        return (
+            f"A majority of the board is {seats.needed} of its {seats.size} seats, but only "
+            f"{_members(seats.filled)} in this engagement, so the board could not decide. "
+            "Invite the other board members from the roster, or let a board clerk record the "
+            "decision taken at a board meeting."
+        )
     return ""
+
+
+def _members(count: int) -> str:
+    return "1 board member is" if count == 1 else f"{count} board members are"
 
 
 def plan_freeze(*, plan: Plan, version: PlanVersion, by, note: str = "") -> Approval:
@@ -102,19 +149,20 @@ def plan_freeze(*, plan: Plan, version: PlanVersion, by, note: str = "") -> Appr
 
     if version.plan_id != plan.pk:
         raise ValidationError("That draft belongs to another plan.")
-    current = active_approval(plan)
-    if current is not None:
-        raise ValidationError(
-            f"Draft {current.version.number} is already {STATE_WORDS[current.state]}: "
-            "it must be approved or sent back before another draft is frozen."
-        )
-    if Approval.objects.filter(version=version, state=Approval.State.APPROVED).exists():
-        raise ValidationError(f"Draft {version.number} is already the approved plan.")
-    problem = _nobody_decides(plan, plan.approval_rule)
-    if problem:
-        raise ValidationError(problem)
     # One step: a refusal (another draft frozen at the same moment) leaves the reviews open.
     with transaction.atomic():
+        plan_lock(plan.pk)  # a review published meanwhile waits, then sees the final draft
+        current = active_approval(plan)
+        if current is not None:
+            raise ValidationError(
+                f"Draft {current.version.number} is already {STATE_WORDS[current.state]}: "
+                "it must be approved or sent back before another draft is frozen."
+            )
+        if Approval.objects.filter(version=version, state=Approval.State.APPROVED).exists():
+            raise ValidationError(f"Draft {version.number} is already the approved plan.")
+        problem = _nobody_decides(plan, plan.approval_rule)
+        if problem:
+            raise ValidationError(problem)
         for review in Review.objects.filter(
             version__plan=plan, closed_at__isnull=True
         ).select_related("version__plan"):
@@ -211,10 +259,7 @@ def _approve(approval: Approval, *, by, note: str, **decision) -> Approval:
         for name, value in decision.items():
             setattr(approval, name, value)
         approval.save(update_fields=["state", "decided_at", "decided_by", *decision])
-        Engagement.objects.filter(
-            pk=approval.plan.engagement_id,
-            status__in=[Engagement.Status.PREPARING, Engagement.Status.ACTIVE],
-        ).update(status=Engagement.Status.APPROVED, updated_at=timezone.now())
+        engagement_plan_approved(engagement_id=approval.plan.engagement_id, at=approval.decided_at)
         event_log(
             plan=approval.plan,
             version=approval.version,
@@ -238,8 +283,71 @@ def board_members(plan: Plan) -> list[Membership]:
 
 
 def votes_needed(board_size: int) -> int:
-    """A majority of the whole board: more than half of its members."""
+    """A majority of the whole board: more than half of its seats."""
     return board_size // 2 + 1
+
+
+@dataclass(frozen=True)
+class Seats:
+    """The board's seats, whose majority decides: the size the facilitator set, else the
+    roster's board seats (the stakeholder groups with "board" in their name), else the board
+    members there are; never fewer than the board members there are."""
+
+    size: int
+    filled: int  # board members in the engagement
+    source: str  # "settings", "roster" or "members" (nobody said how big the board is)
+
+    @property
+    def needed(self) -> int:
+        return votes_needed(self.size) if self.size else 0
+
+    @property
+    def empty(self) -> int:
+        return self.size - self.filled
+
+    @property
+    def warning(self) -> str:
+        """Plain words while seats are empty or the board's size is unknown, else ""."""
+        if self.source == "members":
+            return (
+                "The board’s size is not set: the board members in this engagement "
+                f"({self.filled}) are counted as the whole board. Give the number of seats on "
+                "the board in the approval settings, so that a majority of the whole board "
+                "decides."
+            )
+        if self.empty <= 0:
+            return ""
+        verb = "is" if self.filled == 1 else "are"
+        start = f"{self.filled} of the board’s {self.size} seats {verb} filled: a majority is "
+        if self.filled < self.needed:
+            return (
+                f"{start}{self.needed} votes, so the board cannot decide here until at least "
+                f"{self.needed} board members have joined. Invite the other board members from "
+                "the roster."
+            )
+        return (
+            f"{start}still {self.needed} votes of the whole board, and an empty seat does not "
+            "approve. Invite the other board members from the roster."
+        )
+
+
+def board_seats(plan: Plan, members: list[Membership] | None = None) -> Seats:
+    """One query for the roster's board seats when the board's size is not set (and one for the
+    board members unless given)."""
+    if members is None:
+        members = board_members(plan)
+    filled = len(members)
+    if plan.board_size:
+        return Seats(size=max(plan.board_size, filled), filled=filled, source="settings")
+    roster = (
+        StakeholderGroup.objects.filter(
+            engagement_id=plan.engagement_id, name__icontains="board"
+        ).aggregate(seats=Sum("quota"))["seats"]
+        or 0
+    )
+    if roster:
+        return Seats(size=max(roster, filled), filled=filled, source="roster")
+    return Seats(size=filled, filled=filled, source="members")
 
 
 def board_vote(*, approval: Approval, membership: Membership, choice: str, note: str) -> Approval:
@@ -284,9 +392,10 @@ def board_vote(*, approval: Approval, membership: Membership, choice: str, note:
             to_state=RECOMMENDED,
             note=note,
         )
-        board = {m.pk for m in board_members(approval.plan)}
-        size = len(board)
-        needed = votes_needed(size)
+        members = board_members(approval.plan)
+        board = {m.pk for m in members}
+        seats = board_seats(approval.plan, members)
+        size, needed = seats.size, seats.needed
         votes = [
             v for v in approval.votes.select_related("membership__user") if v.membership_id in board
         ]

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from ..models import BuyInAnswer, BuyInResponse, Comment, PlanVersion, Review
+from ..models import Approval, BuyInAnswer, BuyInResponse, Comment, PlanVersion, Review
 from ..selectors.review import WHOLE, goals_of, target_of
 from . import notify
 from .history import REVIEW_CLOSED, SAVED, UNDER_REVIEW, event_log
@@ -37,6 +37,60 @@ def _new_token() -> str:
 # --- publishing ---------------------------------------------------------------------------------
 
 
+def publish_refusal(version: PlanVersion, rounds: list[Approval] | None = None) -> str:
+    """Why this saved draft cannot be published for review now, or "" when it can. An approved
+    draft is the plan and is never reopened; while a draft is with the superintendent or the
+    board nothing else goes out for comments. `rounds`: the plan's approvals that are approved
+    or in approval, when the caller has them already (a list of drafts asks once)."""
+    if rounds is None:
+        rounds = list(
+            Approval.objects.filter(plan_id=version.plan_id)
+            .filter(state__in=[Approval.State.APPROVED, *Approval.ACTIVE])
+            .select_related("version")
+            .defer("version__data")
+        )
+    if any(a.version_id == version.pk and a.state == Approval.State.APPROVED for a in rounds):
+        return (
+            f"Draft {version.number} is the approved plan: it never changes, so it is not "
+            "published for comments again. Save the working copy as a new draft and publish "
+            "that one."
+        )
+    active = next((a for a in rounds if a.state in Approval.ACTIVE), None)
+    if active is not None:
+        where = (
+            "with the superintendent" if active.state == Approval.State.FINAL else "with the board"
+        )
+        return (
+            f"Draft {active.version.number} is {where} now, so no draft is published for "
+            "comments until it is approved or sent back."
+        )
+    return ""
+
+
+def _publish_check(version: PlanVersion, today: date) -> None:
+    """Inside the publishing transaction, with the plan's row held (a draft frozen meanwhile
+    waits, or is seen)."""
+    from .approval import plan_lock
+
+    plan_lock(version.plan_id)
+    refusal = publish_refusal(version)
+    if refusal:
+        raise ValidationError(refusal)
+    if Review.objects.filter(version=version).exists():
+        raise ValidationError(f"Draft {version.number} has already been published for review.")
+    other = (
+        Review.objects.filter(version__plan_id=version.plan_id, closed_at__isnull=True)
+        .filter(closes_on__gte=today)
+        .select_related("version")
+        .first()
+    )
+    if other is not None:
+        raise ValidationError(
+            f"Draft {other.version.number} is still under review until "
+            f"{_day(other.closes_on)}. Close that review before publishing another draft."
+        )
+
+
 def review_publish(
     *,
     version: PlanVersion,
@@ -56,22 +110,10 @@ def review_publish(
         errors["closes_on"] = "That day has passed: choose a closing day from today on."
     if errors:
         raise ValidationError(errors)
-    if Review.objects.filter(version=version).exists():
-        raise ValidationError(f"Draft {version.number} has already been published for review.")
-    other = (
-        Review.objects.filter(version__plan_id=version.plan_id, closed_at__isnull=True)
-        .filter(closes_on__gte=today)
-        .select_related("version")
-        .first()
-    )
-    if other is not None:
-        raise ValidationError(
-            f"Draft {other.version.number} is still under review until "
-            f"{_day(other.closes_on)}. Close that review before publishing another draft."
-        )
     token = _new_token() if public_link else None
     try:
         with transaction.atomic():
+            _publish_check(version, today)
             review = Review.objects.create(
                 version=version,
                 opens_on=opens_on,

@@ -13,6 +13,7 @@ from uuid import UUID
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -66,6 +67,20 @@ class SettingsForm(forms.Form):
         "for that rule. Any member of the engagement can be the clerk.",
     )
 
+    board_size = forms.IntegerField(
+        label="Seats on the board",
+        required=False,
+        min_value=1,
+        max_value=99,
+        error_messages=dict.fromkeys(
+            ("invalid", "min_value", "max_value"),
+            "Give the number of seats on the whole board, from 1 to 99, e.g. 5.",
+        ),
+        help_text="How many members the whole board has, e.g. 5: when board members vote "
+        "here, a majority of these seats approves the plan (3 of 5), however many have joined. "
+        "Leave it empty to count the roster's board seats.",
+    )
+
     def __init__(self, *args, engagement, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["board_clerk"].queryset = (
@@ -97,9 +112,16 @@ class FreezeForm(forms.Form):
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
-        versions = plan.versions.defer("data").order_by("-number")
-        self.fields["version"].queryset = versions
-        self.fields["version"].initial = versions.values_list("pk", flat=True).first()
+        field = self.fields["version"]
+        approved = Approval.objects.filter(version=OuterRef("pk"), state=Approval.State.APPROVED)
+        field.queryset = (
+            plan.versions.defer("data").annotate(approved=Exists(approved)).order_by("-number")
+        )
+        # Offered: the drafts that can still go to the board (the approved plan is never frozen
+        # again). Any draft of the plan is accepted, so that the service says why it refuses.
+        offered = [v for v in field.queryset if not v.approved]
+        field.choices = [(v.pk, field.label_from_instance(v)) for v in offered]
+        field.initial = offered[0].pk if offered else None
 
 
 class RecommendForm(forms.Form):
@@ -251,7 +273,11 @@ def approval(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def settings(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
     access, plan = _plan(request, engagement_id, Can.MANAGE_ENGAGEMENT)
-    initial = {"approval_rule": plan.approval_rule, "board_clerk": plan.board_clerk_id}
+    initial = {
+        "approval_rule": plan.approval_rule,
+        "board_clerk": plan.board_clerk_id,
+        "board_size": plan.board_size,
+    }
     form = SettingsForm(_posted(request), initial=initial, engagement=access.engagement)
     if request.method == "POST" and form.is_valid():
         try:
@@ -259,6 +285,7 @@ def settings(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
                 plan=plan,
                 rule=form.cleaned_data["approval_rule"],
                 clerk=form.cleaned_data["board_clerk"],
+                board_size=form.cleaned_data["board_size"],
                 by=request.user,
             )
         except ValidationError as refusal:
@@ -267,7 +294,8 @@ def settings(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
             messages.success(request, "The approval settings are saved.")
             return _hub(access)
     active = approvals.active_approval(plan)
-    context = _context(access, plan, form=form, rules=RULES, active=active)
+    seats = approvals.board_seats(plan)
+    context = _context(access, plan, form=form, rules=RULES, active=active, seats=seats)
     return _page(request, "settings.html", context, form)
 
 

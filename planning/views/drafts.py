@@ -30,6 +30,7 @@ from .. import diff, services
 from ..models import Approval, PlanVersion, Review
 from ..selectors.approval import version_approval
 from ..selectors.snapshot import CHOICES, snapshot
+from ..services.review import publish_refusal
 
 STATEMENT_LABELS = dict(diff.STATEMENTS)
 STATUS_WORDS = {
@@ -74,7 +75,14 @@ def _listed(access) -> list[PlanVersion]:
     if not access.can(Can.READ_WORKING_COPY):
         versions = versions.filter(Q(review__isnull=False) | Q(in_approval=True))
     versions = list(versions)
+    rounds = list(
+        Approval.objects.filter(plan__engagement=access.engagement)
+        .filter(state__in=[Approval.State.APPROVED, *Approval.ACTIVE])
+        .select_related("version")
+        .defer("version__data")
+    )
     for version in versions:
+        version.publishable = not publish_refusal(version, rounds)
         version.published_review = getattr(version, "review", None)
         version.under_review = (
             version.published_review is not None
@@ -132,7 +140,7 @@ def draft(request: HttpRequest, engagement_id: UUID, number: int) -> HttpRespons
         "previous": previous,
         "plan": snapshot(version.data),
         "review": Review.objects.filter(version=version).first(),
-        "can_publish": access.can(Can.PUBLISH_REVIEW),
+        "can_publish": access.can(Can.PUBLISH_REVIEW) and not publish_refusal(version),
         "approval": version_approval(version),
     }
     return TemplateResponse(request, "planning/drafts/draft.html", context)

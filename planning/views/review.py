@@ -373,6 +373,10 @@ def publish(request: HttpRequest, engagement_id: UUID, number: int) -> HttpRespo
     if Review.objects.filter(version=version).exists():
         messages.info(request, f"Draft {number} is already published for review.")
         return redirect(_manage_url(engagement_id, number))
+    refusal = reviews.publish_refusal(version)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("planning:draft", engagement_id=engagement_id, number=number)
     today = timezone.localdate()
     initial = {"opens_on": today, "closes_on": today + timedelta(days=14)}
     form = PublishForm(request.POST or None, initial=initial)

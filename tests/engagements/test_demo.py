@@ -72,7 +72,7 @@ def test_the_demo_admin_is_a_superuser_without_engagements():
 def test_running_load_demo_again_keeps_what_people_changed():
     call_command("load_demo")
     riverside = Engagement.objects.get(name="Strategic Plan 2027–2032")
-    riverside.status = Engagement.Status.CLOSED
+    riverside.closed_at = timezone.now()
     riverside.save()
     phase = riverside.phases.get(position=4)
     phase.name = "Direction retreat (renamed)"

@@ -2,13 +2,13 @@ import uuid
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from engagements.models import Engagement
-from planning.services import plan_for
 from tests.factories import (
-    ApprovalFactory,
     EngagementFactory,
     MembershipFactory,
+    PhaseFactory,
     StakeholderGroupFactory,
     UserFactory,
 )
@@ -29,6 +29,7 @@ def edit_url(engagement):
 
 
 def test_home_lists_my_engagements_with_organization_and_status(client, cast):
+    PhaseFactory(engagement=cast.engagement, status="in_progress")
     client.force_login(cast.board)
     page = client.get(reverse("engagements:home")).content.decode()
     assert cast.engagement.name in page
@@ -142,35 +143,28 @@ def test_user_text_is_escaped(client, cast):
 def test_the_facilitator_edits_the_engagement(client, cast):
     client.force_login(cast.facilitator)
     response = client.post(
-        edit_url(cast.engagement), {"name": "Riverside 2030", "status": "living"}, follow=True
+        edit_url(cast.engagement), {"name": "Riverside 2030", "closed": "on"}, follow=True
     )
     assert "The engagement’s details are saved." in response.content.decode()
     cast.engagement.refresh_from_db()
-    assert (cast.engagement.name, cast.engagement.status) == ("Riverside 2030", "living")
+    assert (cast.engagement.name, cast.engagement.status) == ("Riverside 2030", "closed")
 
 
-def test_plan_approved_is_refused_by_hand_until_the_board_approves_a_draft(client, cast):
+def test_the_status_is_not_chosen_by_hand(client, cast):
     client.force_login(cast.facilitator)
-    response = client.post(edit_url(cast.engagement), {"name": "Riverside", "status": "approved"})
-    page = response.content.decode()
-    assert 'id="id_status_error"' in page
-    assert "is set when the board approves a final draft, under Review and approval" in page
-    cast.engagement.refresh_from_db()
-    assert cast.engagement.status == Engagement.Status.ACTIVE
-
-
-def test_plan_approved_may_be_chosen_once_the_plan_has_an_approved_version(client, cast):
-    ApprovalFactory(version__plan=plan_for(cast.engagement), state="approved")
-    client.force_login(cast.facilitator)
+    page = client.get(edit_url(cast.engagement)).content.decode()
+    assert '<select name="status"' not in page
+    assert "The status follows the" in page
     client.post(edit_url(cast.engagement), {"name": "Riverside", "status": "approved"})
     cast.engagement.refresh_from_db()
-    assert cast.engagement.status == Engagement.Status.APPROVED
+    assert cast.engagement.status == Engagement.Status.PREPARING
 
 
-def test_plan_approved_stays_selectable_while_it_is_the_status(client, cast):
-    Engagement.objects.filter(pk=cast.engagement.pk).update(status=Engagement.Status.APPROVED)
+def test_an_approved_plan_keeps_its_status_through_the_details_form(client, cast):
+    PhaseFactory(engagement=cast.engagement, status="in_progress")
+    Engagement.objects.filter(pk=cast.engagement.pk).update(plan_approved_at=timezone.now())
     client.force_login(cast.facilitator)
-    response = client.post(edit_url(cast.engagement), {"name": "Renamed", "status": "approved"})
+    response = client.post(edit_url(cast.engagement), {"name": "Renamed", "status": "active"})
     assert response.status_code == 302
     cast.engagement.refresh_from_db()
     assert (cast.engagement.name, cast.engagement.status) == ("Renamed", "approved")
@@ -198,20 +192,20 @@ def test_an_outsider_cannot_edit_an_engagement(client, cast):
 def test_bad_input_is_explained_next_to_the_field_and_kept(client, cast):
     EngagementFactory(organization=cast.engagement.organization, name="Taken name")
     client.force_login(cast.facilitator)
-    response = client.post(edit_url(cast.engagement), {"name": "taken NAME", "status": "closed"})
+    response = client.post(edit_url(cast.engagement), {"name": "taken NAME", "closed": "on"})
     page = response.content.decode()
     assert response.status_code == 200
     assert 'id="id_name_error"' in page
     assert "already has an engagement with this name" in page
     assert 'value="taken NAME"' in page
-    assert '<option value="closed" selected>' in page
+    assert 'aria-describedby="id_closed_helptext" id="id_closed" checked>' in page
     cast.engagement.refresh_from_db()
-    assert cast.engagement.status == Engagement.Status.ACTIVE
+    assert cast.engagement.status == Engagement.Status.PREPARING
 
 
 def test_an_empty_name_is_refused_in_plain_words(client, cast):
     client.force_login(cast.facilitator)
-    page = client.post(edit_url(cast.engagement), {"name": "  ", "status": "active"}).content
+    page = client.post(edit_url(cast.engagement), {"name": "  "}).content
     assert "Give the engagement a name." in page.decode()
 
 

@@ -17,6 +17,7 @@ from tests.factories import (
     ApprovalFactory,
     GoalFactory,
     MembershipFactory,
+    PhaseFactory,
     ReviewFactory,
     UserFactory,
 )
@@ -598,11 +599,19 @@ def test_changes_after_approval_need_a_new_draft_and_a_new_approval(cast, plan, 
     [("preparing", "approved"), ("active", "approved"), ("living", "living"), ("closed", "closed")],
 )
 def test_approval_sets_the_engagement_status(cast, plan, version, before, after):
-    Engagement.objects.filter(pk=cast.engagement.pk).update(status=before)
+    # "living" before: every phase done, the approval makes the plan lived
+    if before in ("active", "living"):
+        PhaseFactory(
+            engagement=cast.engagement, status="in_progress" if before == "active" else "done"
+        )
+    if before == "closed":
+        Engagement.objects.filter(pk=cast.engagement.pk).update(closed_at=timezone.now())
+    assert cast.engagement.status == ("active" if before == "living" else before)
     approval = recommend(freeze(plan, version, cast), cast)
     vote(approval, member(cast, "board"))
     cast.engagement.refresh_from_db()
     assert cast.engagement.status == after
+    assert cast.engagement.plan_approved_at == Approval.objects.get().decided_at
 
 
 def test_the_history_tells_the_whole_story(cast, plan, version):

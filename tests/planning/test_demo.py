@@ -93,5 +93,6 @@ def test_the_demo_has_an_approved_plan_with_its_history_and_sends_no_mail(mailbo
     assert approval.meeting_date.year == 2021 and approval.minutes_reference
     history = list(PlanEvent.objects.filter(plan=approval.plan).values_list("to_state", flat=True))
     assert history == ["under review", "review closed", "final draft", "recommended", "approved"]
-    assert approval.plan.engagement.status == "approved"
+    # approved, and every phase of its timeline done: the plan is being lived
+    assert approval.plan.engagement.status == "living"
     assert mailbox.messages() == []

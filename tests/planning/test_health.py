@@ -620,8 +620,11 @@ def test_review_comments_and_public_feedback_count_as_input(plan, board):
 
 
 def live(plan):
-    plan.engagement.status = Engagement.Status.LIVING
-    plan.engagement.save()
+    """Approved, and every phase of its timeline done."""
+    PhaseFactory(engagement=plan.engagement, status="done")
+    Engagement.objects.filter(pk=plan.engagement_id).update(plan_approved_at=timezone.now())
+    plan.engagement.refresh_from_db()
+    assert plan.engagement.status == Engagement.Status.LIVING
     return plan
 
 
