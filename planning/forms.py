@@ -4,6 +4,7 @@ engagement's terminology."""
 from django import forms
 
 from engagements.models import Membership
+from engagements.text import CleanTextMixin
 
 from .models import ActionStep, Goal, Measure, Objective, Plan, Strategy, Value
 
@@ -15,14 +16,14 @@ class OwnerField(forms.ModelChoiceField):
         return obj.user.full_name or obj.user.email
 
 
-class StatementsForm(forms.ModelForm):
+class StatementsForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Plan
         fields = [*Plan.STATEMENTS, "use_objectives", "max_goals", "max_strategies_per_goal"]
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in Plan.STATEMENTS}
 
 
-class ElementForm(forms.ModelForm):
+class ElementForm(CleanTextMixin, forms.ModelForm):
     """Base: the plan's terms for labels, the team for owners, the plan's objectives."""
 
     def __init__(self, *args, engagement, plan, **kwargs):
@@ -138,11 +139,11 @@ FORMS = {
 }
 
 
-class MoveForm(forms.Form):
+class MoveForm(CleanTextMixin, forms.Form):
     direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
 
 
-class UseSourceForm(forms.Form):
+class UseSourceForm(CleanTextMixin, forms.Form):
     kind = forms.ChoiceField(
         choices=[("value", "Value"), ("goal", "Goal"), ("strategy", "Strategy")]
     )

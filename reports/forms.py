@@ -3,13 +3,15 @@
 from django import forms
 from django.conf import settings
 
+from engagements.text import CleanTextMixin
+
 from .models import Orientation, Paper, ReportJob
 
 # A draft's number as a form may send it; larger is no draft (and no database integer).
 MAX_DRAFT_NUMBER = 2**31 - 1
 
 
-class ReportRequestForm(forms.Form):
+class ReportRequestForm(CleanTextMixin, forms.Form):
     """What to make: a kind of PDF, of a saved draft (by its number) or of the working copy
     (no number)."""
 
@@ -36,7 +38,7 @@ class ReportRequestForm(forms.Form):
         return " ".join(dict.fromkeys(str(e) for errors in self.errors.values() for e in errors))
 
 
-class LayoutForm(forms.Form):
+class LayoutForm(CleanTextMixin, forms.Form):
     paper = forms.ChoiceField(
         label="Paper",
         choices=Paper.choices,

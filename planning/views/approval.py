@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from engagements.access import Can, access_engagement, members_only, require_board_clerk
 from engagements.models import Membership
+from engagements.text import CleanTextMixin
 
 from .. import services
 from ..models import Approval, ApprovalRule, BoardVote, PlanVersion, Review
@@ -50,7 +51,7 @@ class MemberChoiceField(forms.ModelChoiceField):
         return f"{obj.user.get_full_name()} ({', '.join(obj.role_labels)})"
 
 
-class SettingsForm(forms.Form):
+class SettingsForm(CleanTextMixin, forms.Form):
     approval_rule = forms.ChoiceField(
         label="How the board decides",
         choices=[(value, title) for value, title, _ in RULES],
@@ -80,7 +81,7 @@ class VersionChoiceField(forms.ModelChoiceField):
         return f"Draft {obj.number}: {obj.label}"
 
 
-class FreezeForm(forms.Form):
+class FreezeForm(CleanTextMixin, forms.Form):
     version = VersionChoiceField(
         label="Draft to freeze",
         queryset=PlanVersion.objects.none(),
@@ -102,7 +103,7 @@ class FreezeForm(forms.Form):
         self.fields["version"].initial = versions.values_list("pk", flat=True).first()
 
 
-class RecommendForm(forms.Form):
+class RecommendForm(CleanTextMixin, forms.Form):
     # Required-ness is the service's rule; its message lands on the field.
     note = forms.CharField(
         label="Your recommendation to the board",
@@ -112,7 +113,7 @@ class RecommendForm(forms.Form):
     )
 
 
-class SendBackForm(forms.Form):
+class SendBackForm(CleanTextMixin, forms.Form):
     reasons = forms.CharField(
         label="Why it goes back",
         required=False,
@@ -121,7 +122,7 @@ class SendBackForm(forms.Form):
     )
 
 
-class VoteForm(forms.Form):
+class VoteForm(CleanTextMixin, forms.Form):
     choice = forms.ChoiceField(
         label="Your vote",
         choices=[
@@ -139,7 +140,7 @@ class VoteForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CleanTextMixin, forms.Form):
     approved = forms.TypedChoiceField(
         label="The board's decision",
         choices=[("yes", "The board approved it"), ("no", "The board sent it back")],

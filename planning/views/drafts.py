@@ -24,6 +24,7 @@ from engagements.access import (
     members_only,
     version_is_published,
 )
+from engagements.text import CleanTextMixin
 
 from .. import diff, services
 from ..models import Approval, PlanVersion, Review
@@ -39,7 +40,7 @@ STATUS_WORDS = {
 }
 
 
-class DraftForm(forms.Form):
+class DraftForm(CleanTextMixin, forms.Form):
     label = forms.CharField(
         label="Label",
         max_length=200,

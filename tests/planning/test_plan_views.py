@@ -146,6 +146,20 @@ def test_elements_are_added_under_their_parent(client, cast, plan):
     assert "Say what will be done." in empty.content.decode()
 
 
+def test_an_element_of_only_invisible_characters_is_refused_and_odd_characters_dropped(
+    client, cast, plan
+):
+    goal = GoalFactory(plan=plan, title="Academic success")
+    client.force_login(cast.core_team)
+    edit = url("element-edit", cast, "goal", goal.pk)
+    bad = client.post(edit, {"title": "\u200b\u200b", "description": "Words I typed"}, headers=HTMX)
+    assert "Give it a title." in bad.content.decode() and "Words I typed" in bad.content.decode()
+    typed = {"title": "\u202eReaders\x1b by grade 3", "description": "Line one\r\n\tline\x07 two"}
+    client.post(edit, typed, headers=HTMX)
+    goal.refresh_from_db()
+    assert (goal.title, goal.description) == ("Readers by grade 3", "Line one\n\tline two")
+
+
 def test_moving_with_the_buttons_reorders_and_keeps_the_buttons_ids(client, cast, plan):
     goal = GoalFactory(plan=plan)
     first = StrategyFactory(goal=goal, title="First", position=0)

@@ -306,6 +306,20 @@ def test_feedback_is_stored_with_its_part_and_who_sent_it(client, world):
     assert world.review.closes_on.strftime("%B") in thanks
 
 
+def test_feedback_of_only_invisible_characters_is_refused_and_odd_characters_dropped(client, world):
+    response = client.post(
+        world.url("public-feedback"), feedback_data(world.review, body="\u200b\u200b\u200b")
+    )
+    assert "Write your feedback before sending it." in page(response)
+    assert not Comment.objects.exists()
+    data = feedback_data(
+        world.review, body="\u202eMore\x07 tutors,\r\nplease.", name="Ana\x1b L\u00f3pez\u202e"
+    )
+    assert client.post(world.url("public-feedback"), data).status_code == 302
+    feedback = Comment.objects.get()
+    assert (feedback.body, feedback.name) == ("More tutors,\nplease.", "Ana López")
+
+
 def test_the_form_offers_every_part_and_each_group_once(client, world):
     text = page(client.get(world.url("public-feedback"), {"on": "goal:no-such-thing"}))
     assert '<option value="plan" selected>The whole draft</option>' in text

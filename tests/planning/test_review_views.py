@@ -529,6 +529,18 @@ def test_an_htmx_comment_with_errors_comes_back_in_place_with_its_words(client, 
     assert not Comment.objects.exists()
 
 
+def test_a_comment_of_only_invisible_characters_is_refused_and_odd_characters_dropped(
+    client, cast, review, goal
+):
+    client.force_login(cast.plan_team)
+    response = add(client, cast, {"element": key(goal), "body": "\u200b \u200b\ufeff"}, htmx=True)
+    assert "Write your comment before sending it." in body_of(response)
+    assert not Comment.objects.exists()
+    typed = "\u202eToo fast\x1b[31m for\x07 us.\r\nGive families a year."
+    add(client, cast, {"element": key(goal), "body": typed}, htmx=True)
+    assert Comment.objects.get().body == "Too fast[31m for us.\nGive families a year."
+
+
 def test_a_reply_with_errors_opens_its_own_reply_form(client, cast, review):
     first = CommentFactory(review=review, author=member(cast, "board"))
     client.force_login(cast.plan_team)

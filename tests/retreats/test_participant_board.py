@@ -87,6 +87,21 @@ def test_an_empty_card_is_refused(client, retreat, brainstorm):
     assert not Card.objects.exists()
 
 
+def test_a_card_of_only_invisible_characters_is_refused_and_odd_characters_are_dropped(
+    client, retreat, brainstorm
+):
+    join_as_guest(client, retreat)
+    for headers in ({}, HTMX):
+        response = client.post(
+            url("card-add", brainstorm), {"text": "\u200b\u200b\u200b"}, headers=headers
+        )
+        assert "Write your idea first." in page(response)
+    assert not Card.objects.exists()
+    typed = "\u202eMore arts\x1b in every\x07 school,\r\n\tniños 👩\u200d🎨 included"
+    client.post(url("card-add", brainstorm), {"text": typed})
+    assert Card.objects.get().text == "More arts in every school,\n\tniños 👩\u200d🎨 included"
+
+
 def test_a_swot_card_goes_in_the_chosen_quadrant(client, retreat, swot):
     join_as_guest(client, retreat)
     response = client.post(url("card-add", swot), {"text": "Caring teachers"})
