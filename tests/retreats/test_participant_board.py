@@ -280,6 +280,20 @@ def test_dots_over_the_per_item_maximum_and_the_budget_are_refused_plainly(clien
     assert "You have 0 of 4 dots left." in board
 
 
+def test_taking_a_dot_off_an_item_without_one_says_there_was_nothing_to_take_back(
+    client, retreat, voting
+):
+    activity, arts, _ = voting
+    join_as_guest(client, retreat)
+    body = page(vote(client, activity, arts, "remove", headers=HTMX))
+    assert "There was no dot of yours on this to take back." in body
+    assert "has 0 of your dots" not in body and "message--error" in body
+    assert "You have 4 of 4 dots left." in body
+    board = page(client.get(vote(client, activity, arts, "remove").url))
+    assert "There was no dot of yours on this to take back." in board
+    assert "has 0 of your dots" not in board
+
+
 def test_a_dot_gets_a_short_answer_with_only_what_it_changed(
     client, retreat, voting, django_assert_max_num_queries
 ):
