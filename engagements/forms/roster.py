@@ -13,7 +13,7 @@ class GroupForm(CleanTextMixin, forms.ModelForm):
         help_texts = {
             "quota": "How many plan-team members this group should have.",
             "selected_by": "Who chooses them, e.g. “Parent organizations”.",
-            "block": "Seed 002 balances the team: a third staff, a third management, "
+            "block": "A balanced plan team is a third staff, a third management, "
             "a third parents and community.",
         }
         error_messages = {"name": {"required": "Give the group a name."}}

@@ -76,7 +76,7 @@ class ActivityAddForm(CleanTextMixin, forms.Form):
             del self.fields["prompt"]
             self.fields["title"].help_text = (
                 "Everyone adds strengths, weaknesses, opportunities and threats, each quadrant "
-                "with the seed’s guiding questions."
+                "with its guiding questions, e.g. “What do we consider to be our strengths?”"
             )
         else:
             self.fields["prompt"].required = True
