@@ -50,6 +50,28 @@ def test_every_member_but_the_board_reads_the_plan_in_the_engagements_words(clie
         assert ("Edit<span" in body) is (role in EDITORS)
 
 
+def test_add_buttons_take_the_right_article_for_the_engagements_words(client, cast, plan):
+    goal = GoalFactory(plan=plan, title="Readers by grade 3")
+    StrategyFactory(goal=goal, title="Tutoring")
+    client.force_login(cast.facilitator)
+    page = client.get(url("plan", cast)).content.decode()
+    assert "Add an objective" in page and "Add an action step" in page
+    assert "Add a measure" in page and "Add a strategy" in page
+    assert "Add a objective" not in page and "Add a action step" not in page
+    engagement = cast.engagement
+    engagement.terminology = {
+        **engagement.terminology,
+        "objective": "Focus area",
+        "strategy": "Initiative",
+        "measure": "Indicator",
+        "action_step": "Task",
+    }
+    engagement.save()
+    page = client.get(url("plan", cast)).content.decode()
+    assert "Add a focus area" in page and "Add an initiative" in page
+    assert "Add an indicator" in page and "Add a task" in page
+
+
 def test_board_members_are_sent_to_the_approval_page_not_the_working_copy(client, cast, plan):
     goal = GoalFactory(plan=plan, title="Unpublished thoughts")
     client.force_login(cast.board)
