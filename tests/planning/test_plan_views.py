@@ -72,6 +72,15 @@ def test_add_buttons_take_the_right_article_for_the_engagements_words(client, ca
     assert "Add an indicator" in page and "Add a task" in page
 
 
+def test_the_values_question_uses_the_engagements_word_for_goals(client, cast, plan):
+    engagement = cast.engagement
+    engagement.terminology = {**engagement.terminology, "goal": "Priority", "goals": "Priorities"}
+    engagement.save()
+    client.force_login(cast.plan_team)
+    page = client.get(url("plan", cast)).content.decode()
+    assert "How must we behave to achieve our mission, vision and priorities?" in page
+
+
 def test_board_members_are_sent_to_the_approval_page_not_the_working_copy(client, cast, plan):
     goal = GoalFactory(plan=plan, title="Unpublished thoughts")
     client.force_login(cast.board)
