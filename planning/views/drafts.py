@@ -29,7 +29,7 @@ from engagements.text import CleanTextMixin
 from .. import diff, services
 from ..models import Approval, PlanVersion, Review
 from ..selectors.approval import version_approval
-from ..selectors.snapshot import CHOICES, snapshot
+from ..selectors.snapshot import CHOICES, owner_names, snapshot
 
 STATEMENT_LABELS = dict(diff.STATEMENTS)
 STATUS_WORDS = {
@@ -130,7 +130,7 @@ def draft(request: HttpRequest, engagement_id: UUID, number: int) -> HttpRespons
         "terms": access.engagement.terms,
         "version": version,
         "previous": previous,
-        "plan": snapshot(version.data),
+        "plan": snapshot(version.data, owner_names(version.data)),
         "review": Review.objects.filter(version=version).first(),
         "can_publish": access.can(Can.PUBLISH_REVIEW),
         "approval": version_approval(version),

@@ -31,7 +31,7 @@ from ..diff import STATEMENTS
 from ..forms import DATE
 from ..models import Comment, PlanVersion, Review
 from ..selectors.review import WHOLE, Target, comments_by_target, targets
-from ..selectors.snapshot import snapshot
+from ..selectors.snapshot import owner_names, snapshot
 from ..services import review as reviews
 
 PAGE = "planning/review/review.html"
@@ -143,7 +143,7 @@ def _parts(review: Review, membership) -> dict[str, Part]:
 
 def _reading(data: dict, parts: dict[str, Part]) -> dict:
     """The draft as the page shows it (views/drafts.py's snapshot), each part with its thread."""
-    plan = snapshot(data)
+    plan = snapshot(data, owner_names(data))
     source = data.get("plan", {})
     plan["statement_parts"] = [
         (label, source[name], parts.get(f"statement:{name}"))

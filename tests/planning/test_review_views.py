@@ -16,6 +16,7 @@ from planning import services
 from planning.models import Comment, PlanEvent, Review
 from planning.services import review as reviews
 from tests.factories import (
+    ActionStepFactory,
     ApprovalFactory,
     CommentFactory,
     GoalFactory,
@@ -364,6 +365,22 @@ def test_the_page_shows_each_thread_under_its_part(client, cast, review, goal):
     assert "Good overall." in whole
     for part in ("statement-mission", "statement-vision", "strategy-", "measure-", "value-"):
         assert f'id="comments-{part}' in page, part
+
+
+def test_the_review_and_draft_pages_name_owners_not_their_e_mail_addresses(client, cast, plan):
+    owner = member(cast, "core_team")
+    owner.user.full_name = "Ana López"
+    owner.user.save()
+    goal = GoalFactory(plan=plan, title="Every reader by grade 3", owner=owner)
+    strategy = StrategyFactory(goal=goal, title="Tutoring after school")
+    ActionStepFactory(strategy=strategy, description="Hire twelve tutors", owner=owner)
+    services.version_save(plan=plan, label="For the community", author=cast.facilitator)
+    ReviewFactory(version=plan.versions.get())
+    client.force_login(cast.plan_team)
+    for page in (url("review", cast, 1), url("draft", cast, 1)):
+        body = body_of(client.get(page))
+        assert "Ana López" in body, page
+        assert owner.user.email not in body, page
 
 
 def test_the_triage_outcome_shows_under_the_comment(client, cast, review):
