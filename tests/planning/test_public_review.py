@@ -330,11 +330,24 @@ def test_the_form_offers_every_part_and_each_group_once(client, world):
     assert categories == [
         "",
         "Community member",
-        "Parents and guardians",
-        "Parent or guardian",
+        "Parents and guardians",  # the roster's group stands for “Parent or guardian”
         "Student",
         "Staff member",
         "Other",
+    ]
+
+
+def test_you_are_a_offers_no_near_duplicates_of_the_rosters_groups(client, cast, world):
+    StakeholderGroupFactory(engagement=cast.engagement, name="Staff")
+    StakeholderGroupFactory(engagement=cast.engagement, name="Students")
+    text = page(client.get(world.url("public-feedback")))
+    categories = re.findall(r'<option value="([^"]*)"', text.split('name="category"')[1])
+    categories = categories[1 : categories.index("Other")]
+    assert sorted(categories) == [
+        "Community member",
+        "Parents and guardians",
+        "Staff",
+        "Students",
     ]
 
 
