@@ -33,7 +33,7 @@ from engagements.access import (
     members_only,
 )
 from engagements.forms.meetings import MoveForm
-from engagements.selectors.engagements import current_phase
+from engagements.selectors.engagements import current_or_next_phase
 from engagements.views.confirm import confirm_page
 
 from .. import selectors, services
@@ -109,7 +109,7 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 def retreat_create(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
     access = access_engagement(request, engagement_id, need=Can.RUN_RETREAT)
     engagement = access.engagement
-    phase = current_phase(engagement)
+    phase = current_or_next_phase(engagement)
     form = RetreatForm(
         request.POST or None, engagement=engagement, initial={"phase": phase and phase.pk}
     )
