@@ -2,16 +2,18 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from engagements.text import CleanTextMixin
+
 from .models import User
 
 
-class UserChangeAdminForm(UserChangeForm):
+class UserChangeAdminForm(CleanTextMixin, UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
 
 
-class UserCreationAdminForm(AdminUserCreationForm):
+class UserCreationAdminForm(CleanTextMixin, AdminUserCreationForm):
     class Meta:
         model = User
         fields = ("email", "full_name")

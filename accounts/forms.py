@@ -4,12 +4,14 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template.loader import render_to_string
 
+from engagements.text import CleanTextMixin
+
 from . import services, throttle
 from .models import User
 from .notifications import OPTIONAL
 
 
-class SignInForm(AuthenticationForm):
+class SignInForm(CleanTextMixin, AuthenticationForm):
     username = forms.EmailField(
         label="E-mail address",
         max_length=254,
@@ -41,7 +43,7 @@ class SignInForm(AuthenticationForm):
         return self.cleaned_data
 
 
-class QueuedPasswordResetForm(PasswordResetForm):
+class QueuedPasswordResetForm(CleanTextMixin, PasswordResetForm):
     """Password reset whose e-mail goes out through Celery instead of inside the request."""
 
     email = forms.EmailField(
@@ -69,7 +71,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
         services.email_send(to=[to_email], subject=subject, body=body, html=html)
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(CleanTextMixin, forms.Form):
     full_name = forms.CharField(
         label="Full name",
         max_length=150,

@@ -228,7 +228,7 @@ def access_template(
         raise Http404("No such process template.")
     if edit and template.is_builtin:
         raise PermissionDenied(
-            "The built-in templates stay as the seed processes describe them. "
+            "The built-in templates stay as their published processes describe them. "
             "Make a copy to change its phases."
         )
     return template

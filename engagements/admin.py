@@ -13,9 +13,10 @@ from .models import (
     StakeholderGroup,
     TemplatePhase,
 )
+from .text import CleanTextMixin
 
 
-class MembershipAdminForm(forms.ModelForm):
+class MembershipAdminForm(CleanTextMixin, forms.ModelForm):
     roles = forms.MultipleChoiceField(choices=Role.choices, widget=forms.CheckboxSelectMultiple)
 
     class Meta:

@@ -26,7 +26,7 @@ DISTRICT_NINE_STEPS = {
         "a draft with stakeholders, and recommends the plan through the superintendent to the "
         "board of education."
     ),
-    "source": "Seeds 001 and 002: a district process in nine steps",
+    "source": "A district process in nine steps, with a balanced plan team",
     "district_roster": True,
     "phases": [
         {
@@ -177,7 +177,7 @@ THREE_LEVELS = {
         "strategies and measures for the next 12-18 months, then action plans with owners and an "
         "executive review."
     ),
-    "source": "Seed 000: a consultancy's values-based process in three levels",
+    "source": "A consultancy's values-based process in three levels",
     "district_roster": False,
     "phases": [
         {
@@ -235,7 +235,7 @@ TWELVE_STEPS = {
         "direction; action planning teams write the implementation steps; the board approves; "
         "monthly updates close the loop."
     ),
-    "source": "Seed 003: a district's 12 steps of strategic planning",
+    "source": "A district's 12 steps of strategic planning",
     "district_roster": False,
     "phases": [
         {
@@ -344,7 +344,7 @@ ALIGNMENT_SEVEN_PHASES = {
         "from mobilizing the school community to the support of leaders and policymakers, with a "
         "formal reality check of buy-in half-way."
     ),
-    "source": "Seed 004: a strategic alignment plan guide in seven phases",
+    "source": "A strategic alignment plan guide in seven phases",
     "district_roster": False,
     "phases": [
         {

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import F
 
 from engagements.models import Membership
+from engagements.text import CleanTextMixin
 
 from .models import ActionStep, Goal, Measure, Objective, Plan, Strategy, Value
 
@@ -16,14 +17,14 @@ class OwnerField(forms.ModelChoiceField):
         return obj.user.full_name or obj.user.email
 
 
-class StatementsForm(forms.ModelForm):
+class StatementsForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Plan
         fields = [*Plan.STATEMENTS, "use_objectives", "max_goals", "max_strategies_per_goal"]
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in Plan.STATEMENTS}
 
 
-class ElementForm(forms.ModelForm):
+class ElementForm(CleanTextMixin, forms.ModelForm):
     """Base: the plan's terms for labels, the team for owners, the plan's objectives."""
 
     def __init__(self, *args, engagement, plan, **kwargs):
@@ -139,11 +140,11 @@ FORMS = {
 }
 
 
-class MoveForm(forms.Form):
+class MoveForm(CleanTextMixin, forms.Form):
     direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
 
 
-class StrategyGoalForm(forms.Form):
+class StrategyGoalForm(CleanTextMixin, forms.Form):
     """The goal a strategy moves under: one menu of the plan's goals in the plan's order, shown
     for one strategy at a time (a menu per strategy made a big plan's page grow with its square)."""
 
@@ -162,7 +163,7 @@ class StrategyGoalForm(forms.Form):
         field.queryset = plan.goals.order_by(*order)
 
 
-class UseSourceForm(forms.Form):
+class UseSourceForm(CleanTextMixin, forms.Form):
     kind = forms.ChoiceField(
         choices=[("value", "Value"), ("goal", "Goal"), ("strategy", "Strategy")]
     )

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from engagements.models import Engagement
 from engagements.selectors.roster import roster_for
+from engagements.words import with_article
 from retreats.models import Card
 
 from .models import ActionStep, Comment, Goal, Measure, Plan, Strategy
@@ -374,18 +375,19 @@ def _goals_without_measure(plan: Plan, tree: Tree, w: Words, now: datetime) -> C
         Check,
         "goals_without_measure",
         REASON_ACCOUNTABILITY,
-        f"Every {w.low('goal')} has a {w.low('measure')} with a target",
+        f"Every {w.low('goal')} has {with_article(w.low('measure'))} with a target",
     )
     if not tree.goals:
         return check(NOT_YET, f"No {w.low('goals')} yet.")
     lacking = [g for g in tree.goals if not any(m.target is not None for m in g.measures.all())]
     if not lacking:
-        return check(PASS, f"Every {w.low('goal')} has a {w.low('measure')} with a target value.")
+        measure = with_article(w.low("measure"))
+        return check(PASS, f"Every {w.low('goal')} has {measure} with a target value.")
     anchor = f"goal-{lacking[0].pk}"
     if len(lacking) == len(tree.goals):
         return check(
             FAIL,
-            f"No {w.low('goal')} has a {w.low('measure')} with a target value yet: "
+            f"No {w.low('goal')} has {with_article(w.low('measure'))} with a target value yet: "
             f"{_names(lacking)}. Without one nobody can tell whether the plan is working.",
             fix_anchor=anchor,
         )

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 
+from engagements.text import CleanTextMixin
+
 from .models import BuyInAnswer, BuyInResponse, Review
 from .selectors.review import Target
 from .services.review import BODY_MAX
@@ -57,7 +59,7 @@ def stamp_age(stamp: str, review: Review) -> float | None:
     return time.time() - int(issued) / 1000
 
 
-class GuardedForm(forms.Form):
+class GuardedForm(CleanTextMixin, forms.Form):
     """The honeypot and the signed stamp. The stamp is rendered by hand from `stamp_value`:
     the one that came with the form while it is still good, else a fresh one."""
 

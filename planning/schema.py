@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from engagements.models import DEFAULT_TERMINOLOGY
+from engagements.text import clean_text
 
 from .models import ActionStep, Goal, Measure, Objective, Plan, Strategy, Value
 
@@ -232,6 +233,7 @@ class _Reader:
         if not isinstance(value, str):
             self.error(where, f"the {label} must be text, not {_quoted(value)}.")
             return default
+        value = clean_text(value, multiline=key != "title")
         if required and not value.strip():
             self.error(where, f"the {label} is empty.")
         if max_length is not None and len(value) > max_length:

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 
 from engagements.access import MAX_ROW_NUMBER
+from engagements.text import CleanTextMixin
 
 from .models import Orientation, Paper, ReportJob
 
@@ -11,7 +12,7 @@ from .models import Orientation, Paper, ReportJob
 MAX_DRAFT_NUMBER = MAX_ROW_NUMBER
 
 
-class ReportRequestForm(forms.Form):
+class ReportRequestForm(CleanTextMixin, forms.Form):
     """What to make: a kind of PDF, of a saved draft (by its number) or of the working copy
     (no number)."""
 
@@ -38,7 +39,7 @@ class ReportRequestForm(forms.Form):
         return " ".join(dict.fromkeys(str(e) for errors in self.errors.values() for e in errors))
 
 
-class LayoutForm(forms.Form):
+class LayoutForm(CleanTextMixin, forms.Form):
     paper = forms.ChoiceField(
         label="Paper",
         choices=Paper.choices,

@@ -117,6 +117,7 @@ class ResultLine:
     dots: int
     voters: int
     percent: int  # of the top item's dots, for the bar
+    rank: int = 1  # items with as many dots share a rank: 1, 2, 2, 4
 
 
 @dataclass
@@ -177,6 +178,7 @@ def results_for(activity: Activity) -> Results:
     def lines_for(totals, voters) -> list[ResultLine]:
         top = max(totals.values(), default=0)
         ranked = sorted(items.values(), key=lambda i: (-totals.get(i.pk, 0), _label(i)))
+        ranks = competition_ranks([totals.get(item.pk, 0) for item in ranked])
         return [
             ResultLine(
                 item=item,
@@ -184,8 +186,9 @@ def results_for(activity: Activity) -> Results:
                 dots=totals.get(item.pk, 0),
                 voters=len(voters.get(item.pk, ())),
                 percent=round(100 * totals.get(item.pk, 0) / top) if top else 0,
+                rank=rank,
             )
-            for item in ranked
+            for item, rank in zip(ranked, ranks, strict=True)
         ]
 
     groups_by_id = {
@@ -214,6 +217,15 @@ def results_for(activity: Activity) -> Results:
         hidden_groups=hidden,
         voters=len(all_voters),
     )
+
+
+def competition_ranks(dots: list[int]) -> list[int]:
+    """Ranks for counts sorted from most to fewest, ties sharing one: [5, 3, 3, 1] → [1, 2, 2, 4].
+    The page, the projector and the CSV all show these."""
+    ranks: list[int] = []
+    for index, count in enumerate(dots):
+        ranks.append(ranks[-1] if index and dots[index - 1] == count else index + 1)
+    return ranks
 
 
 def _label(item: Card | Theme) -> str:

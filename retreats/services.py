@@ -447,7 +447,8 @@ def vote_remove(
     card: Card | None = None,
     theme: Theme | None = None,
 ) -> int:
-    """Take one dot back from a card or theme; returns the dots left."""
+    """Take one dot back from a card or theme; returns the dots left. Refused when the voter
+    has no dot on it, so the answer says nothing happened instead of "0 of your dots"."""
     if activity.stage != Activity.Stage.VOTING:
         raise VoteRefused("Voting is not open on this board.")
     target = _target(activity, card, theme)
@@ -458,7 +459,9 @@ def vote_remove(
         )
         if removed:
             Ballot.objects.filter(pk=ballot.pk, spent__gt=0).update(spent=F("spent") - 1)
-    if removed and activity.votes_live:
+    if not removed:
+        raise VoteRefused("There was no dot of yours on this to take back.")
+    if activity.votes_live:
         _bump(activity)
     return activity.budget() - Ballot.objects.values_list("spent", flat=True).get(pk=ballot.pk)
 

@@ -1,9 +1,10 @@
 from django import forms
 
 from ..models import DEFAULT_TERMINOLOGY, Engagement, Organization, Phase, ProcessTemplate
+from ..text import CleanTextMixin
 
 
-class EngagementForm(forms.Form):
+class EngagementForm(CleanTextMixin, forms.Form):
     name = forms.CharField(
         max_length=200,
         error_messages={"required": "Give the engagement a name."},
@@ -42,7 +43,7 @@ def _same(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-class EngagementCreateForm(forms.Form):
+class EngagementCreateForm(CleanTextMixin, forms.Form):
     template = forms.ModelChoiceField(
         queryset=ProcessTemplate.objects.none(),
         label="Process",
@@ -139,7 +140,7 @@ TERM_LABELS = {
 }
 
 
-class EngagementSettingsForm(forms.Form):
+class EngagementSettingsForm(CleanTextMixin, forms.Form):
     vision_years = forms.IntegerField(label="Vision horizon (years)", min_value=1, max_value=30)
     plan_months = forms.IntegerField(label="Plan length (months)", min_value=1, max_value=120)
     default_vote_budget = forms.IntegerField(
@@ -179,7 +180,7 @@ class EngagementSettingsForm(forms.Form):
         }
 
 
-class PhaseForm(forms.ModelForm):
+class PhaseForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Phase
         fields = [
@@ -206,7 +207,7 @@ class PhaseForm(forms.ModelForm):
         return data
 
 
-class PhaseMoveForm(forms.Form):
+class PhaseMoveForm(CleanTextMixin, forms.Form):
     seen_current = forms.CharField(required=False, widget=forms.HiddenInput)
     reason = forms.CharField(
         label="Why?",
@@ -217,7 +218,7 @@ class PhaseMoveForm(forms.Form):
     )
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(CleanTextMixin, forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=100)
     organization = forms.ChoiceField(label="Organization", required=False, choices=[])
     status = forms.ChoiceField(

@@ -7,9 +7,10 @@ from accounts.models import User
 
 from ..models import Engagement, Invitation, Role
 from ..services.invitations import invitation_problem
+from ..text import CleanTextMixin
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(CleanTextMixin, forms.Form):
     full_name = forms.CharField(
         label="Name",
         max_length=150,
@@ -59,7 +60,7 @@ class InvitationForm(forms.Form):
         return email
 
 
-class NewAccountForm(SetPasswordMixin, forms.Form):
+class NewAccountForm(CleanTextMixin, SetPasswordMixin, forms.Form):
     """Accepting an invitation without an account: name and a password for the invited address."""
 
     full_name = forms.CharField(

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from ..models import AgendaItem, Attendance, Engagement, Meeting, Membership, Phase
 from ..services.meetings import READING_EXTENSIONS, reading_file_check, reading_rule
+from ..text import CleanTextMixin
 
 
 def focus_first_field(form: forms.Form) -> None:
@@ -21,7 +22,7 @@ class PhaseChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(CleanTextMixin, forms.Form):
     title = forms.CharField(
         max_length=200,
         error_messages={"required": "Give the meeting a name, e.g. “Orientation evening”."},
@@ -96,7 +97,7 @@ class MeetingForm(forms.Form):
         self.fields["phase"].queryset = engagement.phases.order_by("position", "name")
 
 
-class AgendaItemForm(forms.Form):
+class AgendaItemForm(CleanTextMixin, forms.Form):
     title = forms.CharField(
         label="What happens",
         max_length=200,
@@ -135,11 +136,11 @@ class AgendaItemForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class MoveForm(forms.Form):
+class MoveForm(CleanTextMixin, forms.Form):
     direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
 
 
-class ReadingForm(forms.Form):
+class ReadingForm(CleanTextMixin, forms.Form):
     title = forms.CharField(
         max_length=200,
         help_text="What people will see in the list, e.g. “Enrollment report 2026”.",
@@ -163,7 +164,7 @@ class ReadingForm(forms.Form):
         return upload
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(CleanTextMixin, forms.Form):
     """One radio group per member of the engagement."""
 
     CHOICES = [*Attendance.Status.choices, ("", "Not recorded")]

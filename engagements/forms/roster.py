@@ -2,9 +2,10 @@ from django import forms
 
 from ..models import Role, StakeholderGroup
 from ..services.roster import CSV_MAX_BYTES
+from ..text import CleanTextMixin
 
 
-class GroupForm(forms.ModelForm):
+class GroupForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = StakeholderGroup
         fields = ["name", "quota", "selected_by", "block"]
@@ -12,7 +13,7 @@ class GroupForm(forms.ModelForm):
         help_texts = {
             "quota": "How many plan-team members this group should have.",
             "selected_by": "Who chooses them, e.g. “Parent organizations”.",
-            "block": "Seed 002 balances the team: a third staff, a third management, "
+            "block": "A balanced plan team is a third staff, a third management, "
             "a third parents and community.",
         }
         error_messages = {"name": {"required": "Give the group a name."}}
@@ -31,7 +32,7 @@ class GroupForm(forms.ModelForm):
         return name
 
 
-class MembershipForm(forms.Form):
+class MembershipForm(CleanTextMixin, forms.Form):
     roles = forms.MultipleChoiceField(
         choices=Role.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -53,7 +54,7 @@ class MembershipForm(forms.Form):
         self.fields["stakeholder_group"].queryset = membership.engagement.stakeholder_groups.all()
 
 
-class RosterCsvForm(forms.Form):
+class RosterCsvForm(CleanTextMixin, forms.Form):
     file = forms.FileField(
         label="CSV file",
         help_text="Columns: name, e-mail, group, roles (several roles separated by semicolons; "

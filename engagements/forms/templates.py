@@ -1,9 +1,10 @@
 from django import forms
 
 from ..models import ProcessTemplate, TemplatePhase
+from ..text import CleanTextMixin
 
 
-class TemplateForm(forms.ModelForm):
+class TemplateForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = ProcessTemplate
         fields = ["name", "summary", "district_roster"]
@@ -11,7 +12,7 @@ class TemplateForm(forms.ModelForm):
         error_messages = {"name": {"required": "Give the template a name."}}
 
 
-class PhaseTextForm(forms.ModelForm):
+class PhaseTextForm(CleanTextMixin, forms.ModelForm):
     """The words of a template's phase (an engagement's phases use PhaseForm, which adds dates)."""
 
     class Meta:

@@ -49,6 +49,12 @@ def current_phase(engagement: Engagement) -> Phase | None:
     return engagement.phases.filter(status=Phase.Status.IN_PROGRESS).first()
 
 
+def current_or_next_phase(engagement: Engagement) -> Phase | None:
+    """The phase in progress; before the timeline has started, the first phase not done: what
+    new work (a retreat) is offered to belong to."""
+    return current_phase(engagement) or engagement.phases.exclude(status=Phase.Status.DONE).first()
+
+
 def team_for(engagement: Engagement) -> list[Membership]:
     """Everyone in the engagement with their group, facilitators first, then by name."""
     members = list(

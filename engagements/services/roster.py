@@ -12,6 +12,7 @@ from django.db.models import F
 from accounts.models import User
 
 from ..models import Engagement, Membership, Role, StakeholderGroup
+from ..text import clean_text
 from .invitations import invitation_create, invitation_problem
 
 CSV_MAX_BYTES = 1024 * 1024
@@ -157,7 +158,7 @@ def _check_rows(engagement: Engagement, reader) -> tuple[list[CsvRow], list[CsvP
         if len(rows) + len(problems) >= CSV_MAX_ROWS:
             raise ValidationError(f"The file has more than {CSV_MAX_ROWS} people. Split it.")
         value = {
-            col: (cells[i].strip() if i < len(cells) else "")
+            col: (clean_text(cells[i]).strip() if i < len(cells) else "")
             for i, col in enumerate(columns)
             if col
         }

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from engagements.access import Can, access_engagement, members_only, require_board_clerk
 from engagements.models import Membership
+from engagements.text import CleanTextMixin
 
 from .. import services
 from ..models import Approval, ApprovalRule, BoardVote, PlanVersion, Review
@@ -51,7 +52,7 @@ class MemberChoiceField(forms.ModelChoiceField):
         return f"{obj.user.get_full_name()} ({', '.join(obj.role_labels)})"
 
 
-class SettingsForm(forms.Form):
+class SettingsForm(CleanTextMixin, forms.Form):
     approval_rule = forms.ChoiceField(
         label="How the board decides",
         choices=[(value, title) for value, title, _ in RULES],
@@ -95,7 +96,7 @@ class VersionChoiceField(forms.ModelChoiceField):
         return f"Draft {obj.number}: {obj.label}"
 
 
-class FreezeForm(forms.Form):
+class FreezeForm(CleanTextMixin, forms.Form):
     version = VersionChoiceField(
         label="Draft to freeze",
         queryset=PlanVersion.objects.none(),
@@ -124,7 +125,7 @@ class FreezeForm(forms.Form):
         field.initial = offered[0].pk if offered else None
 
 
-class RecommendForm(forms.Form):
+class RecommendForm(CleanTextMixin, forms.Form):
     # Required-ness is the service's rule; its message lands on the field.
     note = forms.CharField(
         label="Your recommendation to the board",
@@ -134,7 +135,7 @@ class RecommendForm(forms.Form):
     )
 
 
-class SendBackForm(forms.Form):
+class SendBackForm(CleanTextMixin, forms.Form):
     reasons = forms.CharField(
         label="Why it goes back",
         required=False,
@@ -143,7 +144,7 @@ class SendBackForm(forms.Form):
     )
 
 
-class VoteForm(forms.Form):
+class VoteForm(CleanTextMixin, forms.Form):
     choice = forms.ChoiceField(
         label="Your vote",
         choices=[
@@ -161,7 +162,7 @@ class VoteForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CleanTextMixin, forms.Form):
     approved = forms.TypedChoiceField(
         label="The board's decision",
         choices=[("yes", "The board approved it"), ("no", "The board sent it back")],

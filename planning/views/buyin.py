@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from engagements.access import Can, access_version, members_only
+from engagements.text import CleanTextMixin
 
 from ..models import BuyInAnswer, BuyInResponse, Review
 from ..selectors import review as reviews
@@ -35,7 +36,7 @@ def _field_name(goal: dict) -> str:
     return f"goal-{goal['id']}"
 
 
-class BuyInForm(forms.Form):
+class BuyInForm(CleanTextMixin, forms.Form):
     """One five-point question per goal of the draft, then the commitment."""
 
     commits = forms.ChoiceField(

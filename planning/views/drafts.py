@@ -25,11 +25,12 @@ from engagements.access import (
     row_number,
     version_is_published,
 )
+from engagements.text import CleanTextMixin
 
 from .. import diff, services
 from ..models import Approval, PlanVersion, Review
 from ..selectors.approval import version_approval
-from ..selectors.snapshot import CHOICES, snapshot
+from ..selectors.snapshot import CHOICES, owner_names, snapshot
 from ..services.review import publish_refusal
 
 STATEMENT_LABELS = dict(diff.STATEMENTS)
@@ -41,7 +42,7 @@ STATUS_WORDS = {
 }
 
 
-class DraftForm(forms.Form):
+class DraftForm(CleanTextMixin, forms.Form):
     label = forms.CharField(
         label="Label",
         max_length=200,
@@ -138,7 +139,7 @@ def draft(request: HttpRequest, engagement_id: UUID, number: int) -> HttpRespons
         "terms": access.engagement.terms,
         "version": version,
         "previous": previous,
-        "plan": snapshot(version.data),
+        "plan": snapshot(version.data, owner_names(version.data)),
         "review": Review.objects.filter(version=version).first(),
         "can_publish": access.can(Can.PUBLISH_REVIEW) and not publish_refusal(version),
         "approval": version_approval(version),

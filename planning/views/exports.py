@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
 from engagements.access import Can, access_engagement, members_only
+from engagements.text import CleanTextMixin
 
 from .. import schema
 from ..services import plan_for
@@ -28,7 +29,7 @@ def _megabytes(size: int) -> str:
     return f"{tenths // 10}.{tenths % 10} MB"
 
 
-class PlanImportForm(forms.Form):
+class PlanImportForm(CleanTextMixin, forms.Form):
     file = forms.FileField(
         label="Plan file (JSON)",
         help_text=f"A plan downloaded from Aligned with “Download JSON”, at most "

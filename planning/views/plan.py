@@ -21,6 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 from engagements.access import Access, Can, access_engagement, members_only
 from engagements.models import DEFAULT_TERMINOLOGY
 from engagements.views.confirm import confirm_page
+from engagements.words import with_article
 from retreats.models import Card, Theme
 
 from .. import health, selectors, services
@@ -393,6 +394,6 @@ def use_source(request: HttpRequest, engagement_id: UUID, source_kind: str, sour
     except ValidationError as refusal:
         messages.error(request, refusal.messages[0])
         return redirect(_plan_url(engagement_id, "inbox"))
-    news = f"“{element}” is now a {_term(access.engagement, kind).lower()} in the plan."
+    news = f"“{element}” is now {with_article(_term(access.engagement, kind).lower())} in the plan."
     messages.success(request, news)
     return redirect(_plan_url(engagement_id, _anchor(kind, element.pk)))

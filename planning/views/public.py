@@ -7,6 +7,7 @@ through them. Every answer is kept out of search engines and shared caches, and 
 Referer (which would carry the token) to any other site.
 """
 
+import re
 from functools import wraps
 from math import ceil
 
@@ -28,7 +29,14 @@ from ..selectors.review import WHOLE, targets
 from ..selectors.snapshot import snapshot
 from ..services.review import buy_in_submit, feedback_add, review_for_token
 
-PLAIN_CATEGORIES = ("Parent or guardian", "Student", "Staff member", "Community member", "Other")
+# Each with the word that marks a group standing for it already ("Other" always stays).
+PLAIN_CATEGORIES = (
+    ("Parent or guardian", "parent"),
+    ("Student", "student"),
+    ("Staff member", "staff"),
+    ("Community member", "community"),
+    ("Other", None),
+)
 BUY_IN_SESSION_KEY = "public-buy-in:{review_id}"
 
 
@@ -79,14 +87,25 @@ def _context(review: Review, token: str, **extra) -> dict:
     }
 
 
+def _stems(name: str) -> set[str]:
+    """The words of a name, lower case and without a plural s: “Parents and guardians” →
+    {"parent", "and", "guardian"}."""
+    return {word.removesuffix("s") for word in re.findall(r"\w+", name.casefold())}
+
+
 def _categories(review: Review) -> list[str]:
-    """The engagement's stakeholder groups, then plain choices, each name once."""
+    """The engagement's stakeholder groups, then the plain choices no group already stands for:
+    a group called “Staff” or “Parents” leaves out “Staff member” or “Parent or guardian”."""
     groups = StakeholderGroup.objects.filter(engagement_id=review.version.plan.engagement_id)
-    names, seen = [], set()
-    for name in [*groups.values_list("name", flat=True), *PLAIN_CATEGORIES]:
+    names, seen, words = [], set(), set()
+    for name in groups.values_list("name", flat=True):
         if name.strip() and name.strip().casefold() not in seen:
             seen.add(name.strip().casefold())
             names.append(name.strip())
+            words |= _stems(name)
+    for name, key in PLAIN_CATEGORIES:
+        if key not in words and name.casefold() not in seen:
+            names.append(name)
     return names
 
 

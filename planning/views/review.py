@@ -24,13 +24,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from engagements.access import Access, Can, access_version, members_only
+from engagements.text import CleanTextMixin
 from engagements.views.confirm import confirm_page
 
 from ..diff import STATEMENTS
 from ..forms import DATE
 from ..models import Comment, PlanVersion, Review
 from ..selectors.review import WHOLE, Target, comments_by_target, targets
-from ..selectors.snapshot import snapshot
+from ..selectors.snapshot import owner_names, snapshot
 from ..services import review as reviews
 
 PAGE = "planning/review/review.html"
@@ -48,7 +49,7 @@ def _day(value) -> str:
 DATE_ERRORS = {"required": "Choose a day.", "invalid": "Enter a date, for example 2027-03-01."}
 
 
-class PublishForm(forms.Form):
+class PublishForm(CleanTextMixin, forms.Form):
     opens_on = forms.DateField(
         label="Opens on",
         widget=DATE,
@@ -74,19 +75,20 @@ class PublishForm(forms.Form):
     )
 
 
-class ClosingForm(forms.Form):
+class ClosingForm(CleanTextMixin, forms.Form):
     closes_on = forms.DateField(label="Closes on", widget=DATE, error_messages=DATE_ERRORS)
 
 
-class CommentForm(forms.Form):
+class CommentForm(CleanTextMixin, forms.Form):
     """The rules (something written, at most 2,000 characters, an existing part) are the
     service's, so that its words reach the reader next to the field."""
 
     element = forms.CharField(required=False)
-    body = forms.CharField(label="Your comment", required=False, strip=False)
+    # A textarea on the page (rendered by hand): its line breaks are kept.
+    body = forms.CharField(label="Your comment", required=False, strip=False, widget=forms.Textarea)
 
 
-class EditForm(forms.Form):
+class EditForm(CleanTextMixin, forms.Form):
     body = forms.CharField(
         label="Your comment",
         required=False,
@@ -141,7 +143,7 @@ def _parts(review: Review, membership) -> dict[str, Part]:
 
 def _reading(data: dict, parts: dict[str, Part]) -> dict:
     """The draft as the page shows it (views/drafts.py's snapshot), each part with its thread."""
-    plan = snapshot(data)
+    plan = snapshot(data, owner_names(data))
     source = data.get("plan", {})
     plan["statement_parts"] = [
         (label, source[name], parts.get(f"statement:{name}"))

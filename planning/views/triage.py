@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from engagements.access import Can, access_version, members_only
+from engagements.text import CleanTextMixin
 
 from .. import selectors, services
 from ..models import Comment, Review
@@ -79,7 +80,7 @@ def _counts(review: Review, parts: dict[str, str], terms: dict) -> list:
 # --- the inbox ------------------------------------------------------------------------------------
 
 
-class InboxFilters(forms.Form):
+class InboxFilters(CleanTextMixin, forms.Form):
     part = forms.ChoiceField(label="Part of the draft", required=False)
     category = forms.ChoiceField(label="Stakeholder group", required=False)
     state = forms.ChoiceField(label="State", required=False, choices=[("", "Any state"), *STATES])
@@ -187,7 +188,7 @@ def _duplicate_label(comment: Comment) -> str:
     return f"{comment.who} on {comment.element_label or 'the whole draft'}: “{words}”"
 
 
-class TriageForm(forms.Form):
+class TriageForm(CleanTextMixin, forms.Form):
     state = forms.ChoiceField(
         label="Decision",
         choices=Comment.State.choices,

@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
 from engagements.models import Engagement, Meeting, Phase
+from engagements.text import CleanTextMixin
 
 from ..models import Activity, Card, Theme
 from ..services import BRAINSTORM_PROMPT, CARD_MAX, STAGES, SWOT_TITLE
@@ -22,7 +23,7 @@ class MeetingChoiceField(forms.ModelChoiceField):
         return f"{obj.title} ({date_format(localtime(obj.starts_at), 'M j, Y')})"
 
 
-class RetreatForm(forms.Form):
+class RetreatForm(CleanTextMixin, forms.Form):
     title = forms.CharField(
         max_length=200,
         help_text="What the room will see, e.g. “Data retreat” or “Vision retreat”.",
@@ -52,7 +53,7 @@ class RetreatForm(forms.Form):
         self.fields["meeting"].queryset = engagement.meetings.order_by("starts_at", "title")
 
 
-class ActivityAddForm(forms.Form):
+class ActivityAddForm(CleanTextMixin, forms.Form):
     """A new board: a SWOT board (title offered) or a brainstorm (its question offered). The
     kind comes with the address (`?kind=swot`), as the setup page shows a form for each."""
 
@@ -75,7 +76,7 @@ class ActivityAddForm(forms.Form):
             del self.fields["prompt"]
             self.fields["title"].help_text = (
                 "Everyone adds strengths, weaknesses, opportunities and threats, each quadrant "
-                "with the seed’s guiding questions."
+                "with its guiding questions, e.g. “What do we consider to be our strengths?”"
             )
         else:
             self.fields["prompt"].required = True
@@ -85,7 +86,7 @@ class ActivityAddForm(forms.Form):
             self.fields["title"].help_text = "Optional: a short name; empty uses the question."
 
 
-class ActivitySettingsForm(forms.Form):
+class ActivitySettingsForm(CleanTextMixin, forms.Form):
     title = forms.CharField(
         max_length=200, error_messages={"required": "Give the board a short name."}
     )
@@ -175,7 +176,7 @@ class ActivitySettingsForm(forms.Form):
         return data
 
 
-class SwitchForm(forms.Form):
+class SwitchForm(CleanTextMixin, forms.Form):
     """Turn something on or off: a retreat open for joining, a lock, carry forward."""
 
     on = forms.TypedChoiceField(choices=[("1", "On"), ("0", "Off")], coerce=lambda v: v == "1")
@@ -187,11 +188,11 @@ class RevealForm(SwitchForm):
     )
 
 
-class StageForm(forms.Form):
+class StageForm(CleanTextMixin, forms.Form):
     stage = forms.ChoiceField(choices=[(stage, stage) for stage in STAGES])
 
 
-class TimerForm(forms.Form):
+class TimerForm(CleanTextMixin, forms.Form):
     minutes = forms.IntegerField(
         label="Minutes",
         min_value=1,
@@ -213,7 +214,7 @@ class TimerForm(forms.Form):
         return data
 
 
-class CardEditForm(forms.Form):
+class CardEditForm(CleanTextMixin, forms.Form):
     text = forms.CharField(
         label="Card text",
         max_length=CARD_MAX,
@@ -229,7 +230,7 @@ def _cards(activity: Activity) -> QuerySet[Card]:
     return Card.objects.filter(activity=activity, merged_into__isnull=True, hidden=False)
 
 
-class MergeForm(forms.Form):
+class MergeForm(CleanTextMixin, forms.Form):
     cards = forms.ModelMultipleChoiceField(
         queryset=Card.objects.none(),
         error_messages={
@@ -261,7 +262,7 @@ class MergeForm(forms.Form):
         return data
 
 
-class ThemeForm(forms.Form):
+class ThemeForm(CleanTextMixin, forms.Form):
     name = forms.CharField(
         label="Theme name",
         max_length=120,
@@ -269,7 +270,7 @@ class ThemeForm(forms.Form):
     )
 
 
-class CardThemeForm(forms.Form):
+class CardThemeForm(CleanTextMixin, forms.Form):
     theme = forms.ModelChoiceField(
         queryset=Theme.objects.none(),
         required=False,

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from engagements.models import StakeholderGroup
+from engagements.text import CleanTextMixin
 
 from ..models import Activity, Card
 from ..services import CARD_MAX, clean_card_text
@@ -19,7 +20,7 @@ def normalize_join_code(code: str) -> str:
     return re.sub(r"[\s-]+", "", code or "").upper()
 
 
-class JoinCodeForm(forms.Form):
+class JoinCodeForm(CleanTextMixin, forms.Form):
     code = forms.CharField(
         label="Join code",
         max_length=40,
@@ -34,7 +35,7 @@ class JoinCodeForm(forms.Form):
         return normalize_join_code(self.cleaned_data["code"])
 
 
-class GuestJoinForm(forms.Form):
+class GuestJoinForm(CleanTextMixin, forms.Form):
     display_name = forms.CharField(
         label="Your name",
         max_length=60,
@@ -65,7 +66,7 @@ class GuestJoinForm(forms.Form):
         return None if value == NO_GROUP else self.groups[value]
 
 
-class CardForm(forms.Form):
+class CardForm(CleanTextMixin, forms.Form):
     """A card: its words and, on a SWOT board, its quadrant. No `maxlength` on the field: a
     browser would cut a long paste silently, and nothing typed may be lost."""
 
@@ -96,6 +97,6 @@ class CardForm(forms.Form):
             raise ValidationError(error.message_dict["text"]) from error
 
 
-class VoteForm(forms.Form):
+class VoteForm(CleanTextMixin, forms.Form):
     item = forms.UUIDField()
     action = forms.ChoiceField(choices=[("add", "Add a dot"), ("remove", "Take a dot off")])

@@ -33,7 +33,7 @@ from engagements.access import (
     members_only,
 )
 from engagements.forms.meetings import MoveForm
-from engagements.selectors.engagements import current_phase
+from engagements.selectors.engagements import current_or_next_phase
 from engagements.views.confirm import confirm_page
 
 from .. import selectors, services, throttle
@@ -109,7 +109,7 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 def retreat_create(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
     access = access_engagement(request, engagement_id, need=Can.RUN_RETREAT)
     engagement = access.engagement
-    phase = current_phase(engagement)
+    phase = current_or_next_phase(engagement)
     form = RetreatForm(
         request.POST or None, engagement=engagement, initial={"phase": phase and phase.pk}
     )
@@ -656,14 +656,6 @@ def spreadsheet_safe(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _competition_ranks(dots: list[int]) -> list[int]:
-    """1, 2, 2, 4: items with as many dots share a rank."""
-    ranks = []
-    for index, count in enumerate(dots):
-        ranks.append(ranks[-1] if index and dots[index - 1] == count else index + 1)
-    return ranks
-
-
 @members_only
 @require_GET
 def results_csv(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpResponse:
@@ -680,12 +672,11 @@ def results_csv(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> Ht
     header = ["rank", "item", "quadrant", "theme", "dots", "voters"]
     header += [f"{group.name} ({group.voters} voters)" for group in found.groups]
     writer.writerow([spreadsheet_safe(cell) for cell in header])
-    ranks = _competition_ranks([line.dots for line in found.lines])
-    for rank, line in zip(ranks, found.lines, strict=True):
+    for line in found.lines:
         item = line.item
         quadrant = quadrants.get(getattr(item, "quadrant", ""), "")
         theme = theme_names.get(getattr(item, "theme_id", None), "")
-        row = [rank, line.label, quadrant, theme, line.dots, line.voters]
+        row = [line.rank, line.label, quadrant, theme, line.dots, line.voters]
         row += [dots.get(item.pk, 0) for dots in per_group]
         writer.writerow([spreadsheet_safe(cell) for cell in row])
     return response

@@ -284,6 +284,20 @@ def test_a_spreadsheet_saved_in_windows_encoding_is_read(client, cast, groups):
     assert Invitation.objects.get().full_name == "José Núñez"
 
 
+def test_the_roster_file_drops_control_and_bidi_characters_and_refuses_invisible_names(
+    client, cast, groups
+):
+    client.force_login(cast.facilitator)
+    text = "name,email,group,roles\n\u200b\u200b,nobody@example.org,Parents,\n"
+    assert (
+        "Row 2 (nobody@example.org): the name is empty"
+        in upload(client, cast, text).content.decode()
+    )
+    text = "name,email,group,roles\n\u202eAna\x1b L\u00f3pez\x07,ana@example.org,Parents,\n"
+    upload(client, cast, text)
+    assert Invitation.objects.get().full_name == "Ana López"
+
+
 def test_only_csv_files_are_taken(client, cast):
     client.force_login(cast.facilitator)
     page = upload(client, cast, "PK\x03\x04", name="team.xlsx").content.decode()

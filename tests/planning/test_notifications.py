@@ -93,6 +93,29 @@ def test_the_superintendent_is_asked_to_recommend(cast, plan, version, run, mail
     assert link("approval", cast) in message.body
 
 
+def test_emails_greet_people_by_their_name_not_their_title(cast, plan, version, run, mailbox):
+    cast.superintendent.full_name = "Dr. María Santos"
+    cast.superintendent.save()
+    run(approvals.plan_freeze, plan=plan, version=version, by=cast.facilitator)
+    body = mailbox.messages()[0].body
+    assert body.startswith("Hello Dr. María Santos,\n")
+    cast.board.full_name = ""
+    cast.board.save()
+    today = timezone.localdate()
+    run(
+        reviews.review_publish,
+        version=version,
+        opens_on=today,
+        closes_on=today + timedelta(days=7),
+        public_link=False,
+        public_buy_in=False,
+        by=cast.facilitator,
+    )
+    greetings = {m.to[0]: m.body.splitlines()[0] for m in mailbox.messages()}
+    assert greetings[cast.board.email] == "Hello,"
+    assert greetings[cast.superintendent.email] == "Hello Dr. María Santos,"
+
+
 def test_the_board_is_asked_to_vote_under_the_majority_rule(cast, plan, version, run, mailbox):
     second = MembershipFactory(engagement=cast.engagement, roles=["board"])
     approval = approvals.plan_freeze(plan=plan, version=version, by=cast.facilitator)

@@ -53,6 +53,37 @@ def test_every_member_but_the_board_reads_the_plan_in_the_engagements_words(clie
         assert ("Edit<span" in body) is (role in EDITORS)
 
 
+def test_add_buttons_take_the_right_article_for_the_engagements_words(client, cast, plan):
+    goal = GoalFactory(plan=plan, title="Readers by grade 3")
+    StrategyFactory(goal=goal, title="Tutoring")
+    client.force_login(cast.facilitator)
+    page = client.get(url("plan", cast)).content.decode()
+    assert "Add an objective" in page and "Add an action step" in page
+    assert "Add a measure" in page and "Add a strategy" in page
+    assert "Add a objective" not in page and "Add a action step" not in page
+    engagement = cast.engagement
+    engagement.terminology = {
+        **engagement.terminology,
+        "objective": "Focus area",
+        "strategy": "Initiative",
+        "measure": "Indicator",
+        "action_step": "Task",
+    }
+    engagement.save()
+    page = client.get(url("plan", cast)).content.decode()
+    assert "Add a focus area" in page and "Add an initiative" in page
+    assert "Add an indicator" in page and "Add a task" in page
+
+
+def test_the_values_question_uses_the_engagements_word_for_goals(client, cast, plan):
+    engagement = cast.engagement
+    engagement.terminology = {**engagement.terminology, "goal": "Priority", "goals": "Priorities"}
+    engagement.save()
+    client.force_login(cast.plan_team)
+    page = client.get(url("plan", cast)).content.decode()
+    assert "How must we behave to achieve our mission, vision and priorities?" in page
+
+
 def test_board_members_are_sent_to_the_approval_page_not_the_working_copy(client, cast, plan):
     goal = GoalFactory(plan=plan, title="Unpublished thoughts")
     client.force_login(cast.board)
@@ -243,6 +274,20 @@ def test_the_tree_names_the_element_to_focus_and_cancelling_an_add_returns_only_
     assert "<html" not in cancelled.content.decode()
     assert 'id="plan-tree"' in cancelled.content.decode()
     assert "HX-Request" in cancelled["Vary"]
+
+
+def test_an_element_of_only_invisible_characters_is_refused_and_odd_characters_dropped(
+    client, cast, plan
+):
+    goal = GoalFactory(plan=plan, title="Academic success")
+    client.force_login(cast.core_team)
+    edit = url("element-edit", cast, "goal", goal.pk)
+    bad = client.post(edit, {"title": "\u200b\u200b", "description": "Words I typed"}, headers=HTMX)
+    assert "Give it a title." in bad.content.decode() and "Words I typed" in bad.content.decode()
+    typed = {"title": "\u202eReaders\x1b by grade 3", "description": "Line one\r\n\tline\x07 two"}
+    client.post(edit, typed, headers=HTMX)
+    goal.refresh_from_db()
+    assert (goal.title, goal.description) == ("Readers by grade 3", "Line one\n\tline two")
 
 
 def test_moving_with_the_buttons_reorders_and_keeps_the_buttons_ids(client, cast, plan):

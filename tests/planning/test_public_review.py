@@ -306,6 +306,20 @@ def test_feedback_is_stored_with_its_part_and_who_sent_it(client, world):
     assert world.review.closes_on.strftime("%B") in thanks
 
 
+def test_feedback_of_only_invisible_characters_is_refused_and_odd_characters_dropped(client, world):
+    response = client.post(
+        world.url("public-feedback"), feedback_data(world.review, body="\u200b\u200b\u200b")
+    )
+    assert "Write your feedback before sending it." in page(response)
+    assert not Comment.objects.exists()
+    data = feedback_data(
+        world.review, body="\u202eMore\x07 tutors,\r\nplease.", name="Ana\x1b L\u00f3pez\u202e"
+    )
+    assert client.post(world.url("public-feedback"), data).status_code == 302
+    feedback = Comment.objects.get()
+    assert (feedback.body, feedback.name) == ("More tutors,\nplease.", "Ana López")
+
+
 def test_the_form_offers_every_part_and_each_group_once(client, world):
     text = page(client.get(world.url("public-feedback"), {"on": "goal:no-such-thing"}))
     assert '<option value="plan" selected>The whole draft</option>' in text
@@ -316,11 +330,24 @@ def test_the_form_offers_every_part_and_each_group_once(client, world):
     assert categories == [
         "",
         "Community member",
-        "Parents and guardians",
-        "Parent or guardian",
+        "Parents and guardians",  # the roster's group stands for “Parent or guardian”
         "Student",
         "Staff member",
         "Other",
+    ]
+
+
+def test_you_are_a_offers_no_near_duplicates_of_the_rosters_groups(client, cast, world):
+    StakeholderGroupFactory(engagement=cast.engagement, name="Staff")
+    StakeholderGroupFactory(engagement=cast.engagement, name="Students")
+    text = page(client.get(world.url("public-feedback")))
+    categories = re.findall(r'<option value="([^"]*)"', text.split('name="category"')[1])
+    categories = categories[1 : categories.index("Other")]
+    assert sorted(categories) == [
+        "Community member",
+        "Parents and guardians",
+        "Staff",
+        "Students",
     ]
 
 

@@ -16,6 +16,7 @@ from planning import services
 from planning.models import Comment, PlanEvent, Review
 from planning.services import review as reviews
 from tests.factories import (
+    ActionStepFactory,
     ApprovalFactory,
     CommentFactory,
     GoalFactory,
@@ -366,6 +367,22 @@ def test_the_page_shows_each_thread_under_its_part(client, cast, review, goal):
         assert f'id="comments-{part}' in page, part
 
 
+def test_the_review_and_draft_pages_name_owners_not_their_e_mail_addresses(client, cast, plan):
+    owner = member(cast, "core_team")
+    owner.user.full_name = "Ana López"
+    owner.user.save()
+    goal = GoalFactory(plan=plan, title="Every reader by grade 3", owner=owner)
+    strategy = StrategyFactory(goal=goal, title="Tutoring after school")
+    ActionStepFactory(strategy=strategy, description="Hire twelve tutors", owner=owner)
+    services.version_save(plan=plan, label="For the community", author=cast.facilitator)
+    ReviewFactory(version=plan.versions.get())
+    client.force_login(cast.plan_team)
+    for page in (url("review", cast, 1), url("draft", cast, 1)):
+        body = body_of(client.get(page))
+        assert "Ana López" in body, page
+        assert owner.user.email not in body, page
+
+
 def test_the_triage_outcome_shows_under_the_comment(client, cast, review):
     core = member(cast, "core_team")
     accepted = reviews.comment_add(review=review, membership=core, body="Add art.")
@@ -527,6 +544,18 @@ def test_an_htmx_comment_with_errors_comes_back_in_place_with_its_words(client, 
     response = add(client, cast, {"element": key(goal), "body": "  "}, htmx=True)
     assert "Write your comment before sending it." in body_of(response)
     assert not Comment.objects.exists()
+
+
+def test_a_comment_of_only_invisible_characters_is_refused_and_odd_characters_dropped(
+    client, cast, review, goal
+):
+    client.force_login(cast.plan_team)
+    response = add(client, cast, {"element": key(goal), "body": "\u200b \u200b\ufeff"}, htmx=True)
+    assert "Write your comment before sending it." in body_of(response)
+    assert not Comment.objects.exists()
+    typed = "\u202eToo fast\x1b[31m for\x07 us.\r\nGive families a year."
+    add(client, cast, {"element": key(goal), "body": typed}, htmx=True)
+    assert Comment.objects.get().body == "Too fast[31m for us.\nGive families a year."
 
 
 def test_a_reply_with_errors_opens_its_own_reply_form(client, cast, review):

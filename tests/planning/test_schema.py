@@ -518,6 +518,19 @@ def test_the_valid_sample_imports(cast):
     assert Goal.objects.get(plan=imported, title="Goal one").objective.title == "Achievement"
 
 
+def test_import_drops_control_and_bidi_characters_and_refuses_invisible_titles(cast):
+    data = minimal(
+        mission="Every\x07 student\r\n\tready\u202e",
+        goals=[{"title": "\u202eReaders\x1b by grade 3", "description": "Line\x00 one\nline two"}],
+    )
+    imported, _ = import_plan(engagement=EngagementFactory(), data=data)
+    assert imported.mission == "Every student\n\tready"
+    goal = Goal.objects.get(plan=imported)
+    assert (goal.title, goal.description) == ("Readers by grade 3", "Line one\nline two")
+    blank = minimal(goals=[{"title": "\u200b\u200b"}])
+    assert any("title is empty" in problem for problem in refusal(EngagementFactory(), blank))
+
+
 def test_a_bad_date_is_named_with_its_place(cast):
     data = goals_with_steps()
     data["plan"]["goals"][1]["strategies"][0]["action_steps"][2]["due_date"] = "2027-13-01"

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from retreats import selectors, services
-from retreats.models import Activity, Card, Participant
+from retreats.models import Activity, Card, Participant, Retreat
 from tests.factories import (
     ActivityFactory,
     CardFactory,
@@ -54,6 +54,22 @@ def test_the_console_shows_who_has_joined_with_their_group_and_cards(client, cas
     assert "3 joined" in page  # with the author of the world's card
     assert 'Plan team Person</span> <span class="muted">Parents · 2 cards' in page
     assert 'Sam</span> <span class="muted">no group, guest · 0 cards' in page
+
+
+def test_with_nobody_joined_the_console_says_what_to_do_for_an_open_or_closed_retreat(
+    client, cast, world
+):
+    Card.objects.filter(activity=world.activity).delete()
+    Participant.objects.filter(retreat=world.retreat).delete()
+    client.force_login(cast.facilitator)
+    Retreat.objects.filter(pk=world.retreat.pk).update(is_open=True)
+    page = client.get(url("console", world)).content.decode()
+    assert "Nobody has joined yet." in page
+    assert "Open the retreat" not in page
+    assert f"The retreat is open: people join with code {world.retreat.join_code}" in page
+    Retreat.objects.filter(pk=world.retreat.pk).update(is_open=False)
+    page = client.get(url("console", world)).content.decode()
+    assert "Open the retreat on its setup page" in page
 
 
 def test_the_room_shows_present_against_seats_and_flags_a_missing_voice(client, cast, world):

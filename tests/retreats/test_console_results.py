@@ -3,6 +3,7 @@ voters left out), the CSV export with spreadsheet-safe cells, and carrying items
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -96,6 +97,35 @@ def test_tied_items_share_a_rank_in_the_csv(client, cast, voted):
     client.force_login(cast.facilitator)
     ranks = [row[0] for row in rows(client.get(url("results-csv", voted)))[1:]]
     assert ranks == ["1", "2", "2"]
+
+
+def shown_ranks(html: str) -> list[str]:
+    return re.findall(r'<span class="ranking__rank">(\d+)\.</span>', html)
+
+
+def test_tied_items_share_a_rank_on_the_results_page_and_the_projector(client, cast, voted):
+    tie = CardFactory(activity=voted.activity, text="Tie", quadrant="W")
+    for _ in range(3):
+        voter = ParticipantFactory(retreat=voted.retreat)
+        services.vote_add(activity=voted.activity, participant=voter, card=tie)
+    services.activity_set_stage(activity=voted.activity, stage=Activity.Stage.RESULTS)
+    client.force_login(cast.facilitator)
+    results = client.get(url("results", voted)).content.decode()
+    ranking = results[: results.index("By stakeholder group")]
+    assert shown_ranks(ranking) == ["1", "2", "2"]
+    projector = client.get(url("projector", voted)).content.decode()
+    assert shown_ranks(projector) == ["1", "2", "2"]
+    assert "2. More arts and music" not in projector  # no second number from the list itself
+
+
+def test_a_group_shows_its_name_a_space_and_how_many_voted(client, cast, voted):
+    client.force_login(cast.facilitator)
+    page = client.get(url("results", voted)).content.decode()
+    # A summary lays out its children as a row: the name and the count are one piece of text.
+    assert (
+        '<summary><span>Parents <span class="count">(3 people voted)</span></span></summary>'
+        in page
+    )
 
 
 def test_the_csv_defuses_formulas_in_user_text(client, cast, voted):

@@ -1,6 +1,8 @@
 """Planning a retreat: the engagement page's retreats, creating one, opening it for joining,
 adding SWOT and brainstorm boards, their settings and their order."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -124,6 +126,23 @@ def test_the_facilitator_plans_a_retreat_in_a_phase_and_meeting_of_the_engagemen
     assert (retreat.title, retreat.phase, retreat.meeting) == ("Vision retreat", phase, meeting)
     assert response.url == reverse("retreats:setup", args=[retreat.pk])
     assert not retreat.is_open
+
+
+def test_a_new_retreat_is_offered_in_the_current_phase(client, cast):
+    PhaseFactory(engagement=cast.engagement, name="Readiness", position=0, status="done")
+    current = PhaseFactory(
+        engagement=cast.engagement, name="Data retreat", position=1, status="in_progress"
+    )
+    PhaseFactory(engagement=cast.engagement, name="Vision retreat", position=2)
+    client.force_login(cast.facilitator)
+    page = client.get(reverse("retreats:retreat-new", args=[cast.engagement.pk])).content.decode()
+    selected = re.findall(r'<option value="([^"]+)" selected>', page)
+    assert selected == [str(current.pk)]
+    # Before the timeline has started (nothing in progress yet), the first phase not done.
+    current.status = "not_started"
+    current.save()
+    page = client.get(reverse("retreats:retreat-new", args=[cast.engagement.pk])).content.decode()
+    assert re.findall(r'<option value="([^"]+)" selected>', page) == [str(current.pk)]
 
 
 def test_a_retreat_needs_a_phase_of_this_engagement(client, cast):

@@ -87,6 +87,21 @@ def test_an_empty_card_is_refused(client, retreat, brainstorm):
     assert not Card.objects.exists()
 
 
+def test_a_card_of_only_invisible_characters_is_refused_and_odd_characters_are_dropped(
+    client, retreat, brainstorm
+):
+    join_as_guest(client, retreat)
+    for headers in ({}, HTMX):
+        response = client.post(
+            url("card-add", brainstorm), {"text": "\u200b\u200b\u200b"}, headers=headers
+        )
+        assert "Write your idea first." in page(response)
+    assert not Card.objects.exists()
+    typed = "\u202eMore arts\x1b in every\x07 school,\r\n\tniños 👩\u200d🎨 included"
+    client.post(url("card-add", brainstorm), {"text": typed})
+    assert Card.objects.get().text == "More arts in every school,\n\tniños 👩\u200d🎨 included"
+
+
 def test_a_swot_card_goes_in_the_chosen_quadrant(client, retreat, swot):
     join_as_guest(client, retreat)
     response = client.post(url("card-add", swot), {"text": "Caring teachers"})
@@ -263,6 +278,20 @@ def test_dots_over_the_per_item_maximum_and_the_budget_are_refused_plainly(clien
     board = page(client.get(response.url))
     assert "You have used all 4 of your dots." in board
     assert "You have 0 of 4 dots left." in board
+
+
+def test_taking_a_dot_off_an_item_without_one_says_there_was_nothing_to_take_back(
+    client, retreat, voting
+):
+    activity, arts, _ = voting
+    join_as_guest(client, retreat)
+    body = page(vote(client, activity, arts, "remove", headers=HTMX))
+    assert "There was no dot of yours on this to take back." in body
+    assert "has 0 of your dots" not in body and "message--error" in body
+    assert "You have 4 of 4 dots left." in body
+    board = page(client.get(vote(client, activity, arts, "remove").url))
+    assert "There was no dot of yours on this to take back." in board
+    assert "has 0 of your dots" not in board
 
 
 def test_a_dot_gets_a_short_answer_with_only_what_it_changed(
