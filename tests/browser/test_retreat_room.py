@@ -276,7 +276,8 @@ CARDS_ON_SCREEN = """() => {
   return [...document.querySelectorAll('.projector-card, .projector .ranking__line')].map(el => {
     const r = el.getBoundingClientRect();
     const body = el.querySelector('.projector-card__text, .ranking__label') || el;
-    const text = body.textContent.trim();
+    const rank = body.querySelector('.ranking__rank');  // "1." before a ranking line's words
+    const text = (rank ? body.textContent.replace(rank.textContent, '') : body.textContent).trim();
     let shown = r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden'
       && inside(r, view);
     for (let a = el.parentElement; shown && a; a = a.parentElement) {

@@ -20,7 +20,7 @@ def test_a_member_signs_in_and_sees_their_engagement(page, riverside):
     sign_in(page, riverside["board"].email)
     card = page.get_by_role("listitem").filter(has_text="Strategic Plan 2027–2032")
     expect(card).to_contain_text("Riverside Unified School District")
-    expect(card).to_contain_text("Planning under way")
+    expect(card).to_contain_text("Getting ready")  # no phase has started yet
     expect(page.get_by_text("Mission Refresh")).to_have_count(0)
 
     card.get_by_role("link", name="Strategic Plan 2027–2032").click()
