@@ -136,7 +136,7 @@ def bench(label: str, engagement, kind: str, version, rounds: int) -> tuple[floa
     job = full()  # warm: fonts found, templates compiled
     content = content_for(kind, engagement, version)
     rendered = render.render(content)
-    html = render.html_for(content, level=rendered.level)
+    html = render.html_for(content, size=rendered.size, flow=rendered.flow)
     alone = timed(lambda: render.pdf_document(html).write_pdf(), rounds)
     whole = timed(full, rounds)
     print(
