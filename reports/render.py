@@ -26,6 +26,9 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from planning.diff import STATEMENTS
+from planning.models import Plan, Value
+
 from .models import OnePageShows, Orientation, Paper, ReportJob
 
 log = logging.getLogger(__name__)
@@ -280,7 +283,50 @@ def render_support(content: dict) -> Rendered:
     return Rendered(pdf=document.write_pdf(), pages=len(document.pages))
 
 
+def _too_long(what: str, text: str, limit: int) -> str:
+    return (
+        f"The {what} is {len(text):,} characters long, far more than it may be: the PDF shows "
+        f"its first {limit:,} characters. Shorten it on the plan page (at most {limit:,} "
+        f"characters), then make the PDF again."
+    )
+
+
+def within_limits(content: dict) -> tuple[dict, list[str]]:
+    """The content with any statement or value description longer than the plan builder allows
+    (saved before it had a maximum) cut to that length, and a warning for each. Laying out an
+    unbroken megabyte would take minutes and print a sliver of it."""
+    content, warnings = dict(content), []
+    limits = Plan.STATEMENT_MAX_LENGTHS
+    for name in ("mission", "vision"):
+        text = content.get(name) or ""
+        if len(text) > limits[name]:
+            warnings.append(_too_long(name, text, limits[name]))
+            content[name] = text[: limits[name]] + "…"
+    by_label = {label: name for name, label in STATEMENTS}
+    statements = []
+    for label, text in content.get("statements", []):
+        limit = limits.get(by_label.get(label, ""), max(limits.values()))
+        if len(text) > limit:
+            warnings.append(_too_long(label.lower(), text, limit))
+            text = text[:limit] + "…"
+        statements.append([label, text])
+    content["statements"] = statements
+    values, limit = [], Value.DESCRIPTION_MAX_LENGTH
+    for value in content.get("values", []):
+        if len(value.get("description", "")) > limit:
+            text = value["description"]
+            warnings.append(_too_long(f"description of the value “{value['title']}”", text, limit))
+            value = {**value, "description": text[:limit] + "…"}
+        values.append(value)
+    content["values"] = values
+    return content, warnings
+
+
 def render(content: dict) -> Rendered:
+    content, warnings = within_limits(content)
     if content["kind"] == ReportJob.Kind.ONE_PAGE:
-        return render_one_page(content)
-    return render_support(content)
+        rendered = render_one_page(content)
+    else:
+        rendered = render_support(content)
+    rendered.warning = " ".join([*warnings, rendered.warning]).strip()
+    return rendered

@@ -4,6 +4,7 @@ are right, DRAFT only on drafts, user text escaped, long words wrapped, non-Lati
 
 import io
 import re
+import time
 from datetime import date
 
 import pytest
@@ -293,6 +294,32 @@ def test_a_plan_that_fits_is_never_warned_about(cast, plan):
     assert "runs to 1 pages" not in rendered.warning
     text = flat(pages_of(rendered.pdf)[0])
     assert "Strategy 1.24:" in text and "Strategy 5.24:" in text and "Strategy 8.1:" in text
+
+
+def test_a_mission_far_beyond_its_length_is_never_printed_clipped_as_ready(cast, plan):
+    # Saved before statements had a maximum length: an unbroken 1 MB paste.
+    plan.mission = "Ensemble" * 131072
+    plan.save()
+    goals(plan, 3, 2)
+    started = time.monotonic()
+    rendered = render.render(one_page_content(cast.engagement, None))
+    assert time.monotonic() - started < 20
+    assert "The mission is 1,048,576 characters long" in rendered.warning
+    assert "shows its first 800" in rendered.warning
+    text = squash(" ".join(pages_of(rendered.pdf)))
+    assert "Ensemble" * 99 in text  # its first 800 characters, whole
+    assert all(f"Strategy{n}.2" in text for n in range(1, 4))
+
+
+def test_content_past_the_edge_of_the_page_is_never_taken_for_a_fitting_page():
+    for off_the_paper in (
+        "<p style='white-space: nowrap'>" + "Every student, every day. " * 60 + "</p>",
+        "<p style='position: absolute; top: 1500px'>Below the bottom of the page</p>",
+    ):
+        document = render.pdf_document("<p>Top</p>" + off_the_paper)
+        assert len(document.pages) == 1  # WeasyPrint keeps it on one page, off the paper
+        assert render.cut_off(document)
+    assert not render.cut_off(render.pdf_document("<p>Top</p><p>Bottom</p>"))
 
 
 @pytest.mark.parametrize(
