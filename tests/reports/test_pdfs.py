@@ -322,6 +322,42 @@ def test_content_past_the_edge_of_the_page_is_never_taken_for_a_fitting_page():
     assert not render.cut_off(render.pdf_document("<p>Top</p><p>Bottom</p>"))
 
 
+def with_key_measures(plan) -> None:
+    for goal in plan.goals.all():
+        MeasureFactory(
+            goal=goal,
+            indicator=f"Students on track for “{goal.title[:24]}”",
+            baseline=41,
+            target=75,
+            unit="%",
+            target_date=date(2030, 6, 30),
+        )
+
+
+@pytest.mark.parametrize(
+    "shows,strategies,measures",
+    [("strategies", True, False), ("both", True, True), ("measures", False, True)],
+)
+def test_the_one_page_plan_shows_each_goals_key_measures_when_the_layout_asks(
+    cast, district_plan, shows, strategies, measures
+):
+    with_key_measures(district_plan)
+    ReportSettings.objects.create(engagement=cast.engagement, one_page_shows=shows)
+    rendered = render.render(one_page_content(cast.engagement, draft(district_plan, cast)))
+    assert rendered.pages == 1 and not rendered.warning
+    text = squash(pages_of(rendered.pdf)[0])
+    assert squash(DISTRICT_GOALS[7][0]) in text
+    assert (squash(DISTRICT_GOALS[7][1][0]) in text) is strategies
+    first = DISTRICT_GOALS[0][0][:24]
+    target = squash(f"Students on track for “{first}”: 75% by June 30, 2030 (from 41%)")
+    assert (target in text) is measures
+    assert ("Keymeasures" in text) is measures
+
+
+def test_the_seed_one_page_plan_is_the_default(cast):
+    assert ReportSettings(engagement=cast.engagement).one_page_shows == "strategies"
+
+
 @pytest.mark.parametrize(
     "paper,orientation,size",
     [
