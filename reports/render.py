@@ -44,6 +44,7 @@ RENDERER_VERSION = "1"
 SIZE_STEP = 0.5
 ONE_PAGE_SIZES = tuple(13 - SIZE_STEP * n for n in range(13))  # 13, 12.5 ... 7
 DESIGNED_SIZE = 10.0
+SMALLEST_LABEL = 7.0
 # Columns of goal cards by the most goals in one group, so four goals make a row of four, not
 # three and one.
 LANDSCAPE_COLUMNS = {1: 1, 2: 2, 3: 3, 4: 4, 5: 3, 6: 3, 7: 4, 8: 4}
@@ -122,7 +123,9 @@ def html_for(
     content: dict, *, size: float = DESIGNED_SIZE, logo: str | None = None, flow: bool = False
 ) -> str:
     context = html_context(content)
-    context.update(size=size, line_height=line_height(size), flow=flow)
+    # Labels and the footer are smaller than the body, but never below 7 pt.
+    small = max(round(size * 0.85, 2), SMALLEST_LABEL)
+    context.update(size=size, small=small, line_height=line_height(size), flow=flow)
     context["logo"] = _logo(content.get("layout", {})) if logo is None else logo
     return render_to_string(TEMPLATES[content["kind"]], context)
 

@@ -223,6 +223,7 @@ def test_a_plan_too_long_for_one_page_names_what_overflows_and_loses_nothing(cas
     assert rendered.pages > 1
     assert rendered.size == render.ONE_PAGE_SIZES[-1]
     assert "does not fit on one page" in rendered.warning
+    assert min(body_sizes(rendered.pdf, "Goal 1")) >= 7  # labels stay readable
     named = [int(n) for n in re.findall(r"Goal (\d+) “", rendered.warning)]
     assert named and 1 not in named  # the first goal is on the first page
     pages = pages_of(rendered.pdf)
