@@ -359,6 +359,19 @@ def test_the_seed_one_page_plan_is_the_default(cast):
     assert ReportSettings(engagement=cast.engagement).one_page_shows == "strategies"
 
 
+def test_the_support_document_cuts_an_over_long_statement_or_value_and_says_so(cast, plan):
+    # Saved before statements and values had a maximum length.
+    plan.preferred_future = "Nos élèves « réussissent ». " * 400  # 11,200 characters
+    plan.save()
+    ValueFactory(plan=plan, title="Curiosity", description="We ask why. " * 200)
+    rendered = render.render(support_content(cast.engagement, None))
+    assert "The preferred future is 11,200 characters long" in rendered.warning
+    assert "its first 4,000 characters" in rendered.warning
+    assert "The description of the value “Curiosity” is 2,400 characters long" in rendered.warning
+    text = squash(" ".join(pages_of(rendered.pdf)))
+    assert text.count("réussissent") == 143  # 4,000 characters of 28 each: 142 and a part
+
+
 @pytest.mark.parametrize(
     "paper,orientation,size",
     [
