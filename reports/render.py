@@ -1,11 +1,12 @@
 """Report content → HTML (Django templates in reports/templates/reports/pdf/) → PDF (WeasyPrint).
 
-The one-page plan gets the largest type that fits one page, found by a binary search over the type
-sizes (the whole layout is in em, so space shrinks with the type): first as a grid of goal cards,
-then, when no size fits the grid, with the goals flowing in columns. A plan that fits nowhere is
-printed at the smallest size, flowing on to a second page, never clipped, and the warning names what
-continues there. A page whose content runs past its edges (which WeasyPrint does not cut off by
-itself: it just leaves it outside the page) never counts as fitting.
+The one-page plan gets the largest type that fits one page, found by a search over the type sizes
+that starts from a guess and halves its bracket (the whole layout is in em, so space shrinks with
+the type): first as a grid of goal cards, then, when no size fits the grid, with the goals flowing
+in columns. A plan that fits nowhere is printed at the smallest size, flowing on to a second page,
+never clipped, and the warning names what continues there. A page whose content runs past its
+edges (which WeasyPrint does not cut off by itself: it just leaves it outside the page) never
+counts as fitting.
 
 WeasyPrint loads nothing from outside: the only resource a report has is its logo, inlined as a
 data: URL, and the fetcher refuses every other scheme. Fonts are the system's (DejaVu, with any
@@ -38,7 +39,7 @@ TEMPLATES = {
     ReportJob.Kind.SUPPORT: "reports/pdf/support.html",
 }
 # Bump when the rendering code changes in a way the templates do not show, so cached PDFs go.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 # Body type sizes of the one-page plan in pt, largest first: a short plan gets large type, a long
 # one the largest that fits, down to the smallest still readable in print. 10 pt is the design.
 SIZE_STEP = 0.5
@@ -242,21 +243,28 @@ def _guess(content: dict, html_context: dict) -> int:
 
 
 def _largest_fitting(content: dict, *, flow: bool, logo: str, start: int):
-    """(size, document) for the largest size that fits, or None. From a first guess, it steps
-    twice as far each time until it holds a size that does not fit next to one that does: a
-    short plan takes one render, a long one three or four rather than thirteen."""
+    """(size, document) for the largest size that fits, or None. From a first guess it steps
+    twice as far each time (towards larger type while the plan fits, smaller while it does not)
+    until it holds a size that does not fit and one that does, then halves that bracket: a short
+    plan takes one layout, a long one two to four rather than thirteen."""
     sizes = ONE_PAGE_SIZES
     fitting: dict[int, object] = {}
-    low, high = -1, len(sizes)  # sizes[low] does not fit, sizes[high] does (or out of range)
+    # sizes[low] does not fit and sizes[high] does; -1 and len(sizes) stand for "none yet".
+    low, high = -1, len(sizes)
     at, step = start, 1
     while high - low > 1:
         fitting[at] = fits(content, size=sizes[at], flow=flow, logo=logo)
         if fitting[at] is not None:
-            high, at = at, at - step
+            high = at
         else:
-            low, at = at, at + step
+            low = at
+        if low >= 0 and high < len(sizes):
+            at = (low + high) // 2
+        elif high < len(sizes):  # it fitted every time: try larger type
+            at = max(high - step, 0)
+        else:  # it never fitted: try smaller type
+            at = min(low + step, len(sizes) - 1)
         step *= 2
-        at = min(max(at, low + 1), high - 1)
     if high == len(sizes):
         return None
     return sizes[high], fitting[high]
