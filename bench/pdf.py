@@ -17,7 +17,9 @@ pages, renders each report once to warm up (fonts, templates), then for each rou
   configuration.
 
 It prints the median of each and their ratio, the overhead of queries, templates, fitting and
-storage. Targets on the project machine: one page < 0.5 s, 40 pages < 4 s, ratio < 1.5.
+storage. Targets on the project machine: one page < 0.5 s, 40 pages < 4 s, ratio < 1.5; and a
+one-page plan of 8 goals and 26 strategies, which needs the search for its largest fitting type
+(two to four layouts), < 1 s.
 """
 
 import argparse
@@ -109,6 +111,36 @@ def generated_engagement():
     return engagement
 
 
+DISTRICT_STRATEGIES = (
+    "Give every K–3 teacher a literacy coach’s support at least twice a month",
+    "Screen every student three times a year and act on the results within two weeks",
+    "Run “Read with Me” nights so families can practise reading at home",
+    "Offer tutoring in small groups during the school day for students who fall behind",
+)
+
+
+def district_engagement():
+    """A one-page plan the size of many districts': 8 goals and 26 strategies (two goals of four,
+    six of three), with accents and typographic quotes, on Letter landscape (the default)."""
+    from engagements.models import Engagement, Organization
+    from planning import services as planning
+    from planning.models import Goal, Strategy
+
+    organization = Organization.objects.create(name="Bench Élémentaire School District")
+    engagement = Engagement.objects.create(organization=organization, name="Plan “2032”")
+    plan = planning.plan_for(engagement)
+    plan.vision = "Every student — whatever their language or zip code — graduates known and ready."
+    plan.mission = "Together with families, we provide rigorous, joyful learning in safe schools."
+    plan.save()
+    for n in range(8):
+        goal = Goal.objects.create(
+            plan=plan, title=f"Goal {n + 1}: every student learns with confidence", position=n
+        )
+        for s in range(4 if n in (0, 4) else 3):
+            Strategy.objects.create(goal=goal, title=DISTRICT_STRATEGIES[s], position=s)
+    return engagement
+
+
 def timed(fn, rounds: int) -> float:
     times = []
     for _ in range(rounds):
@@ -136,7 +168,7 @@ def bench(label: str, engagement, kind: str, version, rounds: int) -> tuple[floa
     job = full()  # warm: fonts found, templates compiled
     content = content_for(kind, engagement, version)
     rendered = render.render(content)
-    html = render.html_for(content, level=rendered.level)
+    html = render.html_for(content, size=rendered.size, flow=rendered.flow)
     alone = timed(lambda: render.pdf_document(html).write_pdf(), rounds)
     whole = timed(full, rounds)
     print(
@@ -170,13 +202,26 @@ def main() -> None:
     many, many_alone, pages = bench(
         "generated support document", big, ReportJob.Kind.SUPPORT, big_draft, args.rounds
     )
+    # The fitting renders a long plan two to four times to find the largest type that fits.
+    district, district_alone, _ = bench(
+        "8 goals × 26 strategies, one-page plan",
+        district_engagement(),
+        ReportJob.Kind.ONE_PAGE,
+        None,
+        args.rounds,
+    )
     print()
     print(f"one page: {one:.3f} s (target < 0.5 s), ratio {one / one_alone:.2f} (target < 1.5)")
+    print(
+        f"8 × 26 one page: {district:.3f} s (target < 1 s), "
+        f"ratio {district / district_alone:.2f} (the search for the size)"
+    )
     print(
         f"{pages} pages: {many:.3f} s (target < 4 s for 40), "
         f"ratio {many / many_alone:.2f} (target < 1.5)"
     )
-    ok = one < 0.5 and many < 4 and pages >= 40 and max(one / one_alone, many / many_alone) < 1.5
+    ratios = max(one / one_alone, many / many_alone)
+    ok = one < 0.5 and many < 4 and pages >= 40 and ratios < 1.5 and district < 1
     print("targets met" if ok else "TARGETS MISSED")
     sys.exit(0 if ok else 1)
 

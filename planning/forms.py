@@ -2,6 +2,7 @@
 engagement's terminology."""
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.db.models import F
 
 from engagements.models import Membership
@@ -10,6 +11,15 @@ from engagements.text import CleanTextMixin
 from .models import ActionStep, Goal, Measure, Objective, Plan, Strategy, Value
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def limit_length(field: forms.Field, label: str, limit: int) -> None:
+    """At most `limit` characters, said in the help text and checked on saving, with no maxlength
+    attribute: a browser would cut a longer paste off without a word."""
+    message = f"Keep the {label} to {limit} characters at most: it has %(show_value)s. Shorten it."
+    field.validators.append(MaxLengthValidator(limit, message=message))
+    shown = f"At most {limit:,} characters."
+    field.help_text = f"{field.help_text} {shown}" if field.help_text else shown
 
 
 class OwnerField(forms.ModelChoiceField):
@@ -22,6 +32,11 @@ class StatementsForm(CleanTextMixin, forms.ModelForm):
         model = Plan
         fields = [*Plan.STATEMENTS, "use_objectives", "max_goals", "max_strategies_per_goal"]
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in Plan.STATEMENTS}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, limit in Plan.STATEMENT_MAX_LENGTHS.items():
+            limit_length(self.fields[name], str(Plan._meta.get_field(name).verbose_name), limit)
 
 
 class ElementForm(CleanTextMixin, forms.ModelForm):
@@ -55,6 +70,10 @@ class ValueForm(ElementForm):
         fields = ["title", "description"]
         labels = {"title": "Value, belief or commitment"}
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_length(self.fields["description"], "description", Value.DESCRIPTION_MAX_LENGTH)
 
 
 class ObjectiveForm(ElementForm):

@@ -79,6 +79,17 @@ class Plan(models.Model):
         "student_performance",
         "leadership_commitments",
     )
+    # The longest each statement may be, in characters (checked where they are typed or imported):
+    # a mission or vision is a sentence or two that shares the one-page plan with every goal; the
+    # others are paragraphs of the support document.
+    STATEMENT_MAX_LENGTHS = {
+        "mission": 800,
+        "vision": 800,
+        "preferred_future": 4000,
+        "strategic_boundaries": 4000,
+        "student_performance": 4000,
+        "leadership_commitments": 4000,
+    }
 
     def __str__(self) -> str:
         return f"Plan for {self.engagement}"
@@ -131,6 +142,8 @@ class Value(Element, Sourced):
     """A core value, belief or commitment: how must we behave?"""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="values")
+
+    DESCRIPTION_MAX_LENGTH = 1000  # characters, checked where it is typed or imported
 
     class Meta(Element.Meta):
         pass

@@ -443,7 +443,8 @@ class _Import:
         read, plan = self.read, self.plan
         for name in Plan.STATEMENTS:
             label = str(Plan._meta.get_field(name).verbose_name)
-            setattr(plan, name, read.text("", data, name, label))
+            limit = Plan.STATEMENT_MAX_LENGTHS[name]
+            setattr(plan, name, read.text("", data, name, label, max_length=limit))
         plan.use_objectives = read.flag("", data, "use_objectives", "", default=True)
         for name in ("max_goals", "max_strategies_per_goal"):
             label = str(Plan._meta.get_field(name).verbose_name)
@@ -456,7 +457,13 @@ class _Import:
             "title": read.text(
                 where, item, "title", "title", required=True, max_length=_max_length(model, "title")
             ),
-            "description": read.text(where, item, "description", "description"),
+            "description": read.text(
+                where,
+                item,
+                "description",
+                "description",
+                max_length=getattr(model, "DESCRIPTION_MAX_LENGTH", None),
+            ),
         }
 
     def measure(self, where, item, **parent) -> Measure:

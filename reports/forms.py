@@ -6,7 +6,7 @@ from django.conf import settings
 from engagements.access import MAX_ROW_NUMBER
 from engagements.text import CleanTextMixin
 
-from .models import Orientation, Paper, ReportJob
+from .models import OnePageShows, Orientation, Paper, ReportJob
 
 # A draft's number as a form may send it; larger is no draft (and no database integer).
 MAX_DRAFT_NUMBER = MAX_ROW_NUMBER
@@ -52,6 +52,17 @@ class LayoutForm(CleanTextMixin, forms.Form):
         widget=forms.RadioSelect,
         help_text="The support document is always printed portrait (tall).",
         error_messages={"required": "Choose how the one-page plan is printed."},
+    )
+    one_page_shows = forms.ChoiceField(
+        label="Under each goal of the one-page plan",
+        choices=OnePageShows.choices,
+        widget=forms.RadioSelect,
+        required=False,  # not sent: it stays as it is
+        help_text=(
+            "Many districts' one-page plans show each goal's key measures with their targets. "
+            "The support document always has all of them."
+        ),
+        error_messages={"invalid_choice": "Choose what the one-page plan shows under each goal."},
     )
     logo = forms.FileField(
         label="Logo",

@@ -1,6 +1,7 @@
 """Report jobs: a PDF of the plan (the one-page plan or the support document) asked for by a member,
 rendered by a Celery task, kept in Django's storage and reused while its content is unchanged;
-and each engagement's layout choices for its PDFs (paper, orientation, logo)."""
+and each engagement's layout choices for its PDFs (paper, orientation, logo, what the one-page plan
+shows under each goal)."""
 
 import uuid
 
@@ -18,6 +19,18 @@ class Orientation(models.TextChoices):
     LANDSCAPE = "landscape", "Landscape (wide)"
 
 
+class OnePageShows(models.TextChoices):
+    """What the one-page plan prints under each goal. Many districts' one-pagers show each goal's
+    key measures with their targets; the seed's one-page plan shows the strategies."""
+
+    STRATEGIES = "strategies", "Its strategies"
+    STRATEGIES_AND_MEASURES = "both", "Its strategies and its key measures with their targets"
+    MEASURES = (
+        "measures",
+        "Its key measures with their targets (strategies stay in the support document)",
+    )
+
+
 def logo_upload_to(instance: "ReportSettings", filename: str) -> str:
     suffix = filename.rsplit(".", 1)[-1].lower()
     return f"reports/{instance.engagement_id}/logo-{uuid.uuid4().hex}.{suffix}"
@@ -25,7 +38,8 @@ def logo_upload_to(instance: "ReportSettings", filename: str) -> str:
 
 class ReportSettings(models.Model):
     """How an engagement's PDFs look: the paper and orientation of the one-page plan (the support
-    document is always portrait on the same paper), and the organization's logo."""
+    document is always portrait on the same paper), what it shows under each goal, and the
+    organization's logo."""
 
     engagement = models.OneToOneField(
         "engagements.Engagement", on_delete=models.CASCADE, related_name="report_settings"
@@ -36,6 +50,12 @@ class ReportSettings(models.Model):
         max_length=10,
         choices=Orientation.choices,
         default=Orientation.LANDSCAPE,
+    )
+    one_page_shows = models.CharField(
+        "under each goal of the one-page plan",
+        max_length=10,
+        choices=OnePageShows.choices,
+        default=OnePageShows.STRATEGIES,
     )
     logo = models.FileField("logo", upload_to=logo_upload_to, max_length=300, blank=True)
     logo_sha256 = models.CharField(max_length=64, blank=True)

@@ -85,6 +85,7 @@ def layout_for(engagement: Engagement) -> dict:
     return {
         "paper": settings.paper,
         "orientation": settings.orientation,
+        "one_page_shows": settings.one_page_shows,
         "logo": settings.logo.name if settings.logo else "",
         "logo_sha256": settings.logo_sha256 if settings.logo else "",
     }
@@ -184,6 +185,7 @@ def one_page_content(engagement: Engagement, version: PlanVersion | None) -> dic
                     "number": goal["number"],
                     "title": goal.get("title", ""),
                     "strategies": [s.get("title", "") for s in goal["strategies"]],
+                    "measures": [_measure(m) for m in goal["measures"]],
                 }
                 for goal in group["goals"]
             ],

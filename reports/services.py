@@ -230,13 +230,22 @@ def settings_for(engagement: Engagement) -> ReportSettings:
 
 
 def settings_update(
-    *, engagement: Engagement, paper: str, orientation: str, logo=None, remove_logo: bool = False
+    *,
+    engagement: Engagement,
+    paper: str,
+    orientation: str,
+    one_page_shows: str = "",
+    logo=None,
+    remove_logo: bool = False,
 ) -> ReportSettings:
-    """Paper, orientation and logo. A logo must be a PNG or JPEG file (by its contents) of at
-    most REPORT_LOGO_MAX_BYTES; the file it replaces is deleted once the change commits."""
+    """Paper, orientation, what the one-page plan shows under each goal (unchanged when empty)
+    and logo. A logo must be a PNG or JPEG file (by its contents) of at most
+    REPORT_LOGO_MAX_BYTES; the file it replaces is deleted once the change commits."""
     current = settings_for(engagement)
     old_logo = current.logo.name if current.logo else ""
     current.paper, current.orientation = paper, orientation
+    if one_page_shows:
+        current.one_page_shows = one_page_shows
     if logo is not None:
         if logo.size > settings.REPORT_LOGO_MAX_BYTES:
             limit = settings.REPORT_LOGO_MAX_BYTES // 1024

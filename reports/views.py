@@ -210,7 +210,11 @@ def retry(request: HttpRequest, engagement_id: UUID, job_id: UUID) -> HttpRespon
 def layout_settings(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
     access = access_engagement(request, engagement_id, need=Can.MANAGE_ENGAGEMENT)
     current = services.settings_for(access.engagement)
-    initial = {"paper": current.paper, "orientation": current.orientation}
+    initial = {
+        "paper": current.paper,
+        "orientation": current.orientation,
+        "one_page_shows": current.one_page_shows,
+    }
     has_logo = bool(current.logo)
     posted = (request.POST, request.FILES) if request.method == "POST" else ()
     form = LayoutForm(*posted, initial=initial, has_logo=has_logo)

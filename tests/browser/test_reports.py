@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from engagements.demo import DEMO_PASSWORD
 from engagements.models import Engagement
@@ -114,3 +115,24 @@ def test_the_job_page_follows_a_pdf_while_it_is_made(page, demo):
     expect(status.get_by_text("Ready", exact=True)).to_be_visible()
     expect(status.get_by_role("link", name="Download PDF")).to_be_visible()
     expect(page.locator("[aria-live=polite] #job-status")).to_have_count(1)
+
+
+def test_the_facilitator_puts_each_goals_key_measures_on_the_one_page_plan(page, demo):
+    sign_in(page, "facilitator@riverside.example")
+    page.goto(page.live_server_url + reverse("reports:settings", args=[demo.pk]))
+    expect(page.get_by_role("heading", level=1, name="Layout of the PDFs")).to_be_visible()
+    expect(page.get_by_label("Its strategies", exact=True)).to_be_checked()  # the seed's one-pager
+    page.get_by_label("Its strategies and its key measures with their targets").check()
+    page.get_by_role("button", name="Save the layout").click()
+    expect(page.get_by_text("The layout is saved")).to_be_visible()
+
+    page.get_by_role("button", name="One-page plan (PDF) of draft 2").click()
+    status = page.locator("#job-status")
+    expect(status.get_by_text("Ready", exact=True)).to_be_visible()
+    expect(status).not_to_contain_text("Please check before you share it")
+    with page.expect_download() as waiting:
+        page.get_by_role("link", name="Download PDF").click()
+    pages = PdfReader(waiting.value.path()).pages
+    text = " ".join(pages[0].extract_text().split())
+    assert len(pages) == 1
+    assert "Key measures" in text and "by June 30, 2032" in text

@@ -489,3 +489,29 @@ def test_the_page_costs_the_same_queries_whatever_the_plans_size(
     with django_assert_max_num_queries(counted):
         body = client.get(url("plan", cast)).content.decode()
     assert len(re.findall(r'class="plan-el plan-el--goal"', body)) == 9
+
+
+def test_a_statement_beyond_its_length_is_refused_next_to_it_and_kept(client, cast, plan):
+    client.force_login(cast.core_team)
+    mission = "Ensemble" * 131072  # a 1 MB paste with no space in it
+    fields = {"mission": mission, "vision": "Chaque élève « compte »", "max_goals": 5}
+    response = client.post(url("statements", cast), {**fields, "max_strategies_per_goal": 6})
+    page = response.content.decode()
+    assert response.status_code == 400
+    message = "Keep the mission to 800 characters at most: it has 1048576. Shorten it."
+    assert page.index('for="id_mission"') < page.index(message) < page.index('name="mission"')
+    assert mission in page and "Chaque élève « compte »" in page  # nothing typed is lost
+    assert 'maxlength="800"' not in page  # a browser would cut a paste off without a word
+    plan.refresh_from_db()
+    assert plan.mission == ""
+
+
+def test_a_value_description_beyond_its_length_is_refused(client, cast, plan):
+    client.force_login(cast.core_team)
+    response = client.post(
+        url("element-add", cast, "value"), {"title": "Équité", "description": "x" * 1001}
+    )
+    assert "Keep the description to 1000 characters at most: it has 1001." in (
+        response.content.decode()
+    )
+    assert not plan.values.exists()

@@ -737,3 +737,12 @@ def test_csv_makes_every_user_text_cell_safe(cast):
     assert "'=1+1" in cells and "'=2" in cells and "'+test" in cells
     assert "'=CMD()" in cells and "'-1" in cells
     assert not [cell for cell in cells if cell[:1] in ("=", "+", "@")]
+
+
+def test_a_statement_or_value_beyond_its_length_is_refused_with_its_place(cast):
+    data = goals_with_steps()
+    data["plan"]["mission"] = "Ensemble" * 131072  # a 1 MB paste with no space in it
+    data["plan"]["values"] = [{"title": "Équité", "description": "“Fair” " * 150}]
+    errors = refusal(EngagementFactory(), data)
+    assert "The mission is longer than 800 characters (it has 1048576)." in errors
+    assert "Value 1: the description is longer than 1000 characters (it has 1050)." in errors

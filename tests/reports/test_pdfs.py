@@ -4,6 +4,7 @@ are right, DRAFT only on drafts, user text escaped, long words wrapped, non-Lati
 
 import io
 import re
+import time
 from datetime import date
 
 import pytest
@@ -67,6 +68,103 @@ def draft(plan, cast, label="For the board"):
     return planning.version_save(plan=plan, label=label, author=cast.facilitator)
 
 
+# --- a real district's plan: 8 goals and 26 strategies, with accents and typographic quotes ----
+
+DISTRICT_GOALS = [
+    (
+        "Every student reads on grade level by the end of third grade",
+        [
+            "Adopt one high-quality, science-based literacy curriculum for kindergarten "
+            "through grade 3",
+            "Give every K–3 teacher a literacy coach’s support at least twice a month",
+            "Screen every student three times a year and act on the results within two weeks",
+            "Run “Read with Me” nights so families can practise reading at home",
+        ],
+    ),
+    (
+        "Every student learns mathematics with understanding and confidence",
+        [
+            "Align the middle-school math sequence so that Algebra I is open to every eighth "
+            "grader",
+            "Offer tutoring in small groups during the school day for students who fall behind",
+            "Train teachers to use “number talks” and visual models in every classroom",
+        ],
+    ),
+    (
+        "Every graduate leaves with a plan for college, career or service",
+        [
+            "Start a four-year graduation plan with each ninth grader and review it every spring",
+            "Double the number of dual-credit and career-technical courses by 2030",
+            "Give every junior a job shadow or internship with a local employer",
+        ],
+    ),
+    (
+        "Students feel safe, known and connected at school",
+        [
+            "Pair every student with an adult mentor who checks in each week",
+            "Teach social-emotional skills in every grade with one shared approach",
+            "Cut chronic absence in half with home visits and a family liaison at each school",
+        ],
+    ),
+    (
+        "We recruit, support and keep excellent teachers and staff",
+        [
+            "Raise starting pay to the regional median and publish the salary schedule",
+            "Build a “grow your own” pathway for paraprofessionals and graduates to become "
+            "teachers",
+            "Give new teachers a mentor and protected planning time in their first two years",
+            "Survey staff each spring and report back what changed because of it",
+        ],
+    ),
+    (
+        "Families and the community are true partners in learning",
+        [
+            "Translate every school message into the five languages most spoken at home",
+            "Hold listening sessions in each neighbourhood twice a year, with childcare and a meal",
+            "Open a family resource centre at Riverside Élémentaire",
+        ],
+    ),
+    (
+        "Safe, modern buildings that support how students learn today",
+        [
+            "Replace aging roofs and heating systems under a ten-year capital plan",
+            "Make every building fully accessible to students and visitors with disabilities",
+            "Bring reliable Wi-Fi and a device for every student from grade 3 to grade 12",
+        ],
+    ),
+    (
+        "Our resources are managed openly and aligned to these goals",
+        [
+            "Publish a budget in plain language that links every dollar to a goal of this plan",
+            "Review each program’s results and cost every two years with the board",
+            "Seek grants and partnerships worth $2 million for early literacy and career pathways",
+        ],
+    ),
+]
+
+
+@pytest.fixture
+def district_plan(cast):
+    """A plan the size of many districts' one-pagers: 8 goals, 26 strategies, five values."""
+    plan = planning.plan_for(cast.engagement)
+    plan.vision = (
+        "Every Riverside student — whatever their language, ability or zip code — graduates "
+        "known, confident and ready for the life they choose."
+    )
+    plan.mission = (
+        "Together with families and our community, we provide every student with rigorous, "
+        "joyful learning in safe schools where each one is “seen, heard and valued”."
+    )
+    plan.save()
+    for title in ("Students first", "Équité", "Integrity", "Belonging", "Curiosity"):
+        ValueFactory(plan=plan, title=title)
+    for title, strategies in DISTRICT_GOALS:
+        goal = GoalFactory(plan=plan, title=title)
+        for strategy in strategies:
+            StrategyFactory(goal=goal, title=strategy)
+    return plan
+
+
 # --- the one-page plan ----------------------------------------------------------------------------
 
 
@@ -108,14 +206,14 @@ def test_a_long_plan_tightens_to_stay_on_one_page(cast, plan):
     goals(plan, 10, 6, words=" with a good many words to say about what it means for students")
     rendered = render.render(one_page_content(cast.engagement, None))
     assert rendered.pages == 1 and not rendered.warning
-    assert rendered.level > 0  # tighter than the designed layout
+    assert rendered.size < render.DESIGNED_SIZE  # smaller than the designed layout
     text = flat(pages_of(rendered.pdf)[0])
     assert all(f"Strategy {n}.6" in text for n in range(1, 11))
 
 
 def test_a_short_plan_gets_larger_type(cast, plan):
     goals(plan, 2, 1)
-    assert render.render(one_page_content(cast.engagement, None)).level < 0
+    assert render.render(one_page_content(cast.engagement, None)).size > render.DESIGNED_SIZE
 
 
 def test_a_plan_too_long_for_one_page_names_what_overflows_and_loses_nothing(cast, plan):
@@ -123,13 +221,161 @@ def test_a_plan_too_long_for_one_page_names_what_overflows_and_loses_nothing(cas
     goals(plan, 16, 6, words=words)
     rendered = render.render(one_page_content(cast.engagement, None))
     assert rendered.pages > 1
-    assert rendered.level == render.ONE_PAGE_LEVELS[-1]
+    assert rendered.size == render.ONE_PAGE_SIZES[-1]
     assert "does not fit on one page" in rendered.warning
+    assert min(body_sizes(rendered.pdf, "Goal 1")) >= 7  # labels stay readable
     named = [int(n) for n in re.findall(r"Goal (\d+) “", rendered.warning)]
     assert named and 1 not in named  # the first goal is on the first page
     pages = pages_of(rendered.pdf)
     assert f"Goal title {named[0]} " in flat(" ".join(pages[1:]))  # really on a later page
     assert "Strategy 16.6" in flat(" ".join(pages))  # nothing clipped: the rest runs on
+
+
+def squash(text: str) -> str:
+    """Text without any spacing, to find a sentence however the layout wrapped it."""
+    return re.sub(r"\s+", "", text)
+
+
+def body_sizes(pdf: bytes, words: str) -> set[float]:
+    """The type sizes (pt, as printed on the page) of the runs of text containing `words`."""
+    sizes: set[float] = set()
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if words in text:
+            scale = (tm[0] * cm[0] ** 2 + tm[1] * cm[1] ** 2) ** 0.5 if cm else tm[0]
+            sizes.add(round(font_size * abs(scale), 1))
+
+    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    return sizes
+
+
+def blank_below(document) -> float:
+    """The share of the first page's height left empty under the last line of the plan."""
+    page = document.pages[0]
+    box = page._page_box
+    bottom = max(
+        b.position_y + b.height
+        for b in box.descendants()
+        if type(b).__name__ == "TextBox"
+        and not (b.element is not None and "watermark" in (b.element.get("class") or ""))
+    )
+    top = box.content_box_y()
+    return (top + box.height - bottom) / box.height
+
+
+def test_a_district_plan_of_8_goals_and_26_strategies_prints_at_9_pt_or_more(
+    cast, district_plan, monkeypatch
+):
+    content = one_page_content(cast.engagement, None)
+    layouts = []
+    lay_out = render.pdf_document
+    monkeypatch.setattr(render, "pdf_document", lambda html: layouts.append(1) or lay_out(html))
+    rendered = render.render(content)
+    assert len(layouts) <= 4  # a search, not every size in turn
+    assert rendered.pages == 1 and not rendered.warning
+    text = flat(pages_of(rendered.pdf)[0])
+    for title, strategies in DISTRICT_GOALS:
+        assert squash(title) in squash(text)
+        assert all(squash(s) in squash(text) for s in strategies)
+    assert "“Read with Me”" in text and "Élémentaire" in text
+    strategy = "Screen every student three times"
+    assert min(body_sizes(rendered.pdf, strategy)) >= 9
+    assert rendered.size >= 9
+    # The largest type that fits: the next size up runs over the page.
+    larger = render.fits(content, size=rendered.size + render.SIZE_STEP)
+    assert larger is None
+    # The page is filled: little is left blank under the plan.
+    document = render.fits(content, size=rendered.size)
+    assert blank_below(document) < 0.15
+
+
+def test_a_plan_that_fits_is_never_warned_about(cast, plan):
+    # Two long goals among short ones: a grid of rows cannot hold it, flowing columns can.
+    for n in range(1, 9):
+        goal = GoalFactory(plan=plan, title=f"Goal title {n} for every student")
+        for s in range(1, 25 if n in (1, 5) else 2):
+            StrategyFactory(goal=goal, title=f"Strategy {n}.{s}: a “good” step for each school")
+    rendered = render.render(one_page_content(cast.engagement, None))
+    assert rendered.pages == 1
+    assert rendered.warning == ""
+    assert "runs to 1 pages" not in rendered.warning
+    text = flat(pages_of(rendered.pdf)[0])
+    assert "Strategy 1.24:" in text and "Strategy 5.24:" in text and "Strategy 8.1:" in text
+
+
+def test_a_mission_far_beyond_its_length_is_never_printed_clipped_as_ready(cast, plan):
+    # Saved before statements had a maximum length: an unbroken 1 MB paste.
+    plan.mission = "Ensemble" * 131072
+    plan.save()
+    goals(plan, 3, 2)
+    started = time.monotonic()
+    rendered = render.render(one_page_content(cast.engagement, None))
+    assert time.monotonic() - started < 20
+    assert "The mission is 1,048,576 characters long" in rendered.warning
+    assert "shows its first 800" in rendered.warning
+    text = squash(" ".join(pages_of(rendered.pdf)))
+    assert "Ensemble" * 99 in text  # its first 800 characters, whole
+    assert all(f"Strategy{n}.2" in text for n in range(1, 4))
+
+
+def test_content_past_the_edge_of_the_page_is_never_taken_for_a_fitting_page():
+    for off_the_paper in (
+        "<p style='white-space: nowrap'>" + "Every student, every day. " * 60 + "</p>",
+        "<p style='position: absolute; top: 1500px'>Below the bottom of the page</p>",
+    ):
+        document = render.pdf_document("<p>Top</p>" + off_the_paper)
+        assert len(document.pages) == 1  # WeasyPrint keeps it on one page, off the paper
+        assert render.cut_off(document)
+    assert not render.cut_off(render.pdf_document("<p>Top</p><p>Bottom</p>"))
+
+
+def with_key_measures(plan) -> None:
+    for goal in plan.goals.all():
+        MeasureFactory(
+            goal=goal,
+            indicator=f"Students on track for “{goal.title[:24]}”",
+            baseline=41,
+            target=75,
+            unit="%",
+            target_date=date(2030, 6, 30),
+        )
+
+
+@pytest.mark.parametrize(
+    "shows,strategies,measures",
+    [("strategies", True, False), ("both", True, True), ("measures", False, True)],
+)
+def test_the_one_page_plan_shows_each_goals_key_measures_when_the_layout_asks(
+    cast, district_plan, shows, strategies, measures
+):
+    with_key_measures(district_plan)
+    ReportSettings.objects.create(engagement=cast.engagement, one_page_shows=shows)
+    rendered = render.render(one_page_content(cast.engagement, draft(district_plan, cast)))
+    assert rendered.pages == 1 and not rendered.warning
+    text = squash(pages_of(rendered.pdf)[0])
+    assert squash(DISTRICT_GOALS[7][0]) in text
+    assert (squash(DISTRICT_GOALS[7][1][0]) in text) is strategies
+    first = DISTRICT_GOALS[0][0][:24]
+    target = squash(f"Students on track for “{first}”: 75% by June 30, 2030 (from 41%)")
+    assert (target in text) is measures
+    assert ("Keymeasures" in text) is measures
+
+
+def test_the_seed_one_page_plan_is_the_default(cast):
+    assert ReportSettings(engagement=cast.engagement).one_page_shows == "strategies"
+
+
+def test_the_support_document_cuts_an_over_long_statement_or_value_and_says_so(cast, plan):
+    # Saved before statements and values had a maximum length.
+    plan.preferred_future = "Nos élèves « réussissent ». " * 400  # 11,200 characters
+    plan.save()
+    ValueFactory(plan=plan, title="Curiosity", description="We ask why. " * 200)
+    rendered = render.render(support_content(cast.engagement, None))
+    assert "The preferred future is 11,200 characters long" in rendered.warning
+    assert "its first 4,000 characters" in rendered.warning
+    assert "The description of the value “Curiosity” is 2,400 characters long" in rendered.warning
+    text = squash(" ".join(pages_of(rendered.pdf)))
+    assert text.count("réussissent") == 143  # 4,000 characters of 28 each: 142 and a part
 
 
 @pytest.mark.parametrize(
@@ -296,7 +542,7 @@ def test_user_text_is_printed_literally_never_as_markup(cast, plan):
         html = render.html_for(content)
         assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
         text = flat(" ".join(pages_of(render.render(content).pdf)))
-        assert "<script>alert(1)</script>" in text
+        assert "<script>alert(1)</script>" in squash(text)  # may wrap in the values column
         assert "<b>Bold</b> & <i>brave</i>" in text
         assert "Plan <em>2030</em>" in text
 

@@ -565,6 +565,26 @@ def test_the_layout_form_shows_the_current_choices(client, cast):
     assert "Remove the logo" not in page  # no logo to remove
 
 
+def test_the_one_page_plan_can_show_each_goals_key_measures(client, cast):
+    page = layout(client, cast, one_page_shows="both")
+    assert page.status_code == 302
+    saved = ReportSettings.objects.get(engagement=cast.engagement)
+    assert saved.one_page_shows == "both"
+    form = client.get(url("settings", cast.engagement)).text
+    assert re.search(r'value="both"[^>]*checked', form)
+    assert "Its strategies and its key measures with their targets" in form
+
+
+def test_an_unknown_one_page_choice_is_refused_next_to_the_field(client, cast):
+    response = layout(client, cast, one_page_shows="everything")
+    assert response.status_code == 400
+    page = response.text
+    label = page.index("Under each goal of the one-page plan")
+    assert label < page.index("Choose what the one-page plan shows under each goal.")
+    assert re.search(r'value="a4"[^>]*checked', page)  # the rest is kept
+    assert not ReportSettings.objects.exists()
+
+
 # --- escaping and query counts --------------------------------------------------------------------
 
 
