@@ -92,6 +92,11 @@ class AccessibilityScan:
         if not (fresh or self.due):
             return
         self.due = False
+        # Scan the page as it settles: a fade-in caught half-way reads as faint text to axe.
+        self.page.evaluate(
+            "() => document.getAnimations().forEach(a => { if (a.effect &&"
+            " a.effect.getComputedTiming().iterations !== Infinity) a.finish(); })"
+        )
         results = AXE.run(self.page, options=AXE_OPTIONS)
         self.scanned.append(self.page.url)
         for violation in results.response["violations"]:

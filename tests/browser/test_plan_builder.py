@@ -139,7 +139,8 @@ def test_focus_follows_the_work_in_the_plan_builder_and_the_view_stays_put(page,
     value = long_plan["values"][7]
     element = page.locator(f"#value-{value.pk}")
     element.scroll_into_view_if_needed()
-    page.evaluate("() => window.scrollBy(0, -100)")  # the whole form fits below it
+    # 150 px from the top of the view, so the whole edit form (its Save button too) fits below it
+    element.evaluate("el => window.scrollBy(0, el.getBoundingClientRect().top - 150)")
     where = top(element)
     scrolled = scroll_y(page)
     assert scrolled > 500
