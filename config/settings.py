@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "engagements",
     "retreats",
     "planning",
+    "monitoring",
     "reports",
 ]
 

@@ -28,5 +28,6 @@ urlpatterns = [
     path("", include("retreats.urls")),
     path("", include("engagements.urls")),
     path("", include("planning.urls")),
+    path("", include("monitoring.urls")),
     path("", include("reports.urls")),
 ]

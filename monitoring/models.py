@@ -1,0 +1,1 @@
+"""Living the plan: the monitored plan and what people report on it."""

@@ -1,0 +1,5 @@
+"""Living the plan's pages, under an engagement."""
+
+app_name = "monitoring"
+
+urlpatterns: list = []
