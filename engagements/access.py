@@ -53,6 +53,8 @@ class Can(StrEnum):
     ANSWER_BUY_IN = "answer the buy-in check"
     FREEZE_PLAN = "freeze the final draft"
     RECORD_DECISION = "record the board's decision"
+    UPDATE_ANY_PROGRESS = "report progress on any measure or action step of the lived plan"
+    CHANGE_TARGETS = "change a measure's target or baseline, with a reason"
 
 
 _EVERY_ROLE = frozenset(Role)
@@ -85,6 +87,10 @@ RULES: dict[Can, frozenset[Role]] = {
     Can.UPDATE_PROGRESS: frozenset(
         {Role.FACILITATOR, Role.CORE_TEAM, Role.PLAN_TEAM, Role.SUPERINTENDENT}
     ),
+    # Living the plan: owners report on their own measures and steps (monitoring narrows
+    # UPDATE_PROGRESS to them); these roles report on any, and the facilitator runs the cycle.
+    Can.UPDATE_ANY_PROGRESS: frozenset({Role.FACILITATOR, Role.CORE_TEAM}),
+    Can.CHANGE_TARGETS: frozenset({Role.FACILITATOR}),
 }
 
 
