@@ -35,6 +35,9 @@ ALLOWED = {
     Can.FREEZE_PLAN: {"facilitator"},
     # Every role at the role level; require_board_clerk narrows it to the plan's clerk.
     Can.RECORD_DECISION: {"facilitator", "core_team", "plan_team", "board", "superintendent"},
+    # Owners report on their own measures and steps; these roles on any (design, section 3).
+    Can.UPDATE_ANY_PROGRESS: {"facilitator", "core_team"},
+    Can.CHANGE_TARGETS: {"facilitator"},
 }
 ROLES = ["facilitator", "core_team", "plan_team", "board", "superintendent"]
 
