@@ -51,6 +51,7 @@ FIELDS = {
         ("owner", "Owner"),
         ("start_date", "Start"),
         ("due_date", "Due"),
+        ("plan_year", "Plan year"),
         ("resources_people", "People"),
         ("resources_time", "Time"),
         ("resources_money", "Money"),

@@ -137,6 +137,7 @@ class ActionStepForm(ElementForm):
             "owner",
             "start_date",
             "due_date",
+            "plan_year",
             "resources_people",
             "resources_time",
             "resources_money",
@@ -145,8 +146,12 @@ class ActionStepForm(ElementForm):
             "description": forms.Textarea(attrs={"rows": 2}),
             "start_date": DATE,
             "due_date": DATE,
+            "plan_year": forms.NumberInput(attrs={"min": 1, "max": 10, "inputmode": "numeric"}),
         }
-        error_messages = {"description": {"required": "Say what will be done."}}
+        error_messages = {
+            "description": {"required": "Say what will be done."},
+            "plan_year": {"invalid": "Give the plan year as a whole number, such as 1 or 2."},
+        }
 
 
 FORMS = {

@@ -266,6 +266,10 @@ class Measure(models.Model):
         )
 
 
+PLAN_YEARS = (1, 10)  # an action step's plan year, first and last
+PLAN_YEAR_RANGE = "The plan year is a whole number from 1 to 10 (year 1 is the plan’s first year)."
+
+
 class ActionStep(models.Model):
     """A step that carries out a strategy, in the Plan-Do-Study-Act cycle."""
 
@@ -297,6 +301,18 @@ class ActionStep(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(0, message="Money cannot be negative.")],
+    )
+    # Year 1, 2, ... of the plan in which the step is pursued (the implementation schedule);
+    # optional, as steps are often placed in a year only once the plan's shape settles.
+    plan_year = models.PositiveSmallIntegerField(
+        "plan year",
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(PLAN_YEARS[0], message=PLAN_YEAR_RANGE),
+            MaxValueValidator(PLAN_YEARS[1], message=PLAN_YEAR_RANGE),
+        ],
+        help_text="Year 1 is the plan’s first year. Leave it empty if not decided yet.",
     )
     progress_reported_at = models.DateTimeField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)

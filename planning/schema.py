@@ -21,7 +21,7 @@ from django.utils.dateparse import parse_datetime
 from engagements.models import DEFAULT_TERMINOLOGY
 from engagements.text import clean_text
 
-from .models import ActionStep, Goal, Measure, Objective, Plan, Strategy, Value
+from .models import PLAN_YEARS, ActionStep, Goal, Measure, Objective, Plan, Strategy, Value
 
 SCHEMA = "aligned.plan"
 SCHEMA_VERSION = 1
@@ -125,6 +125,7 @@ def _export_step(step: ActionStep) -> dict:
         "owner": _email(step.owner),
         "start_date": _day(step.start_date),
         "due_date": _day(step.due_date),
+        "plan_year": step.plan_year,
         "resources_people": step.resources_people,
         "resources_time": step.resources_time,
         "resources_money": _amount(step.resources_money),
@@ -324,6 +325,20 @@ class _Reader:
             self.error(where, f"the {label} {_quoted(value)} cannot be negative.")
             return None
         return rounded
+
+    def plan_year(self, where, item) -> int | None:
+        value = item.get("plan_year")
+        if value is None:
+            return None
+        first, last = PLAN_YEARS
+        if isinstance(value, bool) or not isinstance(value, int) or not first <= value <= last:
+            self.error(
+                where,
+                f"the plan year {_quoted(value)} must be a whole number from {first} to {last}, "
+                "or null when not set.",
+            )
+            return None
+        return value
 
     def choice(self, where, item, key, label, *, choices, default) -> str:
         value = item.get(key, default)
@@ -534,6 +549,7 @@ class _Import:
             owner=read.owner(where, item, self.members),
             start_date=read.day(where, item, "start_date", "start date"),
             due_date=read.day(where, item, "due_date", "due date"),
+            plan_year=read.plan_year(where, item),
             resources_people=people,
             resources_time=time,
             resources_money=read.amount(
@@ -720,6 +736,7 @@ CSV_HEADER = [
     "Resources: people",
     "Resources: time",
     "Resources: money",
+    "Plan year",  # last, so the columns spreadsheets already read stay where they were
 ]
 
 
@@ -745,6 +762,7 @@ _COLUMNS = (
     "people",
     "time",
     "money",
+    "plan_year",
 )
 
 
@@ -853,6 +871,7 @@ def plan_csv(plan: Plan) -> str:
                         people=_safe(step.resources_people),
                         time=_safe(step.resources_time),
                         money=_amount(step.resources_money),
+                        plan_year=step.plan_year,
                     )
                 )
     return out.getvalue()

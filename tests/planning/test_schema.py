@@ -256,6 +256,7 @@ def test_export_has_the_documented_shape_and_values(cast):
         "owner": cast.plan_team.email,
         "start_date": "2027-01-10",
         "due_date": "2027-05-31",
+        "plan_year": None,
         "resources_people": "Two reading coaches",
         "resources_time": "Four hours a week",
         "resources_money": "1500.00",
