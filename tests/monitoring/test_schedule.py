@@ -305,3 +305,13 @@ def test_the_csv_lists_the_year_shown_then_the_steps_with_no_year(client, cast, 
     assert first[5] == cast.plan_team.full_name
     assert first[6:9] == ["2027-08-15", "2028-05-31", "Do"]
     assert first[-1] == "12500.25"
+
+
+def test_the_engagement_page_links_to_the_schedule_once_a_plan_is_approved(client, cast, plan):
+    client.force_login(cast.board)
+    detail = reverse("engagements:detail", args=[cast.engagement.pk])
+    assert "Implementation schedule" not in client.get(detail).content.decode()
+    approve(plan)
+    cast.engagement.plan_approved_at = timezone.now()  # as the board's approval does
+    cast.engagement.save()
+    assert page(cast) in client.get(detail).content.decode()
