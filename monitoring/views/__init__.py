@@ -1,0 +1,1 @@
+"""Living the plan's pages."""
