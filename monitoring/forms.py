@@ -2,6 +2,8 @@
 
 from django import forms
 
+from engagements.text import CleanTextMixin
+
 from .models import NOTE_LENGTH, ActionUpdate
 
 PERCENT_BOUNDS = "Percent complete is a whole number from 0 to 100."
@@ -19,7 +21,7 @@ def _text(label: str, help_text: str = "") -> forms.CharField:
     )
 
 
-class ActionUpdateForm(forms.Form):
+class ActionUpdateForm(CleanTextMixin, forms.Form):
     """An update of an action step. The PDSA questions appear only for a step in its Study or
     Act stage (`asks_pdsa`)."""
 
