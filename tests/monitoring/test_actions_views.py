@@ -102,8 +102,8 @@ def test_mine_with_nothing_owned_says_so(client, cast):
     assert "of the approved plan are yours" in client.get(list_url(cast, mine=True)).text
 
 
-def test_the_list_takes_the_same_queries_however_large_the_plan(
-    client, cast, django_assert_num_queries
+def test_the_pages_take_the_same_queries_however_large_the_plan(
+    client, cast, django_assert_num_queries, django_assert_max_num_queries
 ):
     def grow(goals):
         for g in range(goals):
@@ -129,11 +129,23 @@ def test_the_list_takes_the_same_queries_however_large_the_plan(
     # user, membership, the approved version, owners' names, latest updates
     with django_assert_num_queries(5) as small:
         client.get(list_url(cast))
+    with django_assert_max_num_queries(9) as small_step:
+        client.get(step_url(cast, s.pk))
     grow(6)
     approve(cast.engagement)
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(list_url(cast))
     assert response.text.count('id="step-') == 73
+    for month in range(12):
+        action_update_record(
+            engagement=cast.engagement,
+            step_id=s.pk,
+            author=cast.plan_team,
+            status="on_track",
+            percent=5 * month,
+        )
+    with django_assert_num_queries(len(small_step.captured_queries)):
+        assert "status: on track, 0 %" in client.get(step_url(cast, s.pk)).text
 
 
 # --- a step's page and its access table -----------------------------------------------------------
