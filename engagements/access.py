@@ -380,3 +380,19 @@ def retreat_participants(view: Callable) -> Callable:
 def members_only(view: Callable) -> Callable:
     """Signed-in people only; the view loads its engagement through `access_engagement`."""
     return _mark(login_required(view), MEMBERS)
+
+
+# --- living the plan: who reports on an element of the approved plan ---------------------------
+
+
+def may_report_on(access: Access, user, owner_email: str | None) -> bool:
+    """Whether this member may report progress on an element of the lived plan whose owner, in
+    the approved snapshot, has the address `owner_email`: the UPDATE_ANY_PROGRESS roles on any
+    element; the owner (matched by their account's e-mail address) on their own, when their
+    role may update progress at all (UPDATE_PROGRESS)."""
+    if access.can(Can.UPDATE_ANY_PROGRESS):
+        return True
+    email = (getattr(user, "email", "") or "").lower()
+    return bool(
+        access.can(Can.UPDATE_PROGRESS) and email and owner_email and email == owner_email.lower()
+    )

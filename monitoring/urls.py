@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import schedule
+from .views import actions, schedule
 
 app_name = "monitoring"
 
@@ -16,3 +16,10 @@ urlpatterns += [
     path(L + "schedule/schedule.csv", schedule.schedule_csv, name="schedule-csv"),
 ]
 # --- end implementation schedule -------------------------------------------------------------
+
+# --- action progress (issue 14 item 5) ---------------------------------------------------------
+urlpatterns += [
+    path(L + "actions/", actions.action_steps, name="action-steps"),
+    path(L + "actions/<uuid:step_id>/", actions.action_step, name="action-step"),
+]
+# --- end action progress -----------------------------------------------------------------------

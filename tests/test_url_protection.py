@@ -8,6 +8,7 @@ from django.urls.converters import IntConverter, UUIDConverter
 from engagements.access import FACILITATOR_ACCOUNTS, MEMBERS, PARTICIPANTS, PUBLIC, SIGNED_IN
 from planning.services import plan_for
 from tests.factories import (
+    ActionStepFactory,
     ActivityFactory,
     AgendaItemFactory,
     CardFactory,
@@ -89,6 +90,7 @@ def sample_kwargs(pattern, world):
         ),
         "reading_id": lambda: ReadingFactory(meeting__phase__engagement=foreign).pk,
         "job_id": lambda: ReportJobFactory(engagement=foreign).pk,
+        "step_id": lambda: ActionStepFactory(strategy__goal__plan=plan_for(foreign)).pk,
     }
     missing = [name for name in pattern.pattern.converters if name not in samples]
     assert not missing, (
