@@ -14,6 +14,7 @@ from tests.factories import (
     CommentFactory,
     GoalFactory,
     InvitationFactory,
+    MeasureFactory,
     MeetingFactory,
     MembershipFactory,
     ParticipantFactory,
@@ -89,6 +90,7 @@ def sample_kwargs(pattern, world):
         ),
         "reading_id": lambda: ReadingFactory(meeting__phase__engagement=foreign).pk,
         "job_id": lambda: ReportJobFactory(engagement=foreign).pk,
+        "measure_id": lambda: MeasureFactory(goal__plan=plan_for(foreign)).pk,
     }
     missing = [name for name in pattern.pattern.converters if name not in samples]
     assert not missing, (

@@ -160,8 +160,8 @@ def readings_import(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
     access = access_engagement(request, engagement_id, need=Can.UPDATE_PROGRESS)
     today = timezone.localdate()
     lived = lived_measures(access.engagement, today=today)
-    if lived is None:
-        raise Http404("No plan has been approved yet.")
+    if lived is None:  # nothing to report on yet: the list says so plainly
+        return redirect("monitoring:measures", engagement_id=engagement_id)
     mine = [m for m in lived.measures if may_report(access, request.user.email, m.element)]
     by_name = {**{m.indicator.lower(): m.monitored for m in mine}}
     by_name.update({str(m.id): m.monitored for m in mine})
