@@ -20,7 +20,8 @@ def _amount(label: str, *, required: bool = False, help_text: str = "") -> forms
         max_digits=14,
         decimal_places=2,
         help_text=help_text,
-        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        # Text, not a number box: what was typed stays on the page to be corrected.
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         error_messages={
             "required": "Enter the value.",
             "invalid": "Enter a number, like 72 or 72.5.",

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from engagements.models import Membership
+from engagements.services.engagements import engagement_plan_approved
 from planning.models import Approval, Measure
 from planning.services import plan_for
 
@@ -28,12 +29,11 @@ class Lived:
 
 
 def approve(plan, decided_at=None):
+    """A new saved draft of `plan`, approved by the board, as the approval workflow leaves it."""
     version = PlanVersionFactory(plan=plan)
-    ApprovalFactory(
-        version=version,
-        state=Approval.State.APPROVED,
-        decided_at=decided_at or timezone.now(),
-    )
+    decided_at = decided_at or timezone.now()
+    ApprovalFactory(version=version, state=Approval.State.APPROVED, decided_at=decided_at)
+    engagement_plan_approved(engagement_id=plan.engagement_id, at=decided_at)
     return version
 
 
