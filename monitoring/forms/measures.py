@@ -32,6 +32,17 @@ def _amount(label: str, *, required: bool = False, help_text: str = "") -> forms
     )
 
 
+class _OwnIds:
+    """The measure page shows several forms with fields of the same name (reason, value): each
+    form's ids start with its own word so every label points at its own field."""
+
+    ids = "id_%s"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", self.ids)
+        super().__init__(*args, **kwargs)
+
+
 def _reason(help_text: str) -> forms.CharField:
     return forms.CharField(
         label="Reason",
@@ -70,7 +81,8 @@ class ReadingForm(CleanTextMixin, forms.Form):
         return taken_on
 
 
-class TargetsForm(CleanTextMixin, forms.Form):
+class TargetsForm(_OwnIds, CleanTextMixin, forms.Form):
+    ids = "id_targets_%s"
     baseline = _amount("Baseline")
     baseline_date = forms.DateField(label="Baseline date", required=False, widget=DATE)
     target = _amount("Target")
@@ -98,7 +110,8 @@ class TargetsForm(CleanTextMixin, forms.Form):
         return {name: self.cleaned_data[name] for name in self.fields if name != "reason"}
 
 
-class YearlyTargetForm(CleanTextMixin, forms.Form):
+class YearlyTargetForm(_OwnIds, CleanTextMixin, forms.Form):
+    ids = "id_yearly_%s"
     school_year = forms.TypedChoiceField(label="School year", coerce=int)
     value = _amount("Target for that year", help_text="Leave empty to remove that year's target.")
     reason = _reason("Why this year's target is set or changes.")
@@ -108,7 +121,8 @@ class YearlyTargetForm(CleanTextMixin, forms.Form):
         self.fields["school_year"].choices = [(y, f"{y - 1}–{str(y)[-2:]}") for y in years]
 
 
-class OverrideForm(CleanTextMixin, forms.Form):
+class OverrideForm(_OwnIds, CleanTextMixin, forms.Form):
+    ids = "id_override_%s"
     status = forms.ChoiceField(label="Status", choices=StatusOverride.Status)
     reason = _reason("What the numbers do not show. It holds until the next reading.")
 

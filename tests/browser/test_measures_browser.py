@@ -92,3 +92,49 @@ def test_an_owner_adds_a_reading_on_a_phone_and_sees_the_status_and_why_change(p
     expect(page.locator(".m-card").first.get_by_text("Off track")).to_be_visible()
     expect(page.get_by_text("target 90 % by")).to_be_visible()
     fits_the_phone(page)
+
+
+def test_the_facilitator_changes_a_target_with_a_reason_on_a_phone(page, riverside):
+    engagement = riverside["engagement"]
+    facilitator = UserFactory(email="dana@riverside.example", full_name="Dana Whitfield")
+    MembershipFactory(user=facilitator, engagement=engagement, roles=[Role.FACILITATOR.value])
+    today = timezone.localdate()
+    plan = plan_for(engagement)
+    goal = GoalFactory(plan=plan, title="Every student graduates ready")
+    measure = MeasureFactory(
+        goal=goal,
+        indicator=INDICATOR,
+        baseline=Decimal("70"),
+        baseline_date=today - timedelta(days=730),
+        target=Decimal("90"),
+        target_date=today + timedelta(days=730),
+        unit="%",
+    )
+    ApprovalFactory(
+        version=PlanVersionFactory(plan=plan),
+        state=Approval.State.APPROVED,
+        decided_at=timezone.now(),
+    )
+    engagement_plan_approved(engagement_id=engagement.pk)
+    page.set_viewport_size({"width": 375, "height": 740})
+
+    sign_in(page, facilitator.email)
+    page.goto(f"{page.live_server_url}/engagements/{engagement.pk}/living/measures/{measure.pk}/")
+    expect(
+        page.get_by_role("heading", level=2, name="Change the target or baseline")
+    ).to_be_visible()
+    fits_the_phone(page)
+    form = page.locator("#change-targets")
+    form.get_by_label("Target", exact=True).fill("85")
+    form.get_by_role("button", name="Save the change").click()
+    expect(page.get_by_text("Give a reason: everyone who reads the plan sees it.")).to_be_visible()
+    form = page.locator("#change-targets")
+    expect(form.get_by_label("Target", exact=True)).to_have_value("85")
+    form.get_by_label("Reason").fill("The state now counts students who transfer out.")
+    form.get_by_role("button", name="Save the change").click()
+    expect(page.get_by_text("1 value changed, with the reason.")).to_be_visible()
+    log = page.locator("#changes")
+    expect(log).to_contain_text("Target: 90 → 85")
+    expect(log).to_contain_text("Reason: The state now counts students who transfer out.")
+    expect(log).to_contain_text("Dana Whitfield")
+    fits_the_phone(page)

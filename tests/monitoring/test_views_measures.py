@@ -1,6 +1,7 @@
 """The measures pages of the lived plan, role by role: everyone reads, owners and the core team
 report, the facilitator changes targets with a reason, outsiders and foreign ids get 404."""
 
+import re
 import uuid
 from datetime import timedelta
 from decimal import Decimal
@@ -254,3 +255,13 @@ def test_the_board_does_not_import_and_the_page_needs_an_approved_plan(client, c
     assert client.get(url).status_code == 403
     client.force_login(cast.outsider)
     assert client.get(url).status_code == 404
+
+
+def test_each_form_of_the_measure_page_has_its_own_field_ids(client, cast):
+    lived = lived_plan(cast)
+    client.force_login(cast.facilitator)
+    page = client.get(_page(cast, lived.graduation)).text
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    for form in ("targets", "yearly", "override"):
+        assert f'<label for="id_{form}_reason">Reason</label>' in page
