@@ -122,10 +122,10 @@ def judgement_for(
     )
 
 
-def _latest(model, order: list[str], measures: list[MonitoredMeasure]) -> dict[int, object]:
-    """The newest row of `model` per measure, in one query."""
+def _latest(model, order: list[str], measures: list[MonitoredMeasure], who: str) -> dict:
+    """The newest row of `model` per measure, with the person who made it, in one query."""
     newest = model.objects.filter(measure=OuterRef("measure")).order_by(*order).values("pk")[:1]
-    rows = model.objects.filter(measure__in=measures, pk=Subquery(newest)).select_related("measure")
+    rows = model.objects.filter(measure__in=measures, pk=Subquery(newest)).select_related(who)
     return {row.measure_id: row for row in rows}
 
 
@@ -142,8 +142,8 @@ def lived_measures(engagement: Engagement, *, today: date | None = None) -> Live
     elements = snapshot_measures(version.data)
     monitored = measures_sync(engagement=engagement, version=version, elements=elements)
     rows = list(monitored.values())
-    latest = _latest(MeasureReading, ["-taken_on", "-entered_at", "-pk"], rows)
-    overrides = _latest(StatusOverride, ["-set_at", "-pk"], rows)
+    latest = _latest(MeasureReading, ["-taken_on", "-entered_at", "-pk"], rows, "entered_by")
+    overrides = _latest(StatusOverride, ["-set_at", "-pk"], rows, "set_by")
     yearly: dict[int, list[YearlyTarget]] = {}
     for target in YearlyTarget.objects.filter(measure__in=rows):
         yearly.setdefault(target.measure_id, []).append(target)
