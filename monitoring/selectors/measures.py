@@ -84,10 +84,14 @@ class LivedMeasures:
     version: PlanVersion
     measures: list[LivedMeasure]
 
-    def counts(self) -> list[tuple[str, str, int]]:
-        """(status, label, how many) in the order of Status, the ones with measures only."""
+    def counts(self) -> list[tuple[str, str, str, int]]:
+        """(status, icon, label, how many) in the order of Status, the ones with measures only."""
         found = [m.status for m in self.measures]
-        return [(s.value, s.label, found.count(s.value)) for s in Status if s.value in found]
+        return [
+            (s.value, ICONS[s.value], s.label, found.count(s.value))
+            for s in Status
+            if s.value in found
+        ]
 
 
 def path_for(monitored: MonitoredMeasure, element: Element, yearly: list[YearlyTarget]) -> Path:

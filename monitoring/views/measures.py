@@ -3,6 +3,7 @@ reading, its readings, yearly targets, target changes with their log, a status o
 importing readings from CSV."""
 
 from datetime import date
+from decimal import Decimal
 from uuid import UUID
 
 from django.conf import settings
@@ -34,6 +35,11 @@ def _thresholds() -> dict:
     }
 
 
+def _plain(value):
+    """70.00 → 70 in the form, as people write it."""
+    return f"{value.normalize():f}" if isinstance(value, Decimal) else value
+
+
 def _school_year(day: date) -> int:
     """The school year a day falls in, by the calendar year it ends in."""
     month, end = settings.MONITORING_SCHOOL_YEAR_ENDS
@@ -58,7 +64,9 @@ def _measure(request: HttpRequest, engagement_id: UUID, measure_id: UUID, need: 
 def _page(request, access: Access, measure: LivedMeasure, status: int = 200, **forms):
     today = timezone.localdate()
     row = measure.monitored
-    initial = {name: getattr(row, name) for name in TargetsForm.base_fields if name != "reason"}
+    initial = {
+        name: _plain(getattr(row, name)) for name in TargetsForm.base_fields if name != "reason"
+    }
     context = {
         "engagement": access.engagement,
         "measure": measure,

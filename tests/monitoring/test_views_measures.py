@@ -268,3 +268,4 @@ def test_each_form_of_the_measure_page_has_its_own_field_ids(client, cast):
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
     for form in ("targets", "yearly", "override"):
         assert f'<label for="id_{form}_reason">Reason</label>' in page
+    assert 'name="baseline" value="70" inputmode="decimal"' in page  # as people write it
