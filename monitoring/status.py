@@ -206,3 +206,22 @@ def _judge_band(
         f"{amount(value, unit)} now, {amount(distance, unit)} {side} the band; to stay {band}.",
         due_by=due_by,
     )
+
+
+# Worst first. An overdue update ranks above "behind": nobody knows how far behind it is.
+WORST_FIRST = (
+    Status.OFF_TRACK,
+    Status.OVERDUE,
+    Status.BEHIND,
+    Status.ON_TRACK,
+    Status.NO_DATA,
+    Status.NO_TARGET,
+)
+
+
+def rollup(statuses) -> Status | None:
+    """A strategy's or a goal's status from its elements' statuses: the worst of them (worst
+    first: off track, update overdue, behind, on track); "no data yet" and "no target set" count
+    only when nothing else is known. None for no elements."""
+    found = {Status(status) for status in statuses}
+    return next((status for status in WORST_FIRST if status in found), None)

@@ -20,7 +20,7 @@ from planning.selectors.snapshot import owner_names
 
 from ..models import MeasureReading, MonitoredMeasure, StatusOverride, TargetChange, YearlyTarget
 from ..services.measures import Element, measures_sync, snapshot_measures
-from ..status import FREQUENCY_WORDS, Judgement, Path, Status, judge
+from ..status import FREQUENCY_WORDS, Judgement, Path, Status, judge, rollup
 from .plan import approved_version
 
 ICONS = {  # a shape beside each status word, so colour is never the only sign
@@ -83,6 +83,19 @@ class LivedMeasure:
 class LivedMeasures:
     version: PlanVersion
     measures: list[LivedMeasure]
+
+    def by_goal(self) -> list[dict]:
+        """The measures under their goals, in the plan's order, each goal with the worst status
+        of its measures (status.rollup; action steps join it when they are monitored)."""
+        goals: dict[str, dict] = {}
+        for measure in self.measures:
+            goal = measure.element.goal
+            entry = goals.setdefault(goal.get("id"), {"goal": goal, "measures": []})
+            entry["measures"].append(measure)
+        for entry in goals.values():
+            status = rollup(m.status for m in entry["measures"])
+            entry.update(status=status.value, label=status.label, icon=ICONS[status.value])
+        return list(goals.values())
 
     def counts(self) -> list[tuple[str, str, str, int]]:
         """(status, icon, label, how many) in the order of Status, the ones with measures only."""

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from monitoring.status import Path, Status, add_months, amount, expected_on, judge
+from monitoring.status import Path, Status, add_months, amount, expected_on, judge, rollup
 
 # Graduation rate: 70 % in June 2024, 90 % by June 2028 (four years, five points a year).
 GRADUATION = Path(
@@ -185,3 +185,18 @@ def test_amounts_are_written_as_people_write_them():
     assert amount(D("0.00")) == "0"
     assert amount(None) == "—"
     assert add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
+
+
+@pytest.mark.parametrize(
+    "statuses,rolled_up",
+    [
+        (["on_track", "behind", "on_track"], Status.BEHIND),
+        (["on_track", "off_track", "overdue"], Status.OFF_TRACK),
+        (["behind", "overdue"], Status.OVERDUE),
+        (["on_track", "no_data"], Status.ON_TRACK),
+        (["no_data", "no_target"], Status.NO_DATA),
+        ([], None),
+    ],
+)
+def test_a_goal_or_strategy_takes_the_worst_status_of_its_elements(statuses, rolled_up):
+    assert rollup(statuses) == rolled_up

@@ -94,6 +94,23 @@ def test_owners_the_core_team_and_the_facilitator_add_readings(client, cast, rol
     assert MeasureReading.objects.count() == (1 if status == 302 else 0)
 
 
+def test_each_goal_shows_the_worst_status_of_its_measures(client, cast):
+    lived = lived_plan(cast)
+    client.force_login(cast.core_team)
+    client.post(_page(cast, lived.graduation), _reading(value="80"))
+    client.post(_page(cast, lived.class_size), _reading(value="22"))
+    page = client.get(_list(cast)).text
+    ready = page[page.find("Every student graduates ready") : page.find("Students come to school")]
+    assert "All its measures together:" in ready
+    assert 'No target set</span> <span class="muted">(the worst' not in ready
+    assert '<span class="m-status m-status--on_track">' in ready.split("All its measures")[1][:80]
+    client.post(_page(cast, lived.absence), _reading(value="19"))  # 15 % expected: off track
+    page = client.get(_list(cast)).text
+    school = page[page.find("Students come to school") :]
+    assert "Off track" in school.split("(the worst")[0]
+    assert "Strategy: Family outreach in Spanish and Vietnamese" in school
+
+
 def test_a_reading_changes_the_status_and_its_why(client, cast):
     lived = lived_plan(cast)
     client.force_login(cast.plan_team)
