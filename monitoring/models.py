@@ -40,7 +40,7 @@ class MonitoredMeasure(models.Model):
         "highest value in the band", max_digits=14, decimal_places=2, null=True, blank=True
     )
     approved_version = models.ForeignKey(
-        "planning.PlanVersion", on_delete=models.PROTECT, related_name="+"
+        "planning.PlanVersion", on_delete=models.SET_NULL, null=True, related_name="+"
     )
     approved_values = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)

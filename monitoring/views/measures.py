@@ -131,7 +131,11 @@ def measure_targets(request: HttpRequest, engagement_id: UUID, measure_id: UUID)
         reason=form.cleaned_data["reason"],
         **form.values(),
     )
-    messages.success(request, f"{count} value{'s' if count != 1 else ''} changed, with the reason.")
+    if count:
+        plural = "s" if count != 1 else ""
+        messages.success(request, f"{count} value{plural} changed, with the reason.")
+    else:
+        messages.info(request, "Nothing changed: these are the values already set.")
     return redirect("monitoring:measure", engagement_id=engagement_id, measure_id=measure_id)
 
 

@@ -171,6 +171,9 @@ def test_a_target_change_without_a_reason_is_refused_and_the_log_shows_beside_it
     assert "Target</strong>: 90 → 85" in page.text
     assert "Reason: Cohort counted the state&#x27;s new way" in page.text
     assert "Facilitator Person" in page.text
+    again = client.post(_page(cast, lived.graduation, "targets"), data, follow=True)
+    assert "Nothing changed: these are the values already set." in again.text
+    assert TargetChange.objects.count() == 1
 
 
 def test_a_band_needs_both_ends(client, cast):
