@@ -313,3 +313,11 @@ RATELIMIT_USE_CACHE = "default"
 if os.environ.get("RATELIMIT_IP_META_KEY"):
     # Behind a proxy, e.g. "HTTP_X_REAL_IP", so each visitor is counted, not the proxy.
     RATELIMIT_IP_META_KEY = os.environ["RATELIMIT_IP_META_KEY"]
+
+# --- Living the plan: measure status (monitoring/status.py) ---
+# A measure is on track at this share of the progress expected by the date of its latest reading
+# or more, behind from the second, off track below it.
+MONITORING_ON_TRACK = float(os.environ.get("MONITORING_ON_TRACK", "0.95"))
+MONITORING_BEHIND = float(os.environ.get("MONITORING_BEHIND", "0.85"))
+# A school year's target is due on this (month, day) of the year it ends in.
+MONITORING_SCHOOL_YEAR_ENDS = (6, 30)

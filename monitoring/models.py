@@ -5,6 +5,163 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+# --- Measures: readings, targets and status (h-mon-measures) ------------------------------------
+# A monitored measure is keyed by its engagement and the UUID the measure carries in the approved
+# snapshot (planning.PlanVersion.data), never by a foreign key to planning's working-copy rows: the
+# working copy keeps changing for the next version, and a newly approved version that keeps the
+# measure keeps its readings, yearly targets, change log and overrides.
+
+
+class MonitoredMeasure(models.Model):
+    """A measure of the lived plan, with its own current baseline, target, dates and direction.
+
+    Seeded from the approved snapshot the first time the lived plan is read (the snapshot itself
+    never changes). Afterwards the facilitator may change these with a reason (TargetChange), and
+    a newer approved version that changes them applies its values (logged the same way).
+    `approved_values` keeps the values last taken from a snapshot, to see what a newer one
+    changed."""
+
+    class Direction(models.TextChoices):
+        UP = "up", "Higher is better"
+        DOWN = "down", "Lower is better"
+        BAND = "band", "Stay within a band"
+
+    engagement = models.ForeignKey(
+        "engagements.Engagement", on_delete=models.CASCADE, related_name="monitored_measures"
+    )
+    measure_id = models.UUIDField("measure (its id in the approved plan)")
+    baseline = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    baseline_date = models.DateField(null=True, blank=True)
+    target = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    target_date = models.DateField(null=True, blank=True)
+    direction = models.CharField(max_length=4, choices=Direction.choices, default=Direction.UP)
+    band_low = models.DecimalField(
+        "lowest value in the band", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    band_high = models.DecimalField(
+        "highest value in the band", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    approved_version = models.ForeignKey(
+        "planning.PlanVersion", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    approved_values = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["engagement", "measure_id"], name="one_monitored_measure_per_element"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"measure {self.measure_id}"
+
+
+class YearlyTarget(models.Model):
+    """A target for one school year, as districts publish them (2026–27: 78 %). `school_year`
+    is the calendar year the school year ends in; the target is due at its end
+    (settings.MONITORING_SCHOOL_YEAR_ENDS)."""
+
+    measure = models.ForeignKey(
+        MonitoredMeasure, on_delete=models.CASCADE, related_name="yearly_targets"
+    )
+    school_year = models.PositiveSmallIntegerField()
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["school_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "school_year"], name="one_yearly_target_per_school_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.value}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.school_year - 1}–{str(self.school_year)[-2:]}"
+
+
+class MeasureReading(models.Model):
+    """A dated value of a measure, entered in the form or imported from a file."""
+
+    class Source(models.TextChoices):
+        FORM = "form", "Entered"
+        IMPORT = "import", "Imported"
+
+    measure = models.ForeignKey(MonitoredMeasure, on_delete=models.CASCADE, related_name="readings")
+    taken_on = models.DateField("date")
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+    note = models.TextField(blank=True, max_length=2000)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.FORM)
+
+    class Meta:
+        ordering = ["-taken_on", "-entered_at", "-pk"]
+        indexes = [models.Index(fields=["measure", "-taken_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.value} on {self.taken_on}"
+
+
+class TargetChange(models.Model):
+    """One changed value of a measure's targets (baseline, target, their dates, direction, band,
+    a yearly target): who, when, old and new, and why."""
+
+    measure = models.ForeignKey(
+        MonitoredMeasure, on_delete=models.CASCADE, related_name="target_changes"
+    )
+    field = models.CharField(max_length=60)
+    old_value = models.CharField(max_length=60, blank=True)
+    new_value = models.CharField(max_length=60, blank=True)
+    reason = models.TextField(max_length=2000)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.old_value} → {self.new_value}"
+
+
+class StatusOverride(models.Model):
+    """A person's judgement in place of the computed status, with a reason. It holds until the
+    next reading is entered (or another override replaces it)."""
+
+    class Status(models.TextChoices):
+        ON_TRACK = "on_track", "On track"
+        BEHIND = "behind", "Behind"
+        OFF_TRACK = "off_track", "Off track"
+
+    measure = models.ForeignKey(
+        MonitoredMeasure, on_delete=models.CASCADE, related_name="overrides"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices)
+    reason = models.TextField(max_length=2000)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-set_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.get_status_display()
+
+
+# --- end of measures block ----------------------------------------------------------------------
+
+
 # --- action progress (issue 14 item 5) ----------------------------------------------------------
 # An update on an action step of the lived plan. Keyed by the engagement and the step's id in the
 # approved snapshot (not a foreign key to planning's working copy), so the history survives edits

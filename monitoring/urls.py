@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import actions, schedule
+from .views import actions, measures, schedule
 
 app_name = "monitoring"
 
@@ -23,3 +23,26 @@ urlpatterns += [
     path(L + "actions/<uuid:step_id>/", actions.action_step, name="action-step"),
 ]
 # --- end action progress -----------------------------------------------------------------------
+
+# --- Measures: readings, targets and status (h-mon-measures) ------------------------------------
+urlpatterns += [
+    path(L + "measures/", measures.measure_list, name="measures"),
+    path(L + "measures/import/", measures.readings_import, name="readings-import"),
+    path(L + "measures/<uuid:measure_id>/", measures.measure_detail, name="measure"),
+    path(
+        L + "measures/<uuid:measure_id>/targets/",
+        measures.measure_targets,
+        name="measure-targets",
+    ),
+    path(
+        L + "measures/<uuid:measure_id>/yearly-target/",
+        measures.measure_yearly_target,
+        name="measure-yearly-target",
+    ),
+    path(
+        L + "measures/<uuid:measure_id>/override/",
+        measures.measure_override,
+        name="measure-override",
+    ),
+]
+# --- end of measures block ----------------------------------------------------------------------

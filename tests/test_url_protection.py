@@ -15,6 +15,7 @@ from tests.factories import (
     CommentFactory,
     GoalFactory,
     InvitationFactory,
+    MeasureFactory,
     MeetingFactory,
     MembershipFactory,
     ParticipantFactory,
@@ -91,6 +92,7 @@ def sample_kwargs(pattern, world):
         "reading_id": lambda: ReadingFactory(meeting__phase__engagement=foreign).pk,
         "job_id": lambda: ReportJobFactory(engagement=foreign).pk,
         "step_id": lambda: ActionStepFactory(strategy__goal__plan=plan_for(foreign)).pk,
+        "measure_id": lambda: MeasureFactory(goal__plan=plan_for(foreign)).pk,
     }
     missing = [name for name in pattern.pattern.converters if name not in samples]
     assert not missing, (

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from engagements.access import access_engagement, may_report_on, members_only
 
-from ..forms import ActionUpdateForm
+from ..forms.actions import ActionUpdateForm
 from ..selectors.actions import lived_actions, lived_step, step_history
 from ..services import actions as services
 

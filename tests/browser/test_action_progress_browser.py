@@ -13,7 +13,7 @@ from engagements.models import Engagement, Role
 from monitoring.models import ActionUpdate
 from monitoring.services.actions import action_update_record
 from tests.factories import ActionStepFactory, MembershipFactory, UserFactory
-from tests.monitoring.lived import approve, step
+from tests.monitoring.lived_steps import approve, step
 
 from .test_plan_builder import sign_in
 

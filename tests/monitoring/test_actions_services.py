@@ -18,7 +18,7 @@ from planning.models import ActionStep
 from planning.services import plan_for
 from tests.factories import PhaseFactory
 
-from .lived import approve, step
+from .lived_steps import approve, step
 
 pytestmark = pytest.mark.django_db
 

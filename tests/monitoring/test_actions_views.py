@@ -15,7 +15,7 @@ from monitoring.models import ActionUpdate
 from monitoring.services.actions import action_update_record
 from tests.factories import ActionStepFactory, GoalFactory, StrategyFactory
 
-from .lived import approve, step
+from .lived_steps import approve, step
 
 pytestmark = pytest.mark.django_db
 

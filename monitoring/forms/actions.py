@@ -4,7 +4,7 @@ from django import forms
 
 from engagements.text import CleanTextMixin
 
-from .models import NOTE_LENGTH, ActionUpdate
+from ..models import NOTE_LENGTH, ActionUpdate
 
 PERCENT_BOUNDS = "Percent complete is a whole number from 0 to 100."
 TOO_LONG = "Keep this under %(limit_value)d characters (it has %(show_value)d)."
