@@ -354,3 +354,47 @@ def test_the_plan_lead_reports_on_any_step_and_may_change_targets(client, cast):
     response = client.post(address, {"status": "on_track", "percent": "40"})
     assert response.status_code == 302
     assert ActionUpdate.objects.filter(action_step_id=s.pk).count() == 1
+
+
+# --- role labels ---------------------------------------------------------------------------------
+
+
+def test_the_new_roles_are_named_on_the_roster_and_the_home_page(client, cast):
+    approved(cast)
+    hand_off(cast, lead_role="core_team", stay=True)
+    client.force_login(cast.core_team)
+    roster = client.get(reverse("engagements:roster", args=[cast.engagement.pk])).text
+    assert "Core team, Plan lead" in roster
+    assert "Adviser (read-only)" in roster
+    client.force_login(cast.facilitator)
+    home = client.get(reverse("engagements:home")).text
+    assert "Adviser (read-only)" in home
+
+
+def test_the_roster_and_invitation_forms_do_not_offer_the_hand_offs_roles(client, cast):
+    client.force_login(cast.facilitator)
+    for name in ("engagements:invitation-new",):
+        page = client.get(reverse(name, args=[cast.engagement.pk])).text
+        assert "Plan team" in page
+        assert "Plan lead" not in page and "Adviser" not in page
+    edit = reverse("engagements:member-edit", args=[cast.engagement.pk, member(cast, "board").pk])
+    page = client.get(edit).text
+    assert "Superintendent" in page and "Plan lead" not in page
+
+
+def test_editing_a_plan_leads_roster_entry_keeps_the_role(cast):
+    from engagements.services.roster import membership_update
+
+    approved(cast)
+    hand_off(cast, lead_role="core_team", stay=True)
+    MembershipFactory(engagement=cast.engagement, roles=["facilitator"])  # a new facilitator
+    lead = member(cast, "core_team")
+    membership_update(membership=lead, roles=["core_team", "board"], stakeholder_group=None)
+    assert member(cast, "core_team").roles == ["core_team", "board", "plan_lead"]
+
+
+def test_a_roster_import_cannot_make_a_plan_lead(cast):
+    from engagements.services.roster import ROLE_WORDS
+
+    assert "plan lead" not in ROLE_WORDS and "plan_lead" not in ROLE_WORDS
+    assert "adviser" not in ROLE_WORDS
