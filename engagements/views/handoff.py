@@ -19,15 +19,17 @@ from ..selectors import engagements as selectors
 from ..services import handoff as services
 
 
-def _chosen_lead(form: HandOffForm, engagement) -> Membership | None:
+def _chosen_lead(form: HandOffForm, engagement) -> Membership:
     """The member chosen as plan lead: 404 for an id that is no member of this engagement (an
     unknown id, or a person of another organization's engagement)."""
-    lead = Membership.objects.select_related("user").filter(
-        pk=form.cleaned_data["lead"], engagement=engagement
+    lead = (
+        Membership.objects.select_related("user")
+        .filter(pk=form.cleaned_data["lead"], engagement=engagement)
+        .first()
     )
-    if not lead.exists():
+    if lead is None:
         raise Http404("No such member.")
-    return lead.get()
+    return lead
 
 
 @members_only
