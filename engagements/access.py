@@ -55,9 +55,14 @@ class Can(StrEnum):
     RECORD_DECISION = "record the board's decision"
     UPDATE_ANY_PROGRESS = "report progress on any measure or action step of the lived plan"
     CHANGE_TARGETS = "change a measure's target or baseline, with a reason"
+    HAND_OFF = "hand the engagement to a plan lead from the district"
 
 
 _EVERY_ROLE = frozenset(Role)
+# The hand-off's roles take part in nothing but what is given them by name below: a plan lead
+# holds a district role besides (core team, plan team...) that keeps its own rights; an adviser
+# (the facilitator who stayed after the hand-off) only reads.
+_PLANNING = _EVERY_ROLE - {Role.PLAN_LEAD, Role.ADVISER}
 RULES: dict[Can, frozenset[Role]] = {
     Can.VIEW: _EVERY_ROLE,
     Can.VIEW_ROSTER: frozenset({Role.FACILITATOR, Role.CORE_TEAM}),
@@ -66,13 +71,13 @@ RULES: dict[Can, frozenset[Role]] = {
     Can.RUN_RETREAT: frozenset({Role.FACILITATOR}),
     Can.GROUP_THEMES: frozenset({Role.FACILITATOR, Role.CORE_TEAM}),
     Can.EXPORT_RESULTS: frozenset({Role.FACILITATOR, Role.CORE_TEAM}),
-    Can.CONTRIBUTE: _EVERY_ROLE,
+    Can.CONTRIBUTE: _PLANNING,
     Can.EDIT_PLAN: frozenset({Role.FACILITATOR, Role.CORE_TEAM}),
     # Board members read only published drafts (under review or sent for approval):
     # access_version narrows this per draft.
     Can.READ_DRAFTS: _EVERY_ROLE,
     Can.READ_WORKING_COPY: _EVERY_ROLE - {Role.BOARD},
-    Can.COMMENT: _EVERY_ROLE,
+    Can.COMMENT: _PLANNING,
     Can.RECOMMEND: frozenset({Role.SUPERINTENDENT}),
     Can.APPROVE: frozenset({Role.BOARD}),
     Can.PUBLISH_REVIEW: frozenset({Role.FACILITATOR}),
@@ -82,15 +87,19 @@ RULES: dict[Can, frozenset[Role]] = {
     Can.ANSWER_BUY_IN: frozenset({Role.CORE_TEAM, Role.PLAN_TEAM, Role.SUPERINTENDENT}),
     Can.FREEZE_PLAN: frozenset({Role.FACILITATOR}),
     # Only the plan's board clerk, whatever their role: require_board_clerk narrows this.
-    Can.RECORD_DECISION: _EVERY_ROLE,
+    Can.RECORD_DECISION: _PLANNING,
     # Plan-team members update only the action steps they own: the planning views narrow this.
     Can.UPDATE_PROGRESS: frozenset(
-        {Role.FACILITATOR, Role.CORE_TEAM, Role.PLAN_TEAM, Role.SUPERINTENDENT}
+        {Role.FACILITATOR, Role.CORE_TEAM, Role.PLAN_TEAM, Role.SUPERINTENDENT, Role.PLAN_LEAD}
     ),
     # Living the plan: owners report on their own measures and steps (monitoring narrows
-    # UPDATE_PROGRESS to them); these roles report on any, and the facilitator runs the cycle.
-    Can.UPDATE_ANY_PROGRESS: frozenset({Role.FACILITATOR, Role.CORE_TEAM}),
-    Can.CHANGE_TARGETS: frozenset({Role.FACILITATOR}),
+    # UPDATE_PROGRESS to them); these roles report on any; the facilitator, then after the
+    # hand-off the plan lead, runs the cycle and changes targets with a reason.
+    Can.UPDATE_ANY_PROGRESS: frozenset({Role.FACILITATOR, Role.CORE_TEAM, Role.PLAN_LEAD}),
+    Can.CHANGE_TARGETS: frozenset({Role.FACILITATOR, Role.PLAN_LEAD}),
+    # The facilitator hands the engagement to the district once the plan is approved; after
+    # that the plan lead may pass the role to another member (engagements/services/handoff.py).
+    Can.HAND_OFF: frozenset({Role.FACILITATOR, Role.PLAN_LEAD}),
 }
 
 

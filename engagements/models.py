@@ -15,6 +15,17 @@ class Role(models.TextChoices):
     PLAN_TEAM = "plan_team", "Plan team"
     BOARD = "board", "Board member"
     SUPERINTENDENT = "superintendent", "Superintendent"
+    # Given only by the hand-off (engagements/services/handoff.py), never on the roster form:
+    # the district member who runs the lived plan, and a facilitator who stayed to advise.
+    PLAN_LEAD = "plan_lead", "Plan lead"
+    ADVISER = "adviser", "Adviser (read-only)"
+
+
+# The roles the hand-off gives and takes; the roster and invitation forms offer the others.
+HAND_OFF_ROLES = frozenset({Role.PLAN_LEAD, Role.ADVISER})
+PLANNING_ROLES = [role for role in Role if role not in HAND_OFF_ROLES]
+# Who a facilitator may hand the engagement to: a member of the district, by one of these roles.
+DISTRICT_ROLES = frozenset({Role.CORE_TEAM, Role.PLAN_TEAM, Role.BOARD, Role.SUPERINTENDENT})
 
 
 class Organization(models.Model):
@@ -166,6 +177,17 @@ class Engagement(models.Model):
     # Set by the approval workflow (planning) when the board approves a draft: an approved plan
     # is never unapproved, so the status can say "Plan approved" without reading the planning app.
     plan_approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set by the hand-off (engagements/services/handoff.py): from then on the district runs the
+    # lived plan through its plan lead; the last hand-off (or change of plan lead) is kept.
+    handed_off_at = models.DateTimeField(null=True, blank=True, editable=False)
+    handed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     # Set and cleared by the facilitator on the details form.
     closed_at = models.DateTimeField(null=True, blank=True)
     template = models.ForeignKey(
@@ -411,6 +433,12 @@ class Membership(models.Model):
     @property
     def role_labels(self) -> list[str]:
         return [Role(role).label for role in Role.values if role in self.roles]
+
+    @property
+    def may_lead_the_plan(self) -> bool:
+        """A member of the district (by a district role), not a facilitator or an adviser: who
+        the hand-off may make plan lead."""
+        return self.has_role(*DISTRICT_ROLES) and not self.has_role(Role.FACILITATOR, Role.ADVISER)
 
 
 # --- meetings -----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import engagements as views
+from .views import handoff as handoff_views
 from .views import invitations as invitation_views
 from .views import meetings as meeting_views
 from .views import roster as roster_views
@@ -14,6 +15,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path(E, views.engagement_detail, name="detail"),
     path(E + "edit/", views.engagement_edit, name="edit"),
+    path(E + "hand-off/", handoff_views.hand_off, name="hand-off"),
 ]
 
 # --- process templates, creating engagements, timeline, dashboard (engagements/views/...) ---

@@ -5,7 +5,7 @@ from django.contrib.auth.forms import SetPasswordMixin
 
 from accounts.models import User
 
-from ..models import Engagement, Invitation, Role
+from ..models import PLANNING_ROLES, Engagement, Invitation
 from ..services.invitations import invitation_problem
 from ..text import CleanTextMixin
 
@@ -30,7 +30,7 @@ class InvitationForm(CleanTextMixin, forms.Form):
     )
     roles = forms.MultipleChoiceField(
         label="Roles",
-        choices=Role.choices,
+        choices=[(role.value, role.label) for role in PLANNING_ROLES],
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one role."},
         help_text="What this person may do in the engagement. Choose one or more.",

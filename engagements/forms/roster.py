@@ -1,6 +1,6 @@
 from django import forms
 
-from ..models import Role, StakeholderGroup
+from ..models import PLANNING_ROLES, StakeholderGroup
 from ..services.roster import CSV_MAX_BYTES
 from ..text import CleanTextMixin
 
@@ -34,7 +34,7 @@ class GroupForm(CleanTextMixin, forms.ModelForm):
 
 class MembershipForm(CleanTextMixin, forms.Form):
     roles = forms.MultipleChoiceField(
-        choices=Role.choices,
+        choices=[(role.value, role.label) for role in PLANNING_ROLES],
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one role."},
     )

@@ -94,10 +94,12 @@ def timeline_for(engagement: Engagement) -> dict:
 
 
 def _facilitated(user: User) -> QuerySet[Engagement]:
+    """What the user facilitates, and what they handed off and stayed to advise (a facilitator
+    who left the engagement is no longer a member: it is gone from their dashboard)."""
     ids = [
         m.engagement_id
         for m in Membership.objects.filter(user=user).only("engagement_id", "roles")
-        if Role.FACILITATOR.value in m.roles
+        if m.has_role(Role.FACILITATOR, Role.ADVISER)
     ]
     return Engagement.objects.filter(pk__in=ids)
 
@@ -171,3 +173,21 @@ def facilitator_dashboard(user: User, *, organization_id=None, status="", query=
     for engagement in engagements:
         engagement.seats_total, engagement.seats_filled = figures.get(engagement.pk, (0, 0))
     return engagements
+
+
+def hand_off_candidates(engagement: Engagement) -> list[Membership]:
+    """The members who may become the plan lead (a district role, no facilitator or adviser),
+    the current plan lead excluded, by name: one query."""
+    return [
+        m for m in team_for(engagement) if m.may_lead_the_plan and not m.has_role(Role.PLAN_LEAD)
+    ]
+
+
+def plan_lead_of(engagement: Engagement) -> Membership | None:
+    """The engagement's plan lead, once it has been handed to the district."""
+    if engagement.handed_off_at is None:
+        return None
+    return next(
+        (m for m in engagement.memberships.select_related("user") if m.has_role(Role.PLAN_LEAD)),
+        None,
+    )

@@ -11,7 +11,7 @@ from django.db.models import F
 
 from accounts.models import User
 
-from ..models import Engagement, Membership, Role, StakeholderGroup
+from ..models import HAND_OFF_ROLES, PLANNING_ROLES, Engagement, Membership, Role, StakeholderGroup
 from ..text import clean_text
 from .invitations import invitation_create, invitation_problem
 
@@ -58,6 +58,9 @@ def membership_update(
 ) -> Membership:
     if _facilitators_left(membership, roles) == 0:
         raise ValidationError({"roles": "The engagement needs at least one facilitator."})
+    # The roster form offers the planning roles; a plan lead or adviser keeps that role, which
+    # only the hand-off gives and takes.
+    roles = [*roles, *(role for role in membership.roles if role in HAND_OFF_ROLES)]
     membership.roles = [role for role in Role.values if role in roles]
     membership.stakeholder_group = stakeholder_group
     membership.full_clean()
@@ -73,9 +76,10 @@ def membership_remove(*, membership: Membership) -> None:
 
 # --- CSV import -------------------------------------------------------------------------------
 
+# The planning roles only: the plan lead and adviser come with the hand-off, not an import.
 ROLE_WORDS = {
-    **{role.value: role.value for role in Role},
-    **{role.label.lower(): role.value for role in Role},
+    **{role.value: role.value for role in PLANNING_ROLES},
+    **{role.label.lower(): role.value for role in PLANNING_ROLES},
     "core": Role.CORE_TEAM.value,
     "plan": Role.PLAN_TEAM.value,
     "board": Role.BOARD.value,
@@ -189,7 +193,7 @@ def _check_rows(engagement: Engagement, reader) -> tuple[list[CsvRow], list[CsvP
             )
         roles, unknown = _roles(value["roles"])
         if unknown:
-            allowed = ", ".join(role.label.lower() for role in Role)
+            allowed = ", ".join(role.label.lower() for role in PLANNING_ROLES)
             reasons.append(f"unknown role “{unknown[0]}” (use: {allowed})")
         if reasons:
             problems.append(CsvProblem(line=line, what=what, reason="; ".join(reasons)))

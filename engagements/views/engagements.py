@@ -49,6 +49,8 @@ def engagement_detail(request: HttpRequest, engagement_id: UUID) -> HttpResponse
         "engagement": access.engagement,
         "can_manage": access.can(Can.MANAGE_ENGAGEMENT),
         "can_view_roster": access.can(Can.VIEW_ROSTER),
+        "can_hand_off": access.can(Can.HAND_OFF) and access.engagement.plan_approved_at,
+        "plan_lead": selectors.plan_lead_of(access.engagement),
         "current_phase": selectors.current_phase(access.engagement),
         "team": selectors.team_for(access.engagement),
         "groups": selectors.stakeholder_groups_for(access.engagement),

@@ -9,7 +9,7 @@ from django.contrib.messages import constants, get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from engagements.models import Membership, Role
+from engagements.models import PLANNING_ROLES, Membership, Role
 from planning.models import ActionStep, Goal, Plan
 from planning.schema import ALREADY_PLANNED, CSV_HEADER, export_plan
 from tests.factories import (
@@ -26,7 +26,7 @@ from tests.planning.realistic_plan import LONG_STRATEGY, realistic_plan
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [role.value for role in Role]
+ROLES = [role.value for role in PLANNING_ROLES]
 EDITORS = [Role.FACILITATOR.value, Role.CORE_TEAM.value]
 READERS = [role for role in ROLES if role not in EDITORS]
 # Board members read published drafts, not the working copy.

@@ -9,13 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from engagements.models import Role
+from engagements.models import PLANNING_ROLES, Role
 from planning.health import health_checks, health_summary
 from tests.factories import GoalFactory, MeasureFactory, PlanFactory, StrategyFactory
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [role.value for role in Role]
+ROLES = [role.value for role in PLANNING_ROLES]
 
 
 def url(engagement):

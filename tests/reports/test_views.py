@@ -16,7 +16,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 from PIL import Image
 
-from engagements.models import Role
+from engagements.models import PLANNING_ROLES, Role
 from reports import services
 from reports.models import ReportJob, ReportSettings
 from tests.factories import (
@@ -33,7 +33,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [role.value for role in Role]
+ROLES = [role.value for role in PLANNING_ROLES]
 NOT_BOARD = [role for role in ROLES if role != Role.BOARD]
 NOT_FACILITATOR = [role for role in ROLES if role != Role.FACILITATOR]
 State = ReportJob.State
