@@ -103,8 +103,10 @@ class Participant(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     retreat = models.ForeignKey(Retreat, on_delete=models.CASCADE, related_name="participants")
+    # A member who leaves the engagement leaves the retreat's record as it was: their place stays,
+    # under the name they used, with no way back in (no membership, no guest secret).
     membership = models.ForeignKey(
-        Membership, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     display_name = models.CharField(max_length=60)
     stakeholder_group = models.ForeignKey(

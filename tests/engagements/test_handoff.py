@@ -14,7 +14,7 @@ from engagements.models import Engagement, Membership
 from engagements.services.handoff import engagement_hand_off
 from monitoring.models import ActionUpdate
 from tests.factories import MembershipFactory, UserFactory
-from tests.monitoring.lived import approve, step
+from tests.monitoring.lived_steps import approve, step
 
 pytestmark = pytest.mark.django_db
 
