@@ -367,6 +367,176 @@ PREVIOUS = {
         ),
     ],
 }
+# Who owns each goal of the previous plan (a goal's owner owns its measures): the monitoring demo
+# (monitoring/demo.py) reports on them as these people would have.
+PREVIOUS_OWNERS = {
+    "Every student reads by grade 3": "core@riverside.example",
+    "Safe and welcoming schools": "plan@riverside.example",
+    "Ready for college and career": "superintendent@riverside.example",
+}
+# How often each goal's measure is reported.
+PREVIOUS_FREQUENCY = {
+    "Third graders reading at grade level": "quarterly",
+    "Students who feel safe at school": "twice_a_year",
+    "Graduates meeting college entrance requirements": "twice_a_year",
+}
+# A strategy's own measure: (indicator, data source, baseline, target, unit, direction, frequency).
+PREVIOUS_STRATEGY_MEASURES = {
+    "Reading coaches in grades K-3": (
+        "K–3 students meeting the monthly reading benchmark",
+        "Classroom reading checks",
+        55,
+        75,
+        "%",
+        "up",
+        "monthly",
+    ),
+    "Positive behavior supports in every school": (
+        "Suspensions per 100 students",
+        "Student information system",
+        6,
+        3,
+        "per 100 students",
+        "down",
+        "quarterly",
+    ),
+    "Advanced Placement open to every student": (
+        "High school students in at least one Advanced Placement course",
+        "Course enrolment",
+        18,
+        30,
+        "%",
+        "up",
+        "monthly",
+    ),
+}
+# The action steps of each strategy, placed in plan years (year 1 is 2021–22) as the senior
+# leadership team's implementation schedule did (seed 003, step 10):
+# (description, stage, owner, plan year, start, due, people, time, money).
+PREVIOUS_STEPS = {
+    "Full-day kindergarten in every school": [
+        (
+            "Open full-day kindergarten in the six schools that still had half days",
+            "act",
+            "core@riverside.example",
+            1,
+            date(2021, 7, 1),
+            date(2022, 6, 30),
+            "Six kindergarten teachers; six instructional aides",
+            "One school year",
+            1_200_000,
+        ),
+        (
+            "Study kindergarten readiness results and adjust the full day's schedule",
+            "study",
+            "core@riverside.example",
+            4,
+            date(2024, 7, 1),
+            None,
+            "Kindergarten teachers; elementary principals",
+            "Two hours a month",
+            15_000,
+        ),
+    ],
+    "Reading coaches in grades K-3": [
+        (
+            "Hire a reading coach for every elementary school",
+            "act",
+            "core@riverside.example",
+            2,
+            date(2022, 7, 1),
+            date(2023, 6, 30),
+            "Nine reading coaches",
+            "One school year",
+            810_000,
+        ),
+        (
+            "Coach K-3 teachers in small-group guided reading, one cycle each term",
+            "act",
+            "core@riverside.example",
+            5,
+            date(2025, 7, 1),
+            None,
+            "Reading coaches; K-3 teachers",
+            "One cycle each term",
+            60_000,
+        ),
+    ],
+    "Positive behavior supports in every school": [
+        (
+            "Train every school's team in positive behavior supports",
+            "act",
+            "plan@riverside.example",
+            2,
+            date(2022, 8, 1),
+            date(2023, 6, 30),
+            "A team of five in each school; two trainers",
+            "Four training days",
+            48_000,
+        ),
+        (
+            "Review suspension data each month with principals and adjust supports",
+            "study",
+            "plan@riverside.example",
+            5,
+            date(2025, 7, 1),
+            None,
+            "Principals; counselors; the behavior support coach",
+            "One hour a month",
+            None,
+        ),
+    ],
+    "Counselor in every middle school": [
+        (
+            "Hire counselors for the three middle schools without one",
+            "act",
+            "superintendent@riverside.example",
+            3,
+            date(2023, 3, 1),
+            date(2023, 8, 15),
+            "Three counselors",
+            "One hiring season",
+            285_000,
+        ),
+    ],
+    "Advanced Placement open to every student": [
+        (
+            "Open every Advanced Placement course to any student who wants to take it",
+            "act",
+            "superintendent@riverside.example",
+            1,
+            date(2021, 8, 1),
+            date(2022, 6, 30),
+            "High school counselors",
+            "One school year",
+            None,
+        ),
+        (
+            "Pay Advanced Placement exam fees for students from low-income families",
+            "do",
+            "superintendent@riverside.example",
+            4,
+            date(2024, 9, 1),
+            None,
+            "Counselors; the business office",
+            "Each spring",
+            40_000,
+        ),
+    ],
+    "Career pathways in three fields": [
+        (
+            "Launch health, construction and technology pathways with local employers",
+            "do",
+            "superintendent@riverside.example",
+            5,
+            date(2025, 7, 1),
+            date(2026, 6, 30),
+            "Three pathway teachers; an employer liaison",
+            "One school year",
+            350_000,
+        ),
+    ],
+}
 
 
 @transaction.atomic
@@ -384,8 +554,18 @@ def load_approved_demo(engagement: Engagement) -> None:
     )
     for title in PREVIOUS["values"]:
         services.element_add("value", plan=plan, title=title)
+    members = {
+        m.user.email: m
+        for m in Membership.objects.filter(engagement=engagement).select_related("user")
+    }
     for title, strategies, (indicator, baseline, target) in PREVIOUS["goals"]:
-        goal = services.element_add("goal", plan=plan, title=title, target_date=date(2026, 6, 30))
+        goal = services.element_add(
+            "goal",
+            plan=plan,
+            title=title,
+            target_date=date(2026, 6, 30),
+            owner=members.get(PREVIOUS_OWNERS[title]),
+        )
         services.element_add(
             "measure",
             goal=goal,
@@ -395,9 +575,43 @@ def load_approved_demo(engagement: Engagement) -> None:
             target=Decimal(target),
             target_date=date(2026, 6, 30),
             unit="%",
+            frequency=PREVIOUS_FREQUENCY[indicator],
         )
-        for strategy in strategies:
-            services.element_add("strategy", goal=goal, title=strategy)
+        for name in strategies:
+            strategy = services.element_add("strategy", goal=goal, title=name)
+            if name in PREVIOUS_STRATEGY_MEASURES:
+                indicator, source, low, high, unit, direction, frequency = (
+                    PREVIOUS_STRATEGY_MEASURES[name]
+                )
+                services.element_add(
+                    "measure",
+                    strategy=strategy,
+                    indicator=indicator,
+                    data_source=source,
+                    baseline=Decimal(low),
+                    baseline_date=date(2020, 6, 30),
+                    target=Decimal(high),
+                    target_date=date(2026, 6, 30),
+                    unit=unit,
+                    direction=direction,
+                    frequency=frequency,
+                )
+            for text, stage, owner, year, start, due, people, time_, money in PREVIOUS_STEPS.get(
+                name, []
+            ):
+                services.element_add(
+                    "action_step",
+                    strategy=strategy,
+                    description=text,
+                    stage=stage,
+                    owner=members.get(owner),
+                    plan_year=year,
+                    start_date=start,
+                    due_date=due,
+                    resources_people=people,
+                    resources_time=time_,
+                    resources_money=None if money is None else Decimal(money),
+                )
     draft1 = services.version_save(plan=plan, label="Draft for the community", author=facilitator)
     review = Review.objects.create(
         version=draft1,

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from engagements.demo import DEMO_PASSWORD, PREVIOUS_PLAN, load_demo
 from engagements.models import Engagement
+from monitoring.demo import load_lived_demo
 from planning.demo import load_approved_demo, load_plan_demo, load_review_demo
 from planning.services import notify
 from retreats.demo import load_retreat_demo
@@ -21,9 +22,11 @@ class Command(BaseCommand):
         load_plan_demo(riverside)
         with notify.quiet():  # the demo's history is not news to its people
             load_review_demo(riverside)
-            load_approved_demo(
-                Engagement.objects.get(organization=riverside.organization, name=PREVIOUS_PLAN)
+            previous = Engagement.objects.get(
+                organization=riverside.organization, name=PREVIOUS_PLAN
             )
+            load_approved_demo(previous)
+            load_lived_demo(previous)  # its last 18 months of readings and updates
         self.stdout.write(self.style.SUCCESS("Demo loaded: Riverside Unified School District."))
         self.stdout.write(f"Sign in at http://127.0.0.1:8000/ with password {DEMO_PASSWORD!r}:")
         for person in people:
