@@ -39,6 +39,10 @@ class Period:
         return self.grace_end < today <= self.end
 
     @property
+    def reminders_from(self) -> date:
+        return self.grace_end + timedelta(days=1)
+
+    @property
     def label(self) -> str:
         if self.start.day == 1 and self.end == _month_end(self.start):
             return self.start.strftime("%B %Y")
