@@ -30,7 +30,7 @@ class QuickReadingForm(CleanTextMixin, forms.Form):
             self.fields["value"].label = "Value today"
 
 
-class CycleSettingsForm(forms.Form):
+class CycleSettingsForm(CleanTextMixin, forms.Form):
     cadence = forms.ChoiceField(
         label="Updates are asked for", choices=UpdateCycle.Cadence.choices, widget=forms.RadioSelect
     )
