@@ -77,26 +77,35 @@ def my_updates(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
     return _page(request, access_engagement(request, engagement_id))
 
 
-def _answer(request, access: Access, key: str, message: str, invalid: DueItem | None = None):
-    """After an update: the item itself for htmx, the page again for a plain form."""
+def _answer(request, access: Access, item: DueItem, message: str, *, invalid: bool = False):
+    """After an update: the item itself for htmx (as My updates now lists it, or as it was sent
+    when the list does not hold it: someone else's item, or one not due), the page again for a
+    plain form."""
     if request.htmx:
         today = timezone.localdate()
         _, period, _, items = _mine(access, request.user, today)
-        item = next((i for i in items if i.key == key), invalid)
-        if invalid is not None:
-            item.form = invalid.form
+        shown = next((i for i in items if i.key == item.key), None)
+        if shown is None:
+            shown, item.reported = item, not invalid
+        if invalid:
+            shown.form = item.form
+        elif shown is item:
+            shown.form = _form(item)
         context = {
             "engagement": access.engagement,
-            "item": item,
+            "item": shown,
             "saved": None if invalid else message,
+            "period": period,
+            "late": period is not None and period.is_late(today),
         }
         response = TemplateResponse(request, "monitoring/cycle/_item.html", context)
         response["Vary"] = "HX-Request"
         return response
-    if invalid is not None:
-        return _page(request, access, status=400, invalid=invalid)
+    if invalid:
+        return _page(request, access, status=400, invalid=item)
     messages.success(request, message)
-    return redirect(reverse("monitoring:my-updates", args=[access.engagement.pk]) + f"#{key}")
+    url = reverse("monitoring:my-updates", args=[access.engagement.pk])
+    return redirect(f"{url}#{item.key}")
 
 
 @members_only
@@ -114,14 +123,14 @@ def my_update_measure(request: HttpRequest, engagement_id: UUID, measure_id: UUI
     item = DueItem(measure=measure)
     item.form = _form(item, request.POST)
     if not item.form.is_valid():
-        return _answer(request, access, item.key, "", invalid=item)
+        return _answer(request, access, item, "", invalid=True)
     measure_services.reading_add(
         measure=measure.monitored,
         taken_on=timezone.localdate(),
         by=request.user,
         **item.form.cleaned_data,
     )
-    return _answer(request, access, item.key, f"Reading saved for “{measure.indicator}”.")
+    return _answer(request, access, item, f"Reading saved for “{measure.indicator}”.")
 
 
 @members_only
@@ -141,7 +150,7 @@ def my_update_step(request: HttpRequest, engagement_id: UUID, step_id: UUID) -> 
     who = {"engagement": access.engagement, "step_id": step_id, "author": request.user}
     if "nothing_changed" in request.POST:
         step_services.action_update_nothing_changed(**who)
-        return _answer(request, access, item.key, f"Recorded: nothing changed on “{title}”.")
+        return _answer(request, access, item, f"Recorded: nothing changed on “{title}”.")
     item.form = _form(item, request.POST)
     if item.form.is_valid():
         try:
@@ -149,8 +158,8 @@ def my_update_step(request: HttpRequest, engagement_id: UUID, step_id: UUID) -> 
         except ValidationError as error:
             item.form.add_error(None, error)
         else:
-            return _answer(request, access, item.key, f"Update saved for “{title}”.")
-    return _answer(request, access, item.key, "", invalid=item)
+            return _answer(request, access, item, f"Update saved for “{title}”.")
+    return _answer(request, access, item, "", invalid=True)
 
 
 # --- the cycle page, for whoever runs it ----------------------------------------------------------

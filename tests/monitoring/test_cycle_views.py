@@ -272,3 +272,34 @@ def test_the_pages_take_the_same_queries_however_large_the_plan(client, cast, pl
     assert count == small
     assert page.count('<li class="update-item') == 4 + 4 + 12
     assert queries(cast.facilitator, "cycle")[0] == small_cycle
+
+
+def test_the_core_team_updating_someone_elses_item_in_place_gets_that_item_back(client, cast, plan):
+    client.force_login(cast.core_team)
+    measure = plan.lived.graduation
+    response = client.post(
+        url(cast, "my-update-measure", measure.pk),
+        {f"measure-{measure.pk}-value": "79"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert f'id="measure-{measure.pk}"' in response.text
+    assert "Reading saved for “Four-year graduation rate" in response.text
+    response = client.post(
+        url(cast, "my-update-step", plan.coaches.pk),
+        {"nothing_changed": "1"},
+        headers={"HX-Request": "true"},
+    )
+    assert "Recorded: nothing changed on “Train every reading coach" in response.text
+
+
+def test_an_unreported_item_swapped_in_place_still_says_it_is_overdue(client, cast, plan):
+    client.force_login(cast.plan_team)
+    key = f"step-{plan.coaches.pk}"
+    response = client.post(
+        url(cast, "my-update-step", plan.coaches.pk),
+        {f"{key}-status": "", f"{key}-percent": "20"},
+        headers={"HX-Request": "true"},
+    )
+    assert "Choose how this step is going." in response.text
+    assert "Overdue: due on 10 January." in response.text
