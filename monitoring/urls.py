@@ -49,6 +49,7 @@ urlpatterns += [
 
 # --- the update cycle (h-mon-cycle) ---------------------------------------------------------------
 urlpatterns += [
+    path("my-updates/", cycle.my_updates_everywhere, name="my-updates-everywhere"),
     path(L + "my-updates/", cycle.my_updates, name="my-updates"),
     path(
         L + "my-updates/measures/<uuid:measure_id>/",

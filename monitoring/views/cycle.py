@@ -15,7 +15,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from engagements.access import Access, Can, access_engagement, may_report_on, members_only
+from engagements.access import (
+    Access,
+    Can,
+    access_engagement,
+    may_report_on,
+    members_only,
+    signed_in,
+)
 from engagements.models import Membership
 
 from ..cycle import previous_period
@@ -160,6 +167,32 @@ def my_update_step(request: HttpRequest, engagement_id: UUID, step_id: UUID) -> 
         else:
             return _answer(request, access, item, f"Update saved for “{title}”.")
     return _answer(request, access, item, "", invalid=True)
+
+
+@signed_in
+@require_GET
+def my_updates_everywhere(request: HttpRequest) -> HttpResponse:
+    """Every engagement of the signed-in person living an approved plan, with how many of their
+    updates are still due there this period and a link to that engagement's My updates."""
+    today = timezone.localdate()
+    memberships = Membership.objects.filter(
+        user=request.user, engagement__plan_approved_at__isnull=False
+    ).select_related("engagement__organization")
+    rows = []
+    for membership in memberships.order_by("engagement__name"):
+        access = Access(engagement=membership.engagement, membership=membership)
+        _, period, owners, items = _mine(access, request.user, today)
+        rows.append(
+            {
+                "engagement": membership.engagement,
+                "period": period,
+                "items": len(items),
+                "missing": sum(1 for item in items if not item.reported),
+                "late": period is not None and period.is_late(today),
+            }
+        )
+    context = {"rows": rows, "missing": sum(row["missing"] for row in rows)}
+    return TemplateResponse(request, "monitoring/cycle/everywhere.html", context)
 
 
 # --- the cycle page, for whoever runs it ----------------------------------------------------------

@@ -303,3 +303,16 @@ def test_an_unreported_item_swapped_in_place_still_says_it_is_overdue(client, ca
     )
     assert "Choose how this step is going." in response.text
     assert "Overdue: due on 10 January." in response.text
+
+
+def test_my_updates_across_engagements_counts_what_is_due_in_each(client, cast, plan):
+    client.force_login(cast.plan_team)
+    page = client.get(reverse("monitoring:my-updates-everywhere")).text
+    assert "4 updates still due from you." in page
+    assert "Overdue: 4 of 4 still to report for January 2027." in page
+    assert url(cast, "my-updates") in page
+    client.force_login(cast.outsider)
+    page = client.get(reverse("monitoring:my-updates-everywhere")).text
+    assert "Nothing is due from you" in page and "Strategic Plan" not in page
+    client.logout()
+    assert client.get(reverse("monitoring:my-updates-everywhere")).status_code == 302
