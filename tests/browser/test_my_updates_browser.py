@@ -110,3 +110,43 @@ def test_an_owner_updates_three_items_from_the_emailed_link_on_a_phone(page, riv
     assert reading.value == Decimal("64.5") and reading.entered_by == ana
     assert ActionUpdate.objects.get(action_step_id=coaches.pk).percent == 40
     assert ActionUpdate.objects.get(action_step_id=books.pk).nothing_changed
+
+
+def test_the_facilitator_sees_who_has_not_reported_and_nudges_them(page, riverside, mailbox):
+    engagement = riverside["engagement"]
+    facilitator = UserFactory(email="fran@aligned.example", full_name="Fran Okoye")
+    MembershipFactory(user=facilitator, engagement=engagement, roles=[Role.FACILITATOR.value])
+    ana = UserFactory(email="ana.nunez@riverside.example", full_name="Ana Núñez")
+    owner = MembershipFactory(user=ana, engagement=engagement, roles=[Role.PLAN_TEAM.value])
+    goal = GoalFactory(plan=plan_for(engagement), title="Chaque enfant lit en CE1", owner=owner)
+    strategy = StrategyFactory(goal=goal, title="Coach the coaches")
+    ActionStepFactory(
+        strategy=strategy, description="Train every reading coach in guided reading", owner=owner
+    )
+    approve(engagement)
+    Engagement.objects.filter(pk=engagement.pk).update(plan_approved_at=timezone.now())
+
+    page.set_viewport_size({"width": 375, "height": 740})
+    sign_in(page, facilitator)
+    page.get_by_role("link", name="Strategic Plan 2027–2032").click()
+    page.get_by_role("link", name="Update cycle").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Update cycle")
+    expect(page.locator(".cycle-owner__name")).to_contain_text("Ana Núñez · 1 of 1 not reported")
+    page.get_by_role("link", name="Send a nudge to Ana Núñez").click()
+    expect(page.get_by_role("heading", level=1, name="Send a nudge to Ana Núñez?")).to_be_visible()
+    page.get_by_role("button", name="Send the nudge").click()
+    expect(page.get_by_text("Nudge sent to Ana Núñez.")).to_be_visible()
+    expect(page.get_by_text("Nudged today.")).to_be_visible()
+    assert [m.to for m in mailbox.messages()] == [[ana.email]]
+    assert "Fran Okoye asks for your updates" in mailbox.messages()[0].body
+
+    page.get_by_role("link", name="Change the update cycle").click()
+    page.get_by_label("Every quarter").check()
+    page.get_by_label("Updates are due on day").fill("40")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Choose a day from 1 to 31.")).to_be_visible()
+    page.get_by_label("Updates are due on day").fill("15")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Update cycle saved.")).to_be_visible()
+    expect(page.get_by_text("Every quarter; updates due on day 15")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
