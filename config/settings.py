@@ -201,6 +201,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "close-due-reviews": {"task": "planning.close_due_reviews", "schedule": 60 * 60},
     "sweep-stuck-reports": {"task": "reports.sweep", "schedule": 60},
+    # Living the plan: reminders to owners who have not reported (at most one a day each).
+    "send-update-reminders": {"task": "monitoring.send_update_reminders", "schedule": 60 * 60},
 }
 # A report job queued or rendering longer than this is taken for lost (its worker died, or the
 # broker lost its message) and queued again by the sweep. Above the task's hard time limit.

@@ -232,3 +232,90 @@ class ActionUpdate(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED
+
+
+# --- the update cycle (h-mon-cycle, issue 14 item 6) --------------------------------------------
+# When owners are asked to report (the cadence, the due day, a grace period), who runs the cycle,
+# and the e-mails sent, so a reminder goes to an owner at most once a day and twice a week.
+# The periods themselves are computed by monitoring/cycle.py (pure, unit-tested).
+
+
+class UpdateCycle(models.Model):
+    """An engagement's update cycle. An engagement without a row uses the defaults (monthly, due
+    on the 10th, three days' grace, run by the facilitator, on): `UpdateCycle.for_engagement`."""
+
+    class Cadence(models.TextChoices):
+        MONTHLY = "monthly", "Every month"
+        QUARTERLY = "quarterly", "Every quarter"
+        TERM = "term", "Every school term"
+
+    engagement = models.OneToOneField(
+        "engagements.Engagement", on_delete=models.CASCADE, related_name="update_cycle"
+    )
+    cadence = models.CharField(max_length=10, choices=Cadence.choices, default=Cadence.MONTHLY)
+    due_day = models.PositiveSmallIntegerField(
+        "updates are due on day",
+        default=10,
+        validators=[
+            MinValueValidator(1, message="Choose a day from 1 to 31."),
+            MaxValueValidator(31, message="Choose a day from 1 to 31."),
+        ],
+    )
+    grace_days = models.PositiveSmallIntegerField(
+        "days of grace before reminders",
+        default=3,
+        validators=[MaxValueValidator(30, message="Choose from 0 to 30 days.")],
+    )
+    # The last day of each school term, ISO dates ascending (the per-term cadence only).
+    term_ends = models.JSONField(default=list, blank=True)
+    # Who runs the cycle; none: the engagement's facilitator.
+    runner = models.ForeignKey(
+        "engagements.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    enabled = models.BooleanField("send reminders", default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_cadence_display()}, due on day {self.due_day}"
+
+    @classmethod
+    def for_engagement(cls, engagement) -> "UpdateCycle":
+        """The engagement's cycle, or an unsaved one with the defaults. One query."""
+        return cls.objects.filter(engagement=engagement).first() or cls(engagement=engagement)
+
+
+class CycleEmail(models.Model):
+    """An e-mail of the update cycle sent to one owner: a reminder (the beat task) or a nudge
+    (the person running the cycle). One of each kind per owner per engagement per day."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", "Reminder"
+        NUDGE = "nudge", "Nudge"
+
+    engagement = models.ForeignKey(
+        "engagements.Engagement", on_delete=models.CASCADE, related_name="cycle_emails"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    period_start = models.DateField()
+    sent_on = models.DateField()
+    items = models.PositiveSmallIntegerField(default=0)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["engagement", "user", "kind", "sent_on"],
+                name="one_cycle_email_per_kind_per_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.sent_on}"
+
+
+# --- end of the update cycle block --------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import actions, measures, schedule
+from .views import actions, cycle, measures, schedule
 
 app_name = "monitoring"
 
@@ -46,3 +46,19 @@ urlpatterns += [
     ),
 ]
 # --- end of measures block ----------------------------------------------------------------------
+
+# --- the update cycle (h-mon-cycle) ---------------------------------------------------------------
+urlpatterns += [
+    path("my-updates/", cycle.my_updates_everywhere, name="my-updates-everywhere"),
+    path(L + "my-updates/", cycle.my_updates, name="my-updates"),
+    path(
+        L + "my-updates/measures/<uuid:measure_id>/",
+        cycle.my_update_measure,
+        name="my-update-measure",
+    ),
+    path(L + "my-updates/steps/<uuid:step_id>/", cycle.my_update_step, name="my-update-step"),
+    path(L + "cycle/", cycle.cycle_page, name="cycle"),
+    path(L + "cycle/settings/", cycle.cycle_settings, name="cycle-settings"),
+    path(L + "cycle/nudge/<uuid:membership_id>/", cycle.cycle_nudge, name="cycle-nudge"),
+]
+# --- end of the update cycle block ----------------------------------------------------------------
