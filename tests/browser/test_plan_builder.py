@@ -38,7 +38,7 @@ def sign_in(page, user):
 def test_edit_reorder_save_draft_2_and_compare(page, team):
     sign_in(page, team["core"])
     page.get_by_role("link", name="Strategic Plan 2027–2032").click()
-    page.get_by_role("link", name="The plan").click()
+    page.get_by_role("link", name="The plan", exact=True).click()
     expect(page.get_by_role("heading", level=1, name="Strategic plan")).to_be_visible()
     goal = page.locator(f"#goal-{team['goal'].pk}")
 

@@ -61,7 +61,7 @@ def test_from_publishing_to_the_approved_plan(page, new_page, team, settings):
 
     # The facilitator publishes draft 1 for review, with a public link.
     sign_in(page, team["facilitator"])
-    page.get_by_role("link", name="The plan").click()
+    page.get_by_role("link", name="The plan", exact=True).click()
     page.get_by_role("link", name="Drafts").first.click()
     page.get_by_role("link", name=re.compile("Publish for review")).click()
     page.get_by_label("Make a public feedback link").check()
@@ -131,7 +131,7 @@ def test_from_publishing_to_the_approved_plan(page, new_page, team, settings):
 
     # The plan page shows the approved version and its history.
     sign_in(page, team["core"])
-    page.get_by_role("link", name="The plan").click()
+    page.get_by_role("link", name="The plan", exact=True).click()
     banner = page.get_by_role("region", name="Approval")
     expect(banner).to_contain_text("draft 1")
     expect(banner).to_contain_text("approved")
@@ -145,7 +145,7 @@ def test_from_publishing_to_the_approved_plan(page, new_page, team, settings):
         "The board approved draft 1",
     ]:
         expect(history).to_contain_text(step)
-    page.get_by_role("link", name="The plan").first.click()
+    page.get_by_role("link", name="The plan", exact=True).first.click()
     page.get_by_role("region", name="Approval").get_by_role(
         "link", name="Read the approved plan"
     ).click()

@@ -40,7 +40,7 @@ def sign_out(page):
 def test_publish_then_comment_in_place_on_a_phone(page, team):
     sign_in(page, team["facilitator"])
     page.get_by_role("link", name="Strategic Plan 2027–2032").click()
-    page.get_by_role("link", name="The plan").click()
+    page.get_by_role("link", name="The plan", exact=True).click()
     page.get_by_role("link", name="Drafts").first.click()
     page.get_by_role("link", name=re.compile("Publish for review")).click()
     page.get_by_label("Make a public feedback link").check()
@@ -55,7 +55,7 @@ def test_publish_then_comment_in_place_on_a_phone(page, team):
     page.set_viewport_size({"width": 375, "height": 800})
     sign_in(page, team["board"])
     page.get_by_role("link", name="Strategic Plan 2027–2032").click()
-    page.get_by_role("link", name="The plan").click()  # the board lands on approval
+    page.get_by_role("link", name="The plan", exact=True).click()  # the board lands on approval
     page.goto(page.live_server_url + f"/engagements/{team['engagement'].pk}/plan/drafts/")
     page.get_by_role("link", name=re.compile("Read and comment")).click()
     expect(page.get_by_role("heading", level=1, name="Draft 1: For the community")).to_be_visible()
