@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import actions, measures, schedule
+from .views import actions, measures, progress, schedule
 
 app_name = "monitoring"
 
@@ -46,3 +46,9 @@ urlpatterns += [
     ),
 ]
 # --- end of measures block ----------------------------------------------------------------------
+
+# --- the progress page (h-mon-progress) -------------------------------------------------------
+urlpatterns += [
+    path(L, progress.progress, name="progress"),
+]
+# --- end of the progress page ------------------------------------------------------------------
