@@ -18,6 +18,22 @@ from .status import Path, amount, expected_on, long_date, month_year
 
 WIDTH, HEIGHT = 320, 150
 LEFT, RIGHT, TOP, BOTTOM = 56, 12, 12, 30  # room for the axis labels
+# Drawn with attributes, not a stylesheet: the same SVG reads the same in a PDF.
+STYLES = {
+    "band": 'fill="#e6f4ea" stroke="#1e5b2c" stroke-width="0.5"',
+    "axis": 'fill="none" stroke="#4a5361"',
+    "zero": 'stroke="#4a5361" stroke-dasharray="1 2"',
+    "expected": 'fill="none" stroke="#4a5361" stroke-width="1.5" stroke-dasharray="5 4"',
+    "target": 'fill="#a4161a"',
+    "line": 'fill="none" stroke="#1d3a6e" stroke-width="2"',
+    "point": 'fill="#1d3a6e"',
+    "empty": 'fill="#4a5361" font-size="12"',
+    "label": 'fill="#4a5361" font-size="10"',
+}
+
+
+def _paint(name: str) -> str:
+    return f'class="chart__{name}" {STYLES[name]}'
 
 
 @dataclass(frozen=True)
@@ -98,9 +114,7 @@ def svg(chart: ChartData) -> SafeString:
     )
     bounds = _bounds(chart)
     if bounds is None:
-        text = (
-            '<text x="160" y="80" text-anchor="middle" class="chart__empty">No readings yet</text>'
-        )
+        text = f'<text x="160" y="80" text-anchor="middle" {_paint("empty")}>No readings yet</text>'
         return mark_safe(head + text + "</svg>")  # noqa: S308 — every text above is escaped
     first, span, low, high = bounds
     inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -117,44 +131,43 @@ def svg(chart: ChartData) -> SafeString:
         band_low, band_high = sorted(chart.band)
         top, bottom = y(band_high), y(band_low)
         out.append(
-            f'<rect class="chart__band" x="{LEFT}" y="{top:.1f}" width="{inner_w}" '
+            f'<rect {_paint("band")} x="{LEFT}" y="{top:.1f}" width="{inner_w}" '
             f'height="{max(bottom - top, 1):.1f}"/>'
         )
     # axes, with the lowest and highest values and the first and last dates as labels
     base = TOP + inner_h
     out.append(
-        f'<path class="chart__axis" d="M{LEFT} {TOP}V{base}H{WIDTH - RIGHT}"/>'
-        f'<text class="chart__label" x="{LEFT - 4}" y="{TOP + 4}" text-anchor="end">'
+        f'<path {_paint("axis")} d="M{LEFT} {TOP}V{base}H{WIDTH - RIGHT}"/>'
+        f'<text {_paint("label")} x="{LEFT - 4}" y="{TOP + 4}" text-anchor="end">'
         f"{escape(amount(Decimal(str(round(high, 2))), unit))}</text>"
-        f'<text class="chart__label" x="{LEFT - 4}" y="{base}" text-anchor="end">'
+        f'<text {_paint("label")} x="{LEFT - 4}" y="{base}" text-anchor="end">'
         f"{escape(amount(Decimal(str(round(low, 2))), unit))}</text>"
-        f'<text class="chart__label" x="{LEFT}" y="{HEIGHT - 8}">'
+        f'<text {_paint("label")} x="{LEFT}" y="{HEIGHT - 8}">'
         f"{escape(first.strftime('%b %Y'))}</text>"
     )
     last = date.fromordinal(first.toordinal() + span)
     out.append(
-        f'<text class="chart__label" x="{WIDTH - RIGHT}" y="{HEIGHT - 8}" text-anchor="end">'
+        f'<text {_paint("label")} x="{WIDTH - RIGHT}" y="{HEIGHT - 8}" text-anchor="end">'
         f"{escape(last.strftime('%b %Y'))}</text>"
     )
     if low < 0 < high:  # zero line, so negative values read as such
-        out.append(f'<path class="chart__zero" d="M{LEFT} {y(0):.1f}H{WIDTH - RIGHT}"/>')
+        out.append(f'<path {_paint("zero")} d="M{LEFT} {y(0):.1f}H{WIDTH - RIGHT}"/>')
     if len(chart.path) > 1:
         points = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in chart.path)
-        out.append(f'<polyline class="chart__expected" points="{points}"/>')
+        out.append(f'<polyline {_paint("expected")} points="{points}"/>')
     if chart.target:
         tx, ty = x(chart.target[0]), y(chart.target[1])
         out.append(
-            f'<path class="chart__target" d="M{tx - 5:.1f} {ty:.1f}L{tx:.1f} {ty - 5:.1f}'
+            f'<path {_paint("target")} d="M{tx - 5:.1f} {ty:.1f}L{tx:.1f} {ty - 5:.1f}'
             f'L{tx + 5:.1f} {ty:.1f}L{tx:.1f} {ty + 5:.1f}Z"/>'
         )
     if chart.readings:
         points = [(x(d), y(v)) for d, v in chart.readings]
         if len(points) > 1:
             line = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
-            out.append(f'<polyline class="chart__line" points="{line}"/>')
+            out.append(f'<polyline {_paint("line")} points="{line}"/>')
         out += [
-            f'<circle class="chart__point" cx="{px:.1f}" cy="{py:.1f}" r="2.5"/>'
-            for px, py in points
+            f'<circle {_paint("point")} cx="{px:.1f}" cy="{py:.1f}" r="2.5"/>' for px, py in points
         ]
     out.append("</svg>")
     return mark_safe("".join(out))  # noqa: S308 — every text above is escaped
