@@ -7,7 +7,6 @@ stay within as a shaded strip, and labels its axes in the measure's unit. It car
 alternative (`role="img"`, a `<title>` and a `<desc>` it is labelled by) and `table_html` gives
 its numbers as a table."""
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -15,9 +14,8 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .status import amount, long_date, month_year
+from .status import MONTHS, amount, long_date, month_year
 
-MONTHS = tuple(calendar.month_name)  # calendar's own list formats a date at each look-up
 WIDTH, HEIGHT = 320, 150
 LEFT, RIGHT, TOP, BOTTOM = 56, 12, 12, 30  # room for the axis labels
 # Drawn with attributes, not a stylesheet: the same SVG reads the same in a PDF.
@@ -145,12 +143,12 @@ def svg(chart: ChartData) -> SafeString:
         f'<text {_paint("label")} x="{LEFT - 4}" y="{base}" text-anchor="end">'
         f"{escape(amount(Decimal(str(round(low, 2))), unit))}</text>"
         f'<text {_paint("label")} x="{LEFT}" y="{HEIGHT - 8}">'
-        f"{escape(first.strftime('%b %Y'))}</text>"
+        f"{MONTHS[first.month][:3]} {first.year}</text>"
     )
     last = date.fromordinal(first.toordinal() + span)
     out.append(
         f'<text {_paint("label")} x="{WIDTH - RIGHT}" y="{HEIGHT - 8}" text-anchor="end">'
-        f"{escape(last.strftime('%b %Y'))}</text>"
+        f"{MONTHS[last.month][:3]} {last.year}</text>"
     )
     if low < 0 < high:  # zero line, so negative values read as such
         out.append(f'<path {_paint("zero")} d="M{LEFT} {y(0):.1f}H{WIDTH - RIGHT}"/>')
@@ -175,18 +173,24 @@ def svg(chart: ChartData) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 — every text above is escaped
 
 
-def _expected(path: tuple, day: date) -> float | None:
-    """The value on the dashed line on `day` (the status rule's path, status.expected_on)."""
+def _expected_line(path: tuple):
+    """A function giving the value on the dashed line on a day (the status rule's path,
+    status.expected_on), in floats: a table calls it once per reading."""
     if len(path) < 2:
-        return None
-    if day <= path[0][0]:
-        return float(path[0][1])
-    for (start, begin), (end, finish) in zip(path, path[1:], strict=False):
-        if day <= end:
-            span = (end - start).days
-            share = (day - start).days / span if span else 1.0
-            return float(begin) + (float(finish) - float(begin)) * share
-    return float(path[-1][1])
+        return lambda day: None
+    points = [(day.toordinal(), float(value)) for day, value in path]
+
+    def expected(day: date) -> float:
+        at = day.toordinal()
+        if at <= points[0][0]:
+            return points[0][1]
+        for (start, begin), (end, finish) in zip(points, points[1:], strict=False):
+            if at <= end:
+                share = (at - start) / (end - start) if end != start else 1.0
+                return begin + (finish - begin) * share
+        return points[-1][1]
+
+    return expected
 
 
 def _number(value) -> str:
@@ -202,9 +206,9 @@ def table_html(chart: ChartData) -> SafeString:
     unit = escape(chart.unit)
     head = f'<th scope="col">Reading{" (" + unit + ")" if unit else ""}</th>'
     rows = []
-    path = chart.path
+    expected_on = _expected_line(chart.path)
     for day, value in reversed(chart.readings):  # newest first, as people look for it
-        expected = _expected(path, day)
+        expected = expected_on(day)
         rows.append(
             f'<tr><th scope="row">{day.day} {MONTHS[day.month]} {day.year}</th>'
             f"<td>{_number(value)}</td>"
