@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from .status import MONTHS, amount, long_date, month_year
 
 WIDTH, HEIGHT = 320, 150
-LEFT, RIGHT, TOP, BOTTOM = 56, 12, 12, 30  # room for the axis labels
+LEFT, RIGHT, TOP, BOTTOM = 52, 12, 22, 30  # room for the axis labels and the unit
 # Drawn with attributes, not a stylesheet: the same SVG reads the same in a PDF.
 STYLES = {
     "band": 'fill="#e6f4ea" stroke="#1e5b2c" stroke-width="0.5"',
@@ -139,9 +139,9 @@ def svg(chart: ChartData) -> SafeString:
     out.append(
         f'<path {_paint("axis")} d="M{LEFT} {TOP}V{base}H{WIDTH - RIGHT}"/>'
         f'<text {_paint("label")} x="{LEFT - 4}" y="{TOP + 4}" text-anchor="end">'
-        f"{escape(amount(Decimal(str(round(high, 2))), unit))}</text>"
+        f"{_number(round(high, 1))}</text>"
         f'<text {_paint("label")} x="{LEFT - 4}" y="{base}" text-anchor="end">'
-        f"{escape(amount(Decimal(str(round(low, 2))), unit))}</text>"
+        f"{_number(round(low, 1))}</text>"
         f'<text {_paint("label")} x="{LEFT}" y="{HEIGHT - 8}">'
         f"{MONTHS[first.month][:3]} {first.year}</text>"
     )
@@ -150,6 +150,8 @@ def svg(chart: ChartData) -> SafeString:
         f'<text {_paint("label")} x="{WIDTH - RIGHT}" y="{HEIGHT - 8}" text-anchor="end">'
         f"{MONTHS[last.month][:3]} {last.year}</text>"
     )
+    if unit:  # the values' unit, once, above the axis: long units would not fit each label
+        out.append(f'<text {_paint("label")} x="4" y="12">{escape(unit)}</text>')
     if low < 0 < high:  # zero line, so negative values read as such
         out.append(f'<path {_paint("zero")} d="M{LEFT} {y(0):.1f}H{WIDTH - RIGHT}"/>')
     if len(chart.path) > 1:

@@ -88,6 +88,8 @@ def test_a_band_is_a_shaded_strip_and_said_in_words():
     markup = svg(chart)
     _parse(markup)
     assert 'class="chart__band"' in markup
+    assert 'x="4" y="12">%</text>' in markup  # the axis is labelled in the measure's unit
+    assert ">102.6</text>" in markup and ">-7.6</text>" in markup  # 0 to 95, with a margin
     assert "To stay between 90 % and 95 %." in summary(chart)
 
 
