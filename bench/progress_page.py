@@ -10,8 +10,10 @@ approved plan of 12 goals x 6 strategies x 5 measures (360 measures, each with 3
 readings: 12,960 readings) and two action steps per strategy (144, half with an update), reads the
 page once to warm up (the first read takes the measures over from the snapshot), then times the
 whole request through the Django test client (middleware, access, queries, templates, 360 SVG
-charts and their tables) for each round, as a board member. It prints each round, the median,
-the number of queries and the page's size. Target: median under 300 ms.
+charts and their tables) for each round, as a board member. It prints each round (wall clock and
+CPU time of this process: on a busy machine the first stretches, the second hardly), the median,
+the number of queries and the page's size. Target: median under 300 ms (it exits non-zero
+when missed).
 """
 
 import argparse
@@ -167,19 +169,25 @@ def main() -> None:
     assert response.status_code == 200
     text = response.content.decode()
     assert text.count('class="p-item p-measure"') == GOALS * STRATEGIES * MEASURES
-    times = []
+    times, cpu = [], []
     for n in range(args.rounds):
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         client.get(url)
         times.append((time.perf_counter() - began) * 1000)
-        print(f"round {n + 1}: {times[-1]:.0f} ms")
+        cpu.append((time.process_time() - began_cpu) * 1000)
+        print(f"round {n + 1}: {times[-1]:.0f} ms ({cpu[-1]:.0f} ms of CPU)")
     median = statistics.median(times)
+    print(
+        f"CPU time (the machine's other load hardly stretches it): "
+        f"median {statistics.median(cpu):.0f} ms"
+    )
     print(
         f"progress page, {GOALS} goals x {STRATEGIES} strategies x {MEASURES} measures, "
         f"{READINGS} readings each: median {median:.0f} ms over {args.rounds} rounds, "
         f"{len(queries)} queries, {len(text) / 1024:.0f} KiB of HTML "
         f"({'under' if median < 300 else 'OVER'} the 300 ms target)"
     )
+    sys.exit(0 if median < 300 else 1)
 
 
 if __name__ == "__main__":
