@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from engagements.models import Membership
-from monitoring.models import MeasureReading
+from monitoring.models import MeasureReading, StatusOverride
 from monitoring.selectors.measures import lived_measures
 from monitoring.selectors.progress import progress_for
 from monitoring.services.actions import action_update_record
@@ -220,3 +220,28 @@ def test_the_page_takes_the_same_queries_as_the_plan_grows(
         response = client.get(_url(cast))
     assert response.text.count('class="p-item p-measure"') == 8
     assert response.text.count('class="p-item p-step"') == 7
+
+
+def test_an_unknown_engagement_is_not_found(client, cast):
+    client.force_login(cast.facilitator)
+    url = reverse("monitoring:progress", args=["00000000-0000-4000-8000-000000000000"])
+    assert client.get(url).status_code == 404
+
+
+def test_a_status_set_by_a_person_shows_with_its_reason_and_counts_in_the_roll_up(client, cast):
+    lived, calls, vans = _plan(cast)
+    action_update_record(
+        engagement=cast.engagement, step_id=vans.pk, author=cast.superintendent, status="done"
+    )
+    row = next(m for m in lived_measures(cast.engagement).measures if m.id == lived.graduation.pk)
+    StatusOverride.objects.create(
+        measure=row.monitored,
+        status="behind",
+        reason="Deux lycées n'ont pas encore transmis leurs chiffres <b>",
+        set_by=cast.core_team,
+    )
+    client.force_login(cast.board)
+    text = client.get(_url(cast)).text
+    assert "(set by a person)" in text
+    assert "Deux lycées n&#x27;ont pas encore transmis leurs chiffres &lt;b&gt;" in text
+    assert progress_for(cast.engagement).goals[0].rolled.status == Status.BEHIND
