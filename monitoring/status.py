@@ -96,12 +96,15 @@ def amount(value: Decimal | None, unit: str = "") -> str:
     return f"{text} {unit}".strip() if unit else text
 
 
+MONTHS = tuple(calendar.month_name)  # calendar's own list formats a date at each look-up
+
+
 def month_year(day: date) -> str:
-    return f"{calendar.month_name[day.month]} {day.year}"
+    return f"{MONTHS[day.month]} {day.year}"
 
 
 def long_date(day: date) -> str:
-    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+    return f"{day.day} {MONTHS[day.month]} {day.year}"
 
 
 def expected_on(path: Path, day: date) -> Decimal | None:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import actions, cycle, measures, schedule
+from .views import actions, cycle, measures, progress, schedule
 
 app_name = "monitoring"
 
@@ -62,3 +62,9 @@ urlpatterns += [
     path(L + "cycle/nudge/<uuid:membership_id>/", cycle.cycle_nudge, name="cycle-nudge"),
 ]
 # --- end of the update cycle block ----------------------------------------------------------------
+
+# --- the progress page (h-mon-progress) -------------------------------------------------------
+urlpatterns += [
+    path(L, progress.progress, name="progress"),
+]
+# --- end of the progress page ------------------------------------------------------------------

@@ -140,9 +140,13 @@ def judgement_for(
 
 
 def _latest(model, order: list[str], measures: list[MonitoredMeasure], who: str) -> dict:
-    """The newest row of `model` per measure, with the person who made it, in one query."""
-    newest = model.objects.filter(measure=OuterRef("measure")).order_by(*order).values("pk")[:1]
-    rows = model.objects.filter(measure__in=measures, pk=Subquery(newest)).select_related(who)
+    """The newest row of `model` per measure, with the person who made it, in one query. The
+    newest is looked up once per measure, not once per row (36 readings x 360 measures made it
+    the slowest part of the progress page)."""
+    newest = model.objects.filter(measure=OuterRef("pk")).order_by(*order).values("pk")[:1]
+    ids = MonitoredMeasure.objects.filter(pk__in=[m.pk for m in measures])
+    ids = ids.annotate(newest=Subquery(newest)).values("newest")
+    rows = model.objects.filter(pk__in=ids).select_related(who)
     return {row.measure_id: row for row in rows}
 
 
