@@ -293,19 +293,19 @@ def status_of(prefix: str = "") -> models.Case:
     """An engagement's status as an SQL expression, so that lists can show it and filter on it in
     one query. `prefix` is the path to the engagement ("engagement__" from a membership).
 
-    Closed when the facilitator closed it; with an approved plan, "Living the plan" once every
-    phase of its timeline is done (it has one), else "Plan approved"; before that, "Planning
-    under way" once a phase has started, else "Getting ready"."""
+    Closed when the facilitator closed it; with an approved plan, "Living the plan" once its
+    timeline's last phase has started (the approval moves it there), else "Plan approved";
+    before that, "Planning under way" once a phase has started, else "Getting ready"."""
     words = Engagement.Status
     phases = Phase.objects.filter(engagement_id=models.OuterRef(f"{prefix}pk"))
     started = models.Exists(phases.exclude(status=Phase.Status.NOT_STARTED))
-    unfinished = models.Exists(phases.exclude(status=Phase.Status.DONE))
+    waiting = models.Exists(phases.filter(status=Phase.Status.NOT_STARTED))
     approved = {f"{prefix}plan_approved_at__isnull": False}
     return models.Case(
         models.When(**{f"{prefix}closed_at__isnull": False}, then=models.Value(words.CLOSED)),
-        # started and nothing unfinished: every phase done (an engagement without a timeline
-        # stays "Plan approved")
-        models.When(started & ~unfinished, **approved, then=models.Value(words.LIVING)),
+        # started and no phase waiting: the last phase has begun (an engagement without a
+        # timeline stays "Plan approved")
+        models.When(started & ~waiting, **approved, then=models.Value(words.LIVING)),
         models.When(**approved, then=models.Value(words.APPROVED)),
         models.When(started, then=models.Value(words.ACTIVE)),
         default=models.Value(words.PREPARING),

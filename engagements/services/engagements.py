@@ -89,12 +89,37 @@ def engagement_update(*, engagement: Engagement, name: str, closed: bool) -> Eng
     return engagement
 
 
-def engagement_plan_approved(*, engagement_id, at=None) -> None:
-    """The board approved a draft of the engagement's plan (called by the approval workflow):
-    from now on its status says so (Plan approved, then Living the plan). The first approval's
-    moment is kept."""
-    Engagement.objects.filter(pk=engagement_id, plan_approved_at__isnull=True).update(
+GOING_LIVE = "The board approved the plan: the engagement now lives it."
+
+
+@transaction.atomic
+def engagement_plan_approved(*, engagement_id, at=None, by: User | None = None) -> None:
+    """The board approved a draft of the engagement's plan (called by the approval workflow).
+    The first approval's moment is kept, and the engagement goes live: its timeline moves to its
+    last phase (living the plan; the phases before it are done), recorded in its history like a
+    facilitator's move, so it reads "Living the plan". A later approval changes neither; the
+    facilitator can still move the timeline back, with a reason."""
+    first = Engagement.objects.filter(pk=engagement_id, plan_approved_at__isnull=True).update(
         plan_approved_at=at or timezone.now(), updated_at=timezone.now()
+    )
+    if not first:
+        return
+    phases = list(Phase.objects.select_for_update().filter(engagement_id=engagement_id))
+    phases.sort(key=lambda phase: phase.position)
+    if not phases or phases[-1].status != Phase.Status.NOT_STARTED:
+        return  # no timeline, or already in (or past) its last phase
+    current = next((p for p in phases if p.status == Phase.Status.IN_PROGRESS), None)
+    for phase in phases[:-1]:
+        phase.status = Phase.Status.DONE
+    phases[-1].status = Phase.Status.IN_PROGRESS
+    Phase.objects.bulk_update(phases, ["status"])
+    PhaseChange.objects.create(
+        engagement_id=engagement_id,
+        direction=PhaseChange.Direction.FORWARD,
+        from_phase=current,
+        to_phase=phases[-1],
+        reason=GOING_LIVE,
+        by=by,
     )
 
 

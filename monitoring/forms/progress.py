@@ -2,10 +2,12 @@
 
 from django import forms
 
+from engagements.text import CleanTextMixin
+
 from ..selectors.progress import STATUS_CHOICES
 
 
-class ProgressFilterForm(forms.Form):
+class ProgressFilterForm(CleanTextMixin, forms.Form):
     """Filters by goal, owner and status; the goals and owners are the approved plan's."""
 
     goal = forms.ChoiceField(label="Goal", required=False)

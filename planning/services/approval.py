@@ -259,7 +259,11 @@ def _approve(approval: Approval, *, by, note: str, **decision) -> Approval:
         for name, value in decision.items():
             setattr(approval, name, value)
         approval.save(update_fields=["state", "decided_at", "decided_by", *decision])
-        engagement_plan_approved(engagement_id=approval.plan.engagement_id, at=approval.decided_at)
+        engagement_plan_approved(
+            engagement_id=approval.plan.engagement_id,
+            at=approval.decided_at,
+            by=approval.decided_by,
+        )
         event_log(
             plan=approval.plan,
             version=approval.version,

@@ -1,8 +1,8 @@
 """An engagement's status is what its timeline and its plan's approval say, on the dashboard (and
 its filter), the engagement's page and members' home pages: Getting ready until the first phase
 starts; Planning under way; Plan approved once the board approves a draft; Living the plan once
-the approved plan's timeline is done; Closed when the facilitator closes it. Nobody sets it by
-hand."""
+the approved plan's timeline reaches its last phase (the approval moves it there); Closed when
+the facilitator closes it. Nobody sets it by hand."""
 
 import pytest
 from django.urls import reverse
@@ -110,9 +110,15 @@ def test_the_status_follows_the_timeline_and_the_approval(facilitator, district)
     assert status_of(engagement) == "preparing"  # moved back before it
     move(engagement, facilitator, times=4)
     approve(engagement, facilitator)
-    assert status_of(engagement) == "approved"
-    move(engagement, facilitator, times=2)  # the last phase is done
+    # Going live: the approval moves the timeline to its last phase, recorded in its history.
     assert status_of(engagement) == "living"
+    phases = list(engagement.phases.order_by("position"))
+    assert [p.status for p in phases] == ["done"] * (len(phases) - 1) + ["in_progress"]
+    change = engagement.phase_changes.first()
+    assert change.to_phase == phases[-1] and change.reason == services.GOING_LIVE
+    move(engagement, facilitator)  # the last phase is done
+    assert status_of(engagement) == "living"
+    move(engagement, facilitator, forward=False)
     move(engagement, facilitator, forward=False)
     assert status_of(engagement) == "approved"  # an approved plan stays approved
 
@@ -129,9 +135,9 @@ def test_the_dashboard_filters_on_the_shown_status_in_a_fixed_number_of_queries(
             if status != "preparing":
                 move(engagement, facilitator, times=2)
             if status in ("approved", "living"):
-                approve(engagement, facilitator)
-            if status == "living":
-                move(engagement, facilitator, times=4)
+                approve(engagement, facilitator)  # goes live: the last phase starts
+            if status == "approved":
+                move(engagement, facilitator, forward=False)  # back before the last phase
             if status == "closed":
                 services.engagement_update(engagement=engagement, name=engagement.name, closed=True)
             made.setdefault(status, []).append(engagement.name)

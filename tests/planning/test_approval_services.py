@@ -596,14 +596,17 @@ def test_changes_after_approval_need_a_new_draft_and_a_new_approval(cast, plan, 
 
 @pytest.mark.parametrize(
     "before,after",
-    [("preparing", "approved"), ("active", "approved"), ("living", "living"), ("closed", "closed")],
+    [("preparing", "approved"), ("active", "living"), ("living", "living"), ("closed", "closed")],
 )
 def test_approval_sets_the_engagement_status(cast, plan, version, before, after):
-    # "living" before: every phase done, the approval makes the plan lived
+    # "active": a phase in progress and the last one waiting; the approval moves the timeline to
+    # its last phase (going live). "living" before: every phase done. No timeline: approved.
     if before in ("active", "living"):
         PhaseFactory(
             engagement=cast.engagement, status="in_progress" if before == "active" else "done"
         )
+    if before == "active":
+        PhaseFactory(engagement=cast.engagement, status="not_started", position=99)
     if before == "closed":
         Engagement.objects.filter(pk=cast.engagement.pk).update(closed_at=timezone.now())
     assert cast.engagement.status == ("active" if before == "living" else before)
