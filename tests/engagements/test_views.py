@@ -161,8 +161,8 @@ def test_the_status_is_not_chosen_by_hand(client, cast):
 
 
 def test_an_approved_plan_keeps_its_status_through_the_details_form(client, cast):
-    PhaseFactory(engagement=cast.engagement, status="in_progress")
-    PhaseFactory(engagement=cast.engagement, status="not_started")  # the last phase: not yet
+    PhaseFactory(engagement=cast.engagement, status="in_progress", position=1)
+    PhaseFactory(engagement=cast.engagement, status="not_started", position=2)  # the last: not yet
     Engagement.objects.filter(pk=cast.engagement.pk).update(plan_approved_at=timezone.now())
     client.force_login(cast.facilitator)
     response = client.post(edit_url(cast.engagement), {"name": "Renamed", "status": "active"})

@@ -603,10 +603,12 @@ def test_approval_sets_the_engagement_status(cast, plan, version, before, after)
     # its last phase (going live). "living" before: every phase done. No timeline: approved.
     if before in ("active", "living"):
         PhaseFactory(
-            engagement=cast.engagement, status="in_progress" if before == "active" else "done"
+            engagement=cast.engagement,
+            status="in_progress" if before == "active" else "done",
+            position=1,
         )
     if before == "active":
-        PhaseFactory(engagement=cast.engagement, status="not_started", position=99)
+        PhaseFactory(engagement=cast.engagement, status="not_started", position=2)
     if before == "closed":
         Engagement.objects.filter(pk=cast.engagement.pk).update(closed_at=timezone.now())
     assert cast.engagement.status == ("active" if before == "living" else before)
