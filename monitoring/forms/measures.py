@@ -129,18 +129,24 @@ class OverrideForm(_OwnIds, CleanTextMixin, forms.Form):
 
 class ReadingsCsvForm(CleanTextMixin, forms.Form):
     file = forms.FileField(
-        label="CSV file",
+        label="CSV or Excel file",
         help_text="Columns: measure (its indicator as the plan has it), date (2027-03-15), value, "
-        "note (optional). Save a spreadsheet as “CSV UTF-8”.",
-        error_messages={"required": "Choose a CSV file.", "empty": "The file is empty."},
-        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+        "note (optional). A CSV file, or an Excel workbook (.xlsx: its first sheet is read).",
+        error_messages={"required": "Choose a CSV or Excel file.", "empty": "The file is empty."},
+        widget=forms.FileInput(
+            attrs={
+                "accept": ".csv,text/csv,.xlsx,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".csv"):
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(
-                "Only CSV files can be imported. In your spreadsheet, choose Save as → CSV."
+                "Only CSV files and Excel workbooks (.xlsx) can be imported. In your "
+                "spreadsheet, choose Save as → CSV or Excel workbook."
             )
         if upload.size > CSV_MAX_BYTES:
             raise forms.ValidationError(

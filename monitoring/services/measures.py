@@ -4,11 +4,13 @@ yearly targets and status overrides."""
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from uuid import UUID
 
+import openpyxl
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -277,73 +279,118 @@ def _date(text: str) -> date | None:
         return None
 
 
-def readings_csv_check(
-    *, data: bytes, measures: dict[str, MonitoredMeasure], today: date
-) -> tuple[list[CsvReading], list[CsvProblem]]:
-    """Check a whole CSV file of readings (measure, date, value, note) and list every bad row
-    with its reason. `measures` are the measures the importer may report on, by indicator in
-    lower case (or by id). Rows are numbered as a spreadsheet shows them: the header is row 1."""
-    if len(data) > CSV_MAX_BYTES:
-        raise ValidationError("The file is larger than 1 MB. Split it into smaller files.")
+def _csv_table(data: bytes) -> list[list[str]]:
     try:
-        reader = csv.reader(io.StringIO(_decode(data)))
-        header = next(reader, None)
-        if not header:
-            raise ValidationError("The file is empty.")
-        columns = [COLUMNS.get(cell.strip().lower()) for cell in header]
-        missing = [c for c in ("measure", "date", "value") if c not in columns]
-        if missing:
-            raise ValidationError(
-                "The first row must name the columns: measure, date, value, note "
-                f"(missing: {', '.join(missing)})."
-            )
-        rows, problems = [], []
-        for line, cells in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(rows) + len(problems) >= CSV_MAX_ROWS:
-                raise ValidationError(f"The file has more than {CSV_MAX_ROWS} readings. Split it.")
-            value = {
-                col: (clean_text(cells[i]).strip() if i < len(cells) else "")
-                for i, col in enumerate(columns)
-                if col
-            }
-            reasons = []
-            measure = measures.get(value["measure"].lower())
-            if not value["measure"]:
-                reasons.append("the measure is empty")
-            elif measure is None:
-                reasons.append(
-                    f"there is no measure “{value['measure']}” in the approved plan that you "
-                    "may report on (write its indicator as the plan has it)"
-                )
-            taken_on = _date(value["date"])
-            if taken_on is None:
-                reasons.append(
-                    f"“{value['date']}” is not a date (write it as 2027-03-15)"
-                    if value["date"]
-                    else "the date is empty"
-                )
-            elif taken_on > today:
-                reasons.append(f"{taken_on.isoformat()} is in the future")
-            number = _number(value["value"])
-            if number is None:
-                reasons.append(
-                    f"“{value['value']}” is not a number"
-                    if value["value"]
-                    else "the value is empty"
-                )
-            note = value.get("note", "")
-            if len(note) > 2000:
-                reasons.append("the note is longer than 2,000 characters")
-            if reasons:
-                problems.append(CsvProblem(line, value["measure"][:80], "; ".join(reasons)))
-            else:
-                rows.append(CsvReading(line, measure, taken_on, number, note))
+        return list(csv.reader(io.StringIO(_decode(data))))
     except csv.Error as exc:
         raise ValidationError(
             f"The file could not be read as CSV ({exc}). Save it again as CSV and retry."
         ) from exc
+
+
+def _cell_text(value) -> str:
+    """A spreadsheet cell as the text a CSV would hold: dates as 2027-03-15, numbers as typed."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return format(Decimal(repr(value)).normalize(), "f")
+    return str(value)
+
+
+def _xlsx_table(data: bytes) -> list[list[str]]:
+    """The first sheet of an Excel workbook (.xlsx), read as values (not formulas)."""
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ValidationError(
+            "The file could not be read as an Excel workbook (.xlsx). Save it again as .xlsx "
+            "or as CSV and retry."
+        ) from exc
+    try:
+        sheet = book.worksheets[0]
+        table = []
+        for row in sheet.iter_rows(values_only=True):
+            if len(table) > CSV_MAX_ROWS + 1:
+                break
+            table.append([_cell_text(value) for value in row])
+        return table
+    finally:
+        book.close()
+
+
+def readings_table(data: bytes) -> list[list[str]]:
+    """A file of readings as rows of text: an Excel workbook (.xlsx, known by its content) or
+    CSV."""
+    if len(data) > CSV_MAX_BYTES:
+        raise ValidationError("The file is larger than 1 MB. Split it into smaller files.")
+    if data[:4] == b"PK\x03\x04":  # a zip file: .xlsx
+        return _xlsx_table(data)
+    return _csv_table(data)
+
+
+def readings_csv_check(
+    *, data: bytes, measures: dict[str, MonitoredMeasure], today: date
+) -> tuple[list[CsvReading], list[CsvProblem]]:
+    """Check a whole file of readings (CSV or Excel .xlsx; columns measure, date, value, note)
+    and list every bad row with its reason. `measures` are the measures the importer may report
+    on, by indicator in lower case (or by id). Rows are numbered as a spreadsheet shows them:
+    the header is row 1."""
+    table = readings_table(data)
+    header = table[0] if table else None
+    if not header or not any(cell.strip() for cell in header):
+        raise ValidationError("The file is empty.")
+    columns = [COLUMNS.get(cell.strip().lower()) for cell in header]
+    missing = [c for c in ("measure", "date", "value") if c not in columns]
+    if missing:
+        raise ValidationError(
+            "The first row must name the columns: measure, date, value, note "
+            f"(missing: {', '.join(missing)})."
+        )
+    rows, problems = [], []
+    for line, cells in enumerate(table[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(rows) + len(problems) >= CSV_MAX_ROWS:
+            raise ValidationError(f"The file has more than {CSV_MAX_ROWS} readings. Split it.")
+        value = {
+            col: (clean_text(cells[i]).strip() if i < len(cells) else "")
+            for i, col in enumerate(columns)
+            if col
+        }
+        reasons = []
+        measure = measures.get(value["measure"].lower())
+        if not value["measure"]:
+            reasons.append("the measure is empty")
+        elif measure is None:
+            reasons.append(
+                f"there is no measure “{value['measure']}” in the approved plan that you "
+                "may report on (write its indicator as the plan has it)"
+            )
+        taken_on = _date(value["date"])
+        if taken_on is None:
+            reasons.append(
+                f"“{value['date']}” is not a date (write it as 2027-03-15)"
+                if value["date"]
+                else "the date is empty"
+            )
+        elif taken_on > today:
+            reasons.append(f"{taken_on.isoformat()} is in the future")
+        number = _number(value["value"])
+        if number is None:
+            reasons.append(
+                f"“{value['value']}” is not a number" if value["value"] else "the value is empty"
+            )
+        note = value.get("note", "")
+        if len(note) > 2000:
+            reasons.append("the note is longer than 2,000 characters")
+        if reasons:
+            problems.append(CsvProblem(line, value["measure"][:80], "; ".join(reasons)))
+        else:
+            rows.append(CsvReading(line, measure, taken_on, number, note))
     if not rows and not problems:
         raise ValidationError("The file has a header row but no readings in it.")
     return rows, problems

@@ -1,9 +1,11 @@
 """The lived plan's measures: taken over from the approved plan, readings, target changes with
-their reasons, yearly targets, overrides and the CSV import (all or nothing)."""
+their reasons, yearly targets, overrides and the CSV and Excel import (all or nothing)."""
 
-from datetime import date, timedelta
+import io
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -227,3 +229,62 @@ def test_a_file_that_cannot_be_read_says_why(cast, data, message):
     lived_plan(cast)
     with pytest.raises(ValidationError, match=message):
         services.readings_csv_check(data=data, measures=_by_name(cast), today=date(2026, 11, 1))
+
+
+def _xlsx(rows) -> bytes:
+    """An Excel workbook as a district would save it: real dates and numbers in the cells."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_an_excel_workbook_is_read_like_a_csv_file(cast):
+    lived_plan(cast)
+    data = _xlsx(
+        [
+            ["Measure", "Date", "Value", "Note"],
+            ["Chronic absence rate", datetime(2026, 9, 30), 18.5, "Conteo de otoño"],
+            ["Chronic absence rate", "2026-10-31", 17, None],
+        ]
+    )
+    rows, problems = services.readings_csv_check(
+        data=data, measures=_by_name(cast), today=date(2026, 11, 1)
+    )
+    assert problems == []
+    assert [(r.taken_on, r.value, r.note) for r in rows] == [
+        (date(2026, 9, 30), Decimal("18.5"), "Conteo de otoño"),
+        (date(2026, 10, 31), Decimal("17"), ""),
+    ]
+
+
+def test_every_bad_row_of_a_workbook_is_named_and_nothing_is_added(cast):
+    lived_plan(cast)
+    data = _xlsx(
+        [
+            ["measure", "date", "value"],
+            ["Chronic absence rate", datetime(2026, 9, 30), 18.5],
+            ["Chronic absence rate", "next week", "twenty"],
+            ["Reading scores", datetime(2026, 9, 30), 40],
+        ]
+    )
+    rows, problems = services.readings_csv_check(
+        data=data, measures=_by_name(cast), today=date(2026, 11, 1)
+    )
+    assert [p.line for p in problems] == [3, 4]
+    assert "“next week” is not a date" in str(problems[0])
+    assert "“twenty” is not a number" in str(problems[0])
+    assert MeasureReading.objects.count() == 0
+
+
+def test_a_broken_workbook_says_so(cast):
+    lived_plan(cast)
+    with pytest.raises(ValidationError, match="could not be read as an Excel workbook"):
+        services.readings_csv_check(
+            data=b"PK\x03\x04 not really a workbook",
+            measures=_by_name(cast),
+            today=date(2026, 11, 1),
+        )

@@ -1,11 +1,13 @@
 """The measures pages of the lived plan, role by role: everyone reads, owners and the core team
 report, the facilitator changes targets with a reason, outsiders and foreign ids get 404."""
 
+import io
 import re
 import uuid
 from datetime import timedelta
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -266,6 +268,29 @@ def test_an_owner_imports_readings_of_their_own_measures_only(client, cast):
     response = client.post(url, {"file": _csv(text)}, follow=True)
     assert "Added 1 reading." in response.text
     assert MeasureReading.objects.get().source == "import"
+
+
+def test_an_excel_workbook_is_imported_through_the_page(client, cast):
+    lived = lived_plan(cast)
+    client.force_login(cast.plan_team)
+    url = reverse("monitoring:readings-import", args=[cast.engagement.pk])
+    book = openpyxl.Workbook()
+    book.active.append(["measure", "date", "value", "note"])
+    book.active.append([lived.graduation.indicator, timezone.localdate(), 78.5, "Cohorte 2027"])
+    out = io.BytesIO()
+    book.save(out)
+    upload = SimpleUploadedFile("readings.xlsx", out.getvalue())
+    response = client.post(url, {"file": upload}, follow=True)
+    assert "Added 1 reading." in response.text
+    reading = MeasureReading.objects.get()
+    assert (reading.value, reading.note, reading.source) == (
+        Decimal("78.5"),
+        "Cohorte 2027",
+        "import",
+    )
+    other = SimpleUploadedFile("readings.ods", b"not a spreadsheet we read")
+    response = client.post(url, {"file": other})
+    assert "Only CSV files and Excel workbooks (.xlsx) can be imported." in response.text
 
 
 def test_the_board_does_not_import_and_the_page_needs_an_approved_plan(client, cast):
