@@ -22,6 +22,7 @@ alone, with no query, when it can:
 """
 
 import gzip
+import logging
 import re
 import time
 
@@ -35,6 +36,23 @@ GRANT_SECONDS = 30
 REGION_SECONDS = 300
 RENDERING_SECONDS = 5
 MARKER = re.compile(r"<!--(?:you|yours):[\w-]*-->")
+
+logger = logging.getLogger(__name__)
+
+
+def _quietly(call, *args, default=None):
+    """Run one cache call; if the cache fails, log it and answer `default` (a miss).
+
+    These notes only make polls cheaper. Several are written right after a card or a dot is
+    committed, so a failing cache must never turn that committed write into an error answer
+    (see README, "Exactly-once cards and votes"): the normal path then simply does the work."""
+    try:
+        return call(*args)
+    except Exception:
+        logger.warning(
+            "Live board cache call %s failed", getattr(call, "__name__", call), exc_info=True
+        )
+        return default
 
 
 def _version_key(activity_id, version: int) -> str:
@@ -51,7 +69,8 @@ def _grant_key(session_key: str, activity_id) -> str:
 
 def version_moved(activity_id, version: int) -> None:
     """A writer moved the board to `version` (called while its row is still locked)."""
-    cache.set_many(
+    _quietly(
+        cache.set_many,
         {_version_key(activity_id, version): 1, _version_key(activity_id, version - 1): 0},
         VERSION_SECONDS,
     )
@@ -60,7 +79,7 @@ def version_moved(activity_id, version: int) -> None:
 def version_seen(activity_id, version: int) -> None:
     """The normal path read `version` from the database. `add` never overwrites, so a newer
     write's 0 for it stands."""
-    cache.add(_version_key(activity_id, version), 1, VERSION_SECONDS)
+    _quietly(cache.add, _version_key(activity_id, version), 1, VERSION_SECONDS)
 
 
 def grant(request: HttpRequest, activity_id, participant_id) -> None:
@@ -68,18 +87,23 @@ def grant(request: HttpRequest, activity_id, participant_id) -> None:
     session_key = getattr(request, "session", None) and request.session.session_key
     if session_key:
         value = str(participant_id) if participant_id else ""
-        cache.set(_grant_key(session_key, activity_id), value, GRANT_SECONDS)
+        _quietly(cache.set, _grant_key(session_key, activity_id), value, GRANT_SECONDS)
 
 
 def start_rendering(key: str) -> bool:
     """Claim the rendering of a newer shared region; False while another request has it."""
-    return cache.add(f"{key}:rendering", 1, RENDERING_SECONDS)
+    return _quietly(cache.add, f"{key}:rendering", 1, RENDERING_SECONDS, default=True)
 
 
 def store_region(key: str, version: int, html: str, timer_ends) -> None:
     ends = timer_ends.timestamp() if timer_ends else None
-    cache.set(key, (version, time.time(), html, ends), REGION_SECONDS)
-    cache.delete(f"{key}:rendering")
+    _quietly(cache.set, key, (version, time.time(), html, ends), REGION_SECONDS)
+    _quietly(cache.delete, f"{key}:rendering")
+
+
+def latest_region(key: str):
+    """The room's latest shared rendering of a board, or None (also when the cache fails)."""
+    return _quietly(cache.get, key)
 
 
 def region_is_recent(rendered_at: float) -> bool:

@@ -256,3 +256,38 @@ class ModerationAction(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class SubmissionKey(models.Model):
+    """A card or a dot sent with the page's idempotency key, recorded in the same transaction as
+    the write itself: a retried submission (a phone that lost its answer and sent the form again)
+    finds its key and gets the first answer back instead of adding a second card or dot. Pruned
+    after a day (services.SUBMISSION_KEY_DAYS)."""
+
+    class Kind(models.TextChoices):
+        CARD = "card", "A card"
+        VOTE_ADD = "vote_add", "A dot added"
+        VOTE_REMOVE = "vote_remove", "A dot taken off"
+
+    id = models.BigAutoField(primary_key=True)
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="submission_keys"
+    )
+    key = models.CharField(max_length=64)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    card = models.ForeignKey(
+        Card, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    ballot = models.ForeignKey(
+        Ballot, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    dots_left = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "key"], name="one_answer_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.key})"

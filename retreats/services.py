@@ -26,11 +26,13 @@ from .models import (
     ModerationAction,
     Participant,
     Retreat,
+    SubmissionKey,
     Theme,
     new_join_code,
 )
 
 CARD_MAX = 500
+SUBMISSION_KEY_DAYS = 1
 STAGES = [choice for choice, _ in Activity.Stage.choices]
 
 
@@ -228,9 +230,55 @@ def clean_card_text(text: str) -> str:
     return text
 
 
+# --- exactly once: the page's idempotency key ----------------------------------------------------
+
+
+class AlreadySent(ValidationError):
+    pass
+
+
+def _answered(participant: Participant, key: str, kind: str) -> SubmissionKey | None:
+    """The recorded answer to this key, if the same submission was taken before."""
+    if not key:
+        return None
+    found = SubmissionKey.objects.filter(participant=participant, key=key).first()
+    if found is not None and found.kind != kind:
+        raise AlreadySent("This form was already sent. Reload the page and try again.")
+    return found
+
+
+def _remember(participant: Participant, key: str, kind: str, **answer) -> None:
+    """Record the key with the answer, inside the write's own transaction: a write is committed
+    if and only if its key is. Keys older than a day are dropped as new ones come."""
+    if not key:
+        return
+    SubmissionKey.objects.filter(
+        participant=participant,
+        created_at__lt=timezone.now() - timedelta(days=SUBMISSION_KEY_DAYS),
+    ).delete()
+    SubmissionKey.objects.create(participant=participant, key=key, kind=kind, **answer)
+
+
+def _twin(participant: Participant, key: str, kind: str) -> SubmissionKey:
+    """The same submission arrived twice at once and the other copy won the key: its answer."""
+    found = _answered(participant, key, kind)
+    if found is None:
+        raise
+    return found
+
+
 def card_add(
-    *, activity: Activity, participant: Participant, text: str, quadrant: str = ""
+    *,
+    activity: Activity,
+    participant: Participant,
+    text: str,
+    quadrant: str = "",
+    submission_key: str = "",
 ) -> Card:
+    """Add a card. With a `submission_key` (made by the page, sent again on a retry) the same
+    submission adds the card once and every retry gets that same card back."""
+    if (done := _answered(participant, submission_key, SubmissionKey.Kind.CARD)) is not None:
+        return done.card
     if activity.stage != Activity.Stage.COLLECTING:
         raise ValidationError("Adding ideas is over for this board.")
     if activity.locked:
@@ -245,8 +293,15 @@ def card_add(
             )
     else:
         quadrant = ""
-    card = Card.objects.create(activity=activity, author=participant, text=text, quadrant=quadrant)
-    _bump(activity)
+    try:
+        with transaction.atomic():
+            card = Card.objects.create(
+                activity=activity, author=participant, text=text, quadrant=quadrant
+            )
+            _bump(activity)
+            _remember(participant, submission_key, SubmissionKey.Kind.CARD, card=card)
+    except IntegrityError:
+        return _twin(participant, submission_key, SubmissionKey.Kind.CARD).card
     return card
 
 
@@ -410,13 +465,17 @@ def vote_add(
     participant: Participant,
     card: Card | None = None,
     theme: Theme | None = None,
+    submission_key: str = "",
 ) -> int:
     """Put one dot on a card or theme; returns the dots left. Safe under concurrent requests.
 
     Both limits are checked by conditional UPDATEs (`spent < budget`, `count < max`) that the
     database applies one at a time, so simultaneous clicks can never overspend, and a refused
-    dot leaves nothing behind.
+    dot leaves nothing behind. A retried submission (same `submission_key`) spends no second
+    dot: it gets the first answer back.
     """
+    if (done := _answered(participant, submission_key, SubmissionKey.Kind.VOTE_ADD)) is not None:
+        return done.dots_left
     if activity.stage != Activity.Stage.VOTING:
         raise VoteRefused("Voting is not open on this board.")
     if participant.retreat_id != activity.retreat_id:
@@ -424,20 +483,33 @@ def vote_add(
     target = _target(activity, card, theme)
     budget = activity.budget()
     ballot = _ballot(activity, participant)
-    with transaction.atomic():
-        spent = Ballot.objects.filter(pk=ballot.pk, spent__lt=budget).update(spent=F("spent") + 1)
-        if not spent:
-            raise VoteRefused(f"You have used all {budget} of your dots.")
-        dot, _ = Dot.objects.get_or_create(ballot=ballot, **target)
-        added = Dot.objects.filter(pk=dot.pk, count__lt=activity.max_per_item).update(
-            count=F("count") + 1
-        )
-        if not added:
-            # Undo the spend: the whole transaction rolls back.
-            raise VoteRefused(f"You can put at most {activity.max_per_item} dots on one item.")
-    if activity.votes_live:
-        _bump(activity)
-    return budget - Ballot.objects.values_list("spent", flat=True).get(pk=ballot.pk)
+    try:
+        with transaction.atomic():
+            spent = Ballot.objects.filter(pk=ballot.pk, spent__lt=budget).update(
+                spent=F("spent") + 1
+            )
+            if not spent:
+                raise VoteRefused(f"You have used all {budget} of your dots.")
+            dot, _ = Dot.objects.get_or_create(ballot=ballot, **target)
+            added = Dot.objects.filter(pk=dot.pk, count__lt=activity.max_per_item).update(
+                count=F("count") + 1
+            )
+            if not added:
+                # Undo the spend: the whole transaction rolls back.
+                raise VoteRefused(f"You can put at most {activity.max_per_item} dots on one item.")
+            left = budget - Ballot.objects.values_list("spent", flat=True).get(pk=ballot.pk)
+            _remember(
+                participant,
+                submission_key,
+                SubmissionKey.Kind.VOTE_ADD,
+                ballot=ballot,
+                dots_left=left,
+            )
+            if activity.votes_live:
+                _bump(activity)
+    except IntegrityError:
+        return _twin(participant, submission_key, SubmissionKey.Kind.VOTE_ADD).dots_left
+    return left
 
 
 def vote_remove(
@@ -446,24 +518,34 @@ def vote_remove(
     participant: Participant,
     card: Card | None = None,
     theme: Theme | None = None,
+    submission_key: str = "",
 ) -> int:
     """Take one dot back from a card or theme; returns the dots left. Refused when the voter
-    has no dot on it, so the answer says nothing happened instead of "0 of your dots"."""
+    has no dot on it, so the answer says nothing happened instead of "0 of your dots". A retried
+    submission (same `submission_key`) takes no second dot off."""
+    kind = SubmissionKey.Kind.VOTE_REMOVE
+    if (done := _answered(participant, submission_key, kind)) is not None:
+        return done.dots_left
     if activity.stage != Activity.Stage.VOTING:
         raise VoteRefused("Voting is not open on this board.")
     target = _target(activity, card, theme)
     ballot = _ballot(activity, participant)
-    with transaction.atomic():
-        removed = Dot.objects.filter(ballot=ballot, count__gt=0, **target).update(
-            count=F("count") - 1
-        )
-        if removed:
+    try:
+        with transaction.atomic():
+            removed = Dot.objects.filter(ballot=ballot, count__gt=0, **target).update(
+                count=F("count") - 1
+            )
+            if not removed:
+                raise VoteRefused("There was no dot of yours on this to take back.")
             Ballot.objects.filter(pk=ballot.pk, spent__gt=0).update(spent=F("spent") - 1)
-    if not removed:
-        raise VoteRefused("There was no dot of yours on this to take back.")
-    if activity.votes_live:
-        _bump(activity)
-    return activity.budget() - Ballot.objects.values_list("spent", flat=True).get(pk=ballot.pk)
+            spent = Ballot.objects.values_list("spent", flat=True).get(pk=ballot.pk)
+            left = activity.budget() - spent
+            _remember(participant, submission_key, kind, ballot=ballot, dots_left=left)
+            if activity.votes_live:
+                _bump(activity)
+    except IntegrityError:
+        return _twin(participant, submission_key, kind).dots_left
+    return left
 
 
 # --- the facilitator's side: the order of a retreat's activities --------------------------------

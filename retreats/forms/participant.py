@@ -66,6 +66,16 @@ class GuestJoinForm(CleanTextMixin, forms.Form):
         return None if value == NO_GROUP else self.groups[value]
 
 
+# The page's idempotency key (see services.card_add): random letters, digits, - and _.
+SUBMISSION_KEY = r"^[A-Za-z0-9_-]{8,64}$"
+
+
+def _submission_key_field() -> forms.RegexField:
+    return forms.RegexField(
+        regex=SUBMISSION_KEY, required=False, widget=forms.HiddenInput, max_length=64
+    )
+
+
 class CardForm(CleanTextMixin, forms.Form):
     """A card: its words and, on a SWOT board, its quadrant. No `maxlength` on the field: a
     browser would cut a long paste silently, and nothing typed may be lost."""
@@ -82,6 +92,7 @@ class CardForm(CleanTextMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "data-max-chars": CARD_MAX}),
         error_messages={"required": "Write your idea first."},
     )
+    submission_key = _submission_key_field()
 
     def __init__(self, *args, activity: Activity, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,3 +111,4 @@ class CardForm(CleanTextMixin, forms.Form):
 class VoteForm(CleanTextMixin, forms.Form):
     item = forms.UUIDField()
     action = forms.ChoiceField(choices=[("add", "Add a dot"), ("remove", "Take a dot off")])
+    submission_key = _submission_key_field()

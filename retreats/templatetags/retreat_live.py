@@ -1,5 +1,7 @@
 """Filling in the shared live board region for one response."""
 
+import secrets
+
 from django import template
 from django.template.defaultfilters import pluralize
 from django.utils.html import format_html
@@ -12,6 +14,16 @@ register = template.Library()
 def live_oob(region: SafeString, oob: bool) -> SafeString:
     """The region, sent in place (hx-swap) or out of band with another answer."""
     return mark_safe(region.replace("__OOB__", ' hx-swap-oob="true"' if oob else ""))  # noqa: S308
+
+
+@register.simple_tag
+def submission_key() -> SafeString:
+    """A fresh idempotency key for one rendering of a card or dot form: the server takes each
+    key once, and static/js/retreat.js sends the same key again when it retries (see README,
+    "Exactly-once cards and votes")."""
+    return format_html(
+        '<input type="hidden" name="submission_key" value="{}">', secrets.token_urlsafe(16)
+    )
 
 
 @register.simple_tag

@@ -14,7 +14,6 @@ from uuid import UUID
 
 import segno
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
@@ -218,7 +217,7 @@ def _board_region(context: dict) -> SafeString:
     timer_ends = activity.timer_ends_at.timestamp() if activity.timer_ends_at else None
     if _region_is_shared(context):
         key = live.region_key(activity.pk, context["form_state"])
-        latest = cache.get(key)
+        latest = live.latest_region(key)
         if latest and (
             _reusable(latest, context)
             or (_newer_than_seen(latest, context) and not live.start_rendering(key))
@@ -377,8 +376,14 @@ def vote(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpRespo
     live.grant(request, activity.pk, participant.pk)
     cast = services.vote_add if form.cleaned_data["action"] == "add" else services.vote_remove
     try:
-        left = cast(activity=activity, participant=participant, card=card, theme=theme)
-    except services.VoteRefused as refusal:
+        left = cast(
+            activity=activity,
+            participant=participant,
+            card=card,
+            theme=theme,
+            submission_key=form.cleaned_data["submission_key"],
+        )
+    except (services.VoteRefused, services.AlreadySent) as refusal:
         notice, refused = refusal.messages[0], True
     else:
         mine = selectors.dots_on(activity, participant, card=card, theme=theme)
