@@ -80,6 +80,111 @@
     }
   });
 
+  // --- connection trouble (see README, "Exactly-once cards and votes"): when a poll or a card or
+  // dot fails (no network, a 5xx, a timeout), a polite banner says so, polls back off (1 s, 2 s,
+  // 4 s... up to 15 s), and the card or dot is sent again with the same idempotency key, so the
+  // server takes it once however many tries it needs. Typed words stay: a failed request swaps
+  // nothing. The banner clears when the server answers again.
+  var LOST = "Connection lost, retrying\u2026 your card is kept.";
+  var TIMEOUT = 10000; // ms: a frozen server counts as lost, not as a spinner forever
+  var failures = 0;
+  var waitUntil = 0;
+  var pending = null; // {id, path, values}: the submission to send again
+  var retryTimer = null;
+
+  function backoff() {
+    return Math.min(15000, 1000 * Math.pow(2, Math.max(0, failures - 1)));
+  }
+
+  function isSubmission(elt, verb) {
+    return verb === "post" && elt && elt.matches && elt.matches("#add-card, form.dots");
+  }
+
+  function isPoll(elt, verb) {
+    return verb === "get" && elt && elt.hasAttribute && elt.hasAttribute("data-live");
+  }
+
+  function showBanner(shown) {
+    var banner = document.getElementById("connection-banner");
+    if (!banner) {
+      return;
+    }
+    var text = shown ? LOST : "";
+    if (banner.textContent !== text) {
+      banner.textContent = text;
+    }
+    banner.classList.toggle("connection-banner--shown", shown);
+  }
+
+  function resend() {
+    retryTimer = null;
+    if (!pending || !window.htmx) {
+      return;
+    }
+    var source = document.getElementById(pending.id);
+    if (!source) { // the board moved on (e.g. voting closed): nothing left to send it to
+      pending = null;
+      return;
+    }
+    window.htmx.ajax("POST", pending.path, { source: source, values: pending.values });
+  }
+
+  function lost() {
+    failures += 1;
+    waitUntil = Date.now() + backoff();
+    showBanner(true);
+    if (pending) {
+      clearTimeout(retryTimer);
+      retryTimer = setTimeout(resend, backoff());
+    }
+  }
+
+  function answered() {
+    failures = 0;
+    waitUntil = 0;
+    showBanner(false);
+    if (pending && retryTimer) { // the server is back: send the kept card now
+      clearTimeout(retryTimer);
+      resend();
+    }
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var detail = event.detail;
+    if (isPoll(detail.elt, detail.verb) || isSubmission(detail.elt, detail.verb)) {
+      detail.timeout = detail.timeout || TIMEOUT;
+    }
+    if (isSubmission(detail.elt, detail.verb)) {
+      var values = {};
+      (detail.formData || new FormData()).forEach(function (value, name) { values[name] = value; });
+      pending = { id: detail.elt.id, path: detail.path, values: values };
+    }
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var detail = event.detail || {};
+    if (isPoll(detail.elt, detail.requestConfig && detail.requestConfig.verb) && Date.now() < waitUntil) {
+      event.preventDefault(); // backing off: a later poll tries again
+    }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var detail = event.detail || {};
+    var verb = detail.requestConfig && detail.requestConfig.verb;
+    if (!isPoll(detail.elt, verb) && !isSubmission(detail.elt, verb)) {
+      return;
+    }
+    var status = detail.xhr ? detail.xhr.status : 0;
+    if (status === 0 || status >= 500) {
+      lost();
+      return;
+    }
+    if (isSubmission(detail.elt, verb)) {
+      pending = null; // answered (taken, or refused with a reason shown next to the field)
+    }
+    answered();
+  });
+
   // --- the projector's full-screen button
   function fullscreenButton() {
     var button = document.querySelector("[data-fullscreen]");
