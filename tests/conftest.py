@@ -116,7 +116,9 @@ class Mailbox:
                 msg = email.message_from_bytes(chunk, policy=email.policy.default)
                 body = msg.get_body(("plain",)).get_content()
                 to = [address.addr_spec for address in msg["To"].addresses]
-                messages.append(Mail(subject=str(msg["Subject"]), to=to, body=body))
+                # Folding a long header with encoded words can leave stray spaces: not content.
+                subject = " ".join(str(msg["Subject"]).split())
+                messages.append(Mail(subject=subject, to=to, body=body))
         return messages
 
     def messages(self) -> list[Mail]:
