@@ -9,7 +9,9 @@ every key as failed, `incr` raises ValueError (Django's "no such key").
 Short socket timeouts (settings: connect and read 0.2 s) bound what one call costs; a circuit
 breaker bounds how often that cost is paid: after a failure this process skips Redis for
 `BREAKER_SECONDS` (OPTIONS "breaker_seconds"), so a frozen Redis costs one timeout per window,
-not one per call. The outage is logged once when it starts and once when Redis answers again.
+not one per call. The outage is logged once when it starts and once when Redis answers again;
+then the keys matching OPTIONS "forget_after_outage" (glob patterns) are deleted, as writes to
+them may have been lost while Redis was away.
 """
 
 import logging
@@ -30,6 +32,7 @@ class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         options = dict(params.get("OPTIONS") or {})
         self.breaker_seconds = float(options.pop("breaker_seconds", BREAKER_SECONDS))
+        self.forget_after_outage = list(options.pop("forget_after_outage", []))
         super().__init__(server, {**params, "OPTIONS": options})
         self._open_until = 0.0  # monotonic time before which Redis is skipped
         self._down = False  # an outage is under way (logged once)
@@ -58,6 +61,19 @@ class ResilientRedisCache(RedisCache):
                 was_down, self._down = self._down, False
             if was_down:
                 log.warning("Redis cache answers again; using it again")
+                self._forget()
+
+    def _forget(self) -> None:
+        """Delete the keys this process may have failed to update during the outage (e.g. a
+        live board's version notes: a note left from before would say "nothing changed")."""
+        try:
+            client = self._cache.get_client(write=True)
+            for pattern in self.forget_after_outage:
+                keys = list(client.scan_iter(match=self.make_key(pattern), count=1000))
+                for start in range(0, len(keys), 500):
+                    client.delete(*keys[start : start + 500])
+        except OUTAGE as exc:
+            self._failed(exc)
 
     def _call(self, method, fallback, *args, **kwargs):
         if not self.available:

@@ -158,6 +158,8 @@ if REDIS_CACHE_URL:
                 "socket_connect_timeout": float(os.environ.get("REDIS_CACHE_TIMEOUT", "0.2")),
                 "socket_timeout": float(os.environ.get("REDIS_CACHE_TIMEOUT", "0.2")),
                 "breaker_seconds": float(os.environ.get("REDIS_CACHE_BREAKER_SECONDS", "5")),
+                # Live boards' version notes missed during an outage would say "nothing changed".
+                "forget_after_outage": ["retreats:v:*"],
             },
         }
     }

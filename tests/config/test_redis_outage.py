@@ -83,6 +83,7 @@ def server(settings):
                 "socket_connect_timeout": 0.2,
                 "socket_timeout": 0.2,
                 "breaker_seconds": BREAKER,
+                "forget_after_outage": ["retreats:v:*"],
             },
         }
     }
@@ -203,6 +204,8 @@ def test_a_frozen_redis_costs_at_most_one_short_timeout_and_is_used_again_when_b
     client, cast, board, server
 ):
     a_visit(client, cast, board, "Redis up")
+    notes = {key for key in server.stored_keys() if key.startswith(b":1:retreats:v:")}
+    assert notes, "live boards note their versions while Redis is up"
 
     server.freeze()
     took = a_visit(client, cast, board, "Redis frozen")
@@ -216,4 +219,7 @@ def test_a_frozen_redis_costs_at_most_one_short_timeout_and_is_used_again_when_b
     cache.set("back", "yes")
     assert cache.get("back") == "yes"
     assert b":1:back" in server.stored_keys()
+    # version notes from before the outage are gone: writes to them may have been lost, and a
+    # stale one would tell a poll "nothing changed"
+    assert not notes & set(server.stored_keys())
     a_visit(client, cast, board, "Redis back")
