@@ -181,7 +181,7 @@ def a_visit(client, cast, board, label: str) -> list[float]:
     return took
 
 
-def test_a_stopped_redis_keeps_every_page_working_and_reports_say_so(
+def test_a_stopped_redis_keeps_every_page_working_and_reports_and_mail_say_so(
     client, cast, board, server, broker
 ):
     a_visit(client, cast, board, "Redis up")
@@ -198,6 +198,11 @@ def test_a_stopped_redis_keeps_every_page_working_and_reports_say_so(
     )
     assert response.status_code == 503
     assert reports.QUEUE_DOWN in response.text
+
+    client.logout()
+    response = client.post(reverse("accounts:password-reset"), {"email": cast.facilitator.email})
+    assert response.status_code != 500
+    assert "the mail queue is not reachable" in response.text
 
 
 def test_a_frozen_redis_costs_at_most_one_short_timeout_and_is_used_again_when_back(
