@@ -193,7 +193,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 # Redis redelivers an unacknowledged task after the visibility timeout; it must exceed the
 # longest task, or a slow task would run twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# A frozen Redis (it accepts connections, never answers) would otherwise hold a publishing
+# request forever: its socket reads give up after a few seconds (README, "Redis trouble").
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 60 * 60,
+    "socket_timeout": 3,
+    "socket_connect_timeout": 3,
+}
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must fail fast when Redis is down, so a request reports it instead of hanging.
