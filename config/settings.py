@@ -150,9 +150,17 @@ REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL", REDIS_URL)
 if REDIS_CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis trouble is a cache miss, never an error (config/cache.py): short timeouts,
+            # and after a failure Redis is skipped for breaker_seconds (README, "Redis trouble").
+            "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": REDIS_CACHE_URL,
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_CACHE_TIMEOUT", "0.2")),
+                "socket_timeout": float(os.environ.get("REDIS_CACHE_TIMEOUT", "0.2")),
+                "breaker_seconds": float(os.environ.get("REDIS_CACHE_BREAKER_SECONDS", "5")),
+                # Live boards' version notes missed during an outage would say "nothing changed".
+                "forget_after_outage": ["retreats:v:*"],
+            },
         }
     }
 else:
@@ -185,7 +193,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 # Redis redelivers an unacknowledged task after the visibility timeout; it must exceed the
 # longest task, or a slow task would run twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# A frozen Redis (it accepts connections, never answers) would otherwise hold a publishing
+# request forever: its socket reads give up after a few seconds (README, "Redis trouble").
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 60 * 60,
+    "socket_timeout": 3,
+    "socket_connect_timeout": 3,
+}
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must fail fast when Redis is down, so a request reports it instead of hanging.
@@ -255,9 +269,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_USE_FINDERS = DEBUG
 
 # --- security ----------------------------------------------------------------------------------
-# Sessions are read on every request (a live board polls each second): keep them in the cache
-# too, so a poll does not need a database query for them.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database only, so signing in and every signed-in page work without Redis
+# (README, "Redis trouble"); most polls of a live board are answered before sessions are read.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 CSRF_COOKIE_HTTPONLY = (
@@ -312,6 +326,8 @@ PUBLIC_FEEDBACK_MIN_SECONDS = float(os.environ.get("PUBLIC_FEEDBACK_MIN_SECONDS"
 
 # --- rate limits (django-ratelimit counts in the default cache) --------------------------------
 RATELIMIT_USE_CACHE = "default"
+# With Redis unreachable nothing is counted and nobody is refused (README, "Redis trouble").
+RATELIMIT_FAIL_OPEN = True
 if os.environ.get("RATELIMIT_IP_META_KEY"):
     # Behind a proxy, e.g. "HTTP_X_REAL_IP", so each visitor is counted, not the proxy.
     RATELIMIT_IP_META_KEY = os.environ["RATELIMIT_IP_META_KEY"]

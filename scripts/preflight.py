@@ -41,7 +41,7 @@ def check_postgres() -> str | None:
     import psycopg
 
     try:
-        psycopg.connect(url.replace("/aligned", "/postgres"), connect_timeout=3).close()
+        psycopg.connect(where._replace(path="/postgres").geturl(), connect_timeout=3).close()
     except psycopg.Error as exc:
         first = str(exc).strip().splitlines()[0]
         return f"PostgreSQL at {where.hostname}:{where.port or 5432} refused us: {first}"

@@ -126,8 +126,8 @@ def test_the_pages_take_the_same_queries_however_large_the_plan(
     approve(cast.engagement)
     client.force_login(cast.plan_team)
     client.get(list_url(cast))  # warm the session
-    # user, membership, the approved version, owners' names, latest updates
-    with django_assert_num_queries(5) as small:
+    # session, user, membership, the approved version, owners' names, latest updates
+    with django_assert_num_queries(6) as small:
         client.get(list_url(cast))
     with django_assert_max_num_queries(9) as small_step:
         client.get(step_url(cast, s.pk))

@@ -31,7 +31,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-NUM_QUERIES = 4  # the user, their membership, the approved version, owners' names
+NUM_QUERIES = 5  # the session, the user, their membership, the approved version, owners' names
 ROLES = ("facilitator", "core_team", "plan_team", "board", "superintendent")
 LONG = (
     "Train every K–2 teacher in structured literacy (Lectura temprana) with coaching cycles, "

@@ -437,9 +437,10 @@ def test_a_draft_and_a_comparison_cost_the_same_queries_for_ten_goals_as_for_one
     grow(9)
     save(plan, "Large", cast)
     client.force_login(cast.facilitator)
-    # the user, the membership, the draft(s), the draft before it, its review, its approval and
-    # whether it may be published for review (the plan's rounds in approval); never per element
-    bound = 7
+    # the session, the user, the membership, the draft(s), the draft before it, its review, its
+    # approval and whether it may be published for review (the plan's rounds in approval); never
+    # per element
+    bound = 8
     with django_assert_max_num_queries(bound) as small_draft:
         assert client.get(url("draft", cast, 1)).status_code == 200
     with django_assert_max_num_queries(bound) as large_draft:

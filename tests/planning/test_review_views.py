@@ -483,8 +483,8 @@ def test_the_page_costs_the_same_queries_whatever_its_size(
     draft(1, 1, 1)
     draft(2, 9, 10)
     client.force_login(cast.plan_team)
-    # the user, the membership, the draft, its review, the comments and their replies
-    with django_assert_max_num_queries(6) as small:
+    # the session, the user, the membership, the draft, its review, the comments and replies
+    with django_assert_max_num_queries(7) as small:
         assert client.get(url("review", cast, 1)).status_code == 200
     with django_assert_max_num_queries(len(small)) as large:
         page = body_of(client.get(url("review", cast, 2)))
