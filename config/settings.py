@@ -220,13 +220,25 @@ CELERY_BEAT_SCHEDULE = {
     # /readyz wants a worker to have run this within 90 s (config/health.py).
     "worker-heartbeat": {"task": "health.worker_heartbeat", "schedule": 30},
     "close-due-reviews": {"task": "planning.close_due_reviews", "schedule": 60 * 60},
-    "sweep-stuck-reports": {"task": "reports.sweep", "schedule": 60},
+    "sweep-stuck-reports": {"task": "reports.sweep", "schedule": 30},
+    # PDFs older than REPORT_KEEP_DAYS, and files no job points to, are deleted once a day.
+    "prune-report-files": {"task": "reports.prune_files", "schedule": 24 * 60 * 60},
     # Living the plan: reminders to owners who have not reported (at most one a day each).
     "send-update-reminders": {"task": "monitoring.send_update_reminders", "schedule": 60 * 60},
 }
-# A report job queued or rendering longer than this is taken for lost (its worker died, or the
-# broker lost its message) and queued again by the sweep. Above the task's hard time limit.
-REPORT_STUCK_AFTER = timedelta(minutes=int(os.environ.get("REPORT_STUCK_MINUTES", "5")))
+# A rendering report job beats (heartbeat_at) every REPORT_HEARTBEAT_SECONDS; one silent for
+# REPORT_HEARTBEAT_STALE_SECONDS (or queued that long without being taken) is taken for lost
+# (its worker died, or the broker lost its message) and queued again by the sweep (every 30 s).
+REPORT_HEARTBEAT_SECONDS = float(os.environ.get("REPORT_HEARTBEAT_SECONDS", "5"))
+REPORT_HEARTBEAT_STALE_SECONDS = int(os.environ.get("REPORT_HEARTBEAT_STALE_SECONDS", "45"))
+# Past this a job's page says it is taking longer than usual and offers to try again.
+REPORT_EXPECTED_SECONDS = int(os.environ.get("REPORT_EXPECTED_SECONDS", "30"))
+# Finished PDFs are kept this many days, then deleted (asking again makes a new one).
+REPORT_KEEP_DAYS = int(os.environ.get("REPORT_KEEP_DAYS", "30"))
+# A worker process is replaced after this many tasks, or once it grew past this many KB (a
+# render grows a process to about 200 MB), so memory a render held is given back.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("WORKER_MAX_TASKS_PER_CHILD", "50"))
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(os.environ.get("WORKER_MAX_MEMORY_KB", "400000"))
 # Report jobs may go to a queue of their own (a worker for PDFs only); empty: the default queue.
 REPORTS_QUEUE = os.environ.get("REPORTS_QUEUE", "")
 
