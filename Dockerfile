@@ -19,7 +19,8 @@ COPY . .
 RUN DEBUG=0 SECRET_KEY=collectstatic-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz \
     ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput
 
-RUN useradd --create-home aligned && mkdir -p /app/var && chown aligned /app/var
+RUN useradd --create-home aligned && mkdir -p /app/var /var/lib/aligned \
+    && chown aligned /app/var /var/lib/aligned
 USER aligned
 EXPOSE 8000
 # Threaded workers, 3 x 8 threads, and the garbage-collector setting of config/gunicorn.py.

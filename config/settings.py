@@ -8,6 +8,7 @@ and `ALLOWED_HOSTS`.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -33,6 +34,20 @@ DEBUG = env_bool("DEBUG", True)
 # --- secrets and hosts -------------------------------------------------------------------------
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+
+
+def env_admins(value: str) -> list[tuple[str, str]]:
+    """ADMINS="Ana Núñez <ana@district.org>, ops@district.org": who gets server errors by mail."""
+    admins = []
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        match = re.fullmatch(r"(.*?)\s*<([^>]+)>", item)
+        admins.append((match[1] or match[2], match[2]) if match else (item, item))
+    return admins
+
+
+ADMINS = env_admins(os.environ.get("ADMINS", ""))
 if DEBUG:
     # A development key is fine on a laptop; production (DEBUG=0) must bring its own.
     SECRET_KEY = SECRET_KEY or "dev-only-key-not-for-production-3f9a1c7e5b2d4086a1e9c3b7d5f2a8e6"
@@ -69,6 +84,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz answer here, whatever Host header the checker sends (config/health.py).
+    "config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Answers most polls of a live board from the cache, before sessions and authentication
@@ -212,15 +229,30 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "aligned")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Run by the beat process on the stack (docker-compose's "beat").
+CELERY_IMPORTS = ["config.health"]
 CELERY_BEAT_SCHEDULE = {
+    # /readyz wants a worker to have run this within 90 s (config/health.py).
+    "worker-heartbeat": {"task": "health.worker_heartbeat", "schedule": 30},
     "close-due-reviews": {"task": "planning.close_due_reviews", "schedule": 60 * 60},
-    "sweep-stuck-reports": {"task": "reports.sweep", "schedule": 60},
+    "sweep-stuck-reports": {"task": "reports.sweep", "schedule": 30},
+    # PDFs older than REPORT_KEEP_DAYS, and files no job points to, are deleted once a day.
+    "prune-report-files": {"task": "reports.prune_files", "schedule": 24 * 60 * 60},
     # Living the plan: reminders to owners who have not reported (at most one a day each).
     "send-update-reminders": {"task": "monitoring.send_update_reminders", "schedule": 60 * 60},
 }
-# A report job queued or rendering longer than this is taken for lost (its worker died, or the
-# broker lost its message) and queued again by the sweep. Above the task's hard time limit.
-REPORT_STUCK_AFTER = timedelta(minutes=int(os.environ.get("REPORT_STUCK_MINUTES", "5")))
+# A rendering report job beats (heartbeat_at) every REPORT_HEARTBEAT_SECONDS; one silent for
+# REPORT_HEARTBEAT_STALE_SECONDS (or queued that long without being taken) is taken for lost
+# (its worker died, or the broker lost its message) and queued again by the sweep (every 30 s).
+REPORT_HEARTBEAT_SECONDS = float(os.environ.get("REPORT_HEARTBEAT_SECONDS", "5"))
+REPORT_HEARTBEAT_STALE_SECONDS = int(os.environ.get("REPORT_HEARTBEAT_STALE_SECONDS", "45"))
+# Past this a job's page says it is taking longer than usual and offers to try again.
+REPORT_EXPECTED_SECONDS = int(os.environ.get("REPORT_EXPECTED_SECONDS", "30"))
+# Finished PDFs are kept this many days, then deleted (asking again makes a new one).
+REPORT_KEEP_DAYS = int(os.environ.get("REPORT_KEEP_DAYS", "30"))
+# A worker process is replaced after this many tasks, or once it grew past this many KB (a
+# render grows a process to about 200 MB), so memory a render held is given back.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("WORKER_MAX_TASKS_PER_CHILD", "50"))
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(os.environ.get("WORKER_MAX_MEMORY_KB", "400000"))
 # Report jobs may go to a queue of their own (a worker for PDFs only); empty: the default queue.
 REPORTS_QUEUE = os.environ.get("REPORTS_QUEUE", "")
 
@@ -292,16 +324,32 @@ if not DEBUG:
         # gunicorn sits behind a proxy that terminates TLS and says so in this header.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # Health checks from the proxy reach gunicorn over plain HTTP.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 # --- logging -----------------------------------------------------------------------------------
+# LOG_FORMAT=json: one JSON object a line (time, level, logger, message, exception), for a log
+# collector. Server errors also go by mail to ADMINS (when set) through mail_admins.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "config.logs.JsonFormatter"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        },
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "django.request": {"handlers": ["mail_admins"], "level": "ERROR"},
         # WeasyPrint and the font subsetter narrate every render at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

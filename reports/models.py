@@ -111,6 +111,8 @@ class ReportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     queued_at = models.DateTimeField()
     started_at = models.DateTimeField(null=True, blank=True)
+    # Beaten every REPORT_HEARTBEAT_SECONDS while rendering: a silent job's worker is gone.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     render_ms = models.PositiveIntegerField(null=True, blank=True)
     file = models.FileField(max_length=300, blank=True)
@@ -136,6 +138,16 @@ class ReportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def is_late(self) -> bool:
+        """Unfinished for longer than a render usually takes (REPORT_EXPECTED_SECONDS)."""
+        from django.utils import timezone
+
+        if self.is_finished:
+            return False
+        waited = (timezone.now() - self.queued_at).total_seconds()
+        return waited > settings.REPORT_EXPECTED_SECONDS
 
     @property
     def waited_seconds(self) -> float | None:

@@ -5,13 +5,15 @@ A job's life: `report_request` gathers the content, and either hands back a job 
 content (done, or still on its way) or creates one and queues the task once the transaction
 commits. `job_render` (the task) claims the job, renders it and stores the file; it does nothing
 for a job another attempt has claimed or finished, so a task delivered twice is harmless.
-`jobs_sweep` (periodic) re-queues jobs left queued or rendering too long: a worker killed
-mid-render, or a message the broker lost.
+`jobs_sweep` (periodic, every 30 s) re-queues jobs whose render stopped beating (a worker
+killed mid-render) or that were never taken (a message the broker lost), within about a minute.
+`files_prune` (daily) deletes PDFs older than REPORT_KEEP_DAYS and files no job points to.
 """
 
 import hashlib
 import json
 import logging
+import threading
 import time
 from datetime import timedelta
 
@@ -20,8 +22,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
-from django.db.models import F
+from django.db import close_old_connections, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -75,8 +77,21 @@ def _enqueue(job: ReportJob) -> None:
     transaction.on_commit(send, robust=False)
 
 
+def _silent_since() -> timezone.datetime:
+    return timezone.now() - timedelta(seconds=settings.REPORT_HEARTBEAT_STALE_SECONDS)
+
+
+def _is_alive(job: ReportJob) -> bool:
+    """Queued recently, or rendering and beating: on its way, not stuck."""
+    since = _silent_since()
+    if job.state == State.QUEUED:
+        return job.queued_at >= since
+    return (job.heartbeat_at or job.started_at or job.queued_at) >= since
+
+
 def _reusable(engagement: Engagement, kind: str, digest: str) -> ReportJob | None:
-    """A job with this very content that is done (its file still there) or on its way."""
+    """A job with this very content that is done (its file still there) or on its way (not
+    stuck: asking again for a stuck job starts a fresh render)."""
     candidates = ReportJob.objects.filter(
         engagement=engagement,
         kind=kind,
@@ -84,7 +99,10 @@ def _reusable(engagement: Engagement, kind: str, digest: str) -> ReportJob | Non
         state__in=(*ReportJob.UNFINISHED, State.DONE),
     ).defer("content")
     for job in candidates.order_by("-created_at")[:3]:
-        if job.state != State.DONE or (job.file and default_storage.exists(job.file.name)):
+        if job.state == State.DONE:
+            if job.file and default_storage.exists(job.file.name):
+                return job
+        elif _is_alive(job):
             return job
     return None
 
@@ -115,12 +133,24 @@ def report_request(
 
 
 def job_retry(*, job: ReportJob) -> ReportJob:
-    """Queue a failed job again (same content). Raises QueueUnavailable like report_request."""
-    updated = ReportJob.objects.filter(pk=job.pk, state=State.FAILED).update(
-        state=State.QUEUED, error="", warning="", queued_at=timezone.now(), finished_at=None
+    """Queue a failed job, or one taking longer than usual, again (same content); a render of
+    it still going is overtaken (its file is thrown away). Raises QueueUnavailable like
+    report_request."""
+    late = timezone.now() - timedelta(seconds=settings.REPORT_EXPECTED_SECONDS)
+    updated = ReportJob.objects.filter(
+        Q(state=State.FAILED) | Q(state__in=ReportJob.UNFINISHED, queued_at__lt=late), pk=job.pk
+    ).update(
+        state=State.QUEUED,
+        error="",
+        warning="",
+        queued_at=timezone.now(),
+        heartbeat_at=None,
+        finished_at=None,
     )
     if not updated:
-        raise ValidationError("Only a report that failed can be tried again.")
+        raise ValidationError(
+            "Only a report that failed or is taking longer than usual can be tried again."
+        )
     job.refresh_from_db()
     _enqueue(job)
     return job
@@ -130,8 +160,9 @@ def _claim(job_id, *, redelivered: bool) -> tuple[ReportJob, int] | None:
     """Move the job to rendering and count the attempt. A queued job is claimed; a rendering one
     only when the broker redelivers its task (the worker that had it died)."""
     states = [State.QUEUED, State.RENDERING] if redelivered else [State.QUEUED]
+    now = timezone.now()
     claimed = ReportJob.objects.filter(pk=job_id, state__in=states).update(
-        state=State.RENDERING, attempt=F("attempt") + 1, started_at=timezone.now()
+        state=State.RENDERING, attempt=F("attempt") + 1, started_at=now, heartbeat_at=now
     )
     if not claimed:
         return None
@@ -143,31 +174,75 @@ def _file_name(job: ReportJob, attempt: int) -> str:
     return f"reports/{job.engagement_id}/{job.pk}-{attempt}.pdf"
 
 
+class _Heartbeat:
+    """While a render runs, a thread sets the job's heartbeat_at every REPORT_HEARTBEAT_SECONDS
+    (only for this attempt, and only while it is rendering), on a connection of its own."""
+
+    def __init__(self, job_id, attempt: int):
+        self.job_id, self.attempt = job_id, attempt
+        self.stop = threading.Event()
+        self.thread = threading.Thread(
+            target=self.run, name=f"report-heartbeat-{job_id}", daemon=True
+        )
+
+    def run(self) -> None:
+        try:
+            while not self.stop.wait(settings.REPORT_HEARTBEAT_SECONDS):
+                try:
+                    ReportJob.objects.filter(
+                        pk=self.job_id, attempt=self.attempt, state=State.RENDERING
+                    ).update(heartbeat_at=timezone.now())
+                except Exception as exc:  # a missed beat is not fatal; the next may get through
+                    log.warning("Report job %s heartbeat missed: %s", self.job_id, exc)
+                    close_old_connections()
+        finally:
+            connection.close()
+
+    def __enter__(self) -> "_Heartbeat":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join()
+
+
+def _finish(job: ReportJob, attempt: int, **fields) -> int:
+    return ReportJob.objects.filter(pk=job.pk, attempt=attempt, state=State.RENDERING).update(
+        state=State.DONE, error="", finished_at=timezone.now(), **fields
+    )
+
+
 def job_render(*, job_id, redelivered: bool = False) -> str:
-    """Render one job if it is still to be rendered. Returns what happened, for the log."""
+    """Render one job if it is still to be rendered. Returns what happened, for the log.
+    A database error is raised (the task retries it); no file is left behind by it."""
     claimed = _claim(job_id, redelivered=redelivered)
     if claimed is None:
         return "skipped: already taken or finished"
     job, attempt = claimed
     started = time.perf_counter()
     try:
-        rendered = render(job.content)
+        with _Heartbeat(job.pk, attempt):
+            rendered = render(job.content)
     except SoftTimeLimitExceeded:
         return _fail(job, attempt, "The report took too long to make and was stopped.")
     except Exception as exc:  # anything WeasyPrint or a template raises ends the job, told plainly
         log.exception("Report job %s failed", job.pk)
         return _fail(job, attempt, f"The PDF could not be made: {type(exc).__name__}: {exc}")
     name = default_storage.save(_file_name(job, attempt), ContentFile(rendered.pdf))
-    finished = ReportJob.objects.filter(pk=job.pk, attempt=attempt, state=State.RENDERING).update(
-        state=State.DONE,
-        file=name,
-        pages=rendered.pages,
-        size=len(rendered.pdf),
-        warning=rendered.warning,
-        error="",
-        finished_at=timezone.now(),
-        render_ms=round(1000 * (time.perf_counter() - started)),
-    )
+    try:
+        finished = _finish(
+            job,
+            attempt,
+            file=name,
+            pages=rendered.pages,
+            size=len(rendered.pdf),
+            warning=rendered.warning,
+            render_ms=round(1000 * (time.perf_counter() - started)),
+        )
+    except BaseException:  # not recorded (the database went away): no orphan file
+        default_storage.delete(name)
+        raise
     if not finished:  # a later attempt took the job over: its file counts, not this one
         default_storage.delete(name)
         return "superseded"
@@ -182,18 +257,18 @@ def _fail(job: ReportJob, attempt: int, error: str) -> str:
 
 
 def jobs_sweep(*, older_than: timedelta | None = None) -> int:
-    """Queue again the jobs queued or rendering for longer than a render can take (the worker
-    died, or the broker lost the message). Returns how many were queued again."""
-    older_than = older_than if older_than is not None else settings.REPORT_STUCK_AFTER
-    cutoff = timezone.now() - older_than
+    """Queue again the jobs queued and not taken, or rendering without a heartbeat, for
+    REPORT_HEARTBEAT_STALE_SECONDS (the broker lost the message, or the worker died). Returns how
+    many were queued again. `older_than` overrides that silence (tests)."""
+    cutoff = _silent_since() if older_than is None else timezone.now() - older_than
     stuck = list(
         ReportJob.objects.filter(state=State.QUEUED, queued_at__lt=cutoff).values_list(
             "pk", flat=True
         )
     ) + list(
-        ReportJob.objects.filter(state=State.RENDERING, started_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )
+        ReportJob.objects.filter(state=State.RENDERING)
+        .filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff))
+        .values_list("pk", flat=True)
     )
     again = 0
     for job_id in stuck:
@@ -209,6 +284,33 @@ def jobs_sweep(*, older_than: timedelta | None = None) -> int:
         except QueueUnavailable:  # that job is marked failed (it can be retried); go on
             continue
     return again
+
+
+def files_prune() -> int:
+    """Delete PDFs finished more than REPORT_KEEP_DAYS ago (the job stays, without its file),
+    and PDFs in the reports folders no job points to (a render whose result could not be
+    recorded) once they are an hour old. Logos are left alone. Returns how many were deleted."""
+    now = timezone.now()
+    deleted = 0
+    old = ReportJob.objects.filter(
+        state=State.DONE, finished_at__lt=now - timedelta(days=settings.REPORT_KEEP_DAYS)
+    ).exclude(file="")
+    for job_id, name in old.values_list("pk", "file"):
+        default_storage.delete(name)
+        ReportJob.objects.filter(pk=job_id).update(file="")
+        deleted += 1
+    if not default_storage.exists("reports"):
+        return deleted
+    known = set(ReportJob.objects.exclude(file="").values_list("file", flat=True))
+    for folder in default_storage.listdir("reports")[0]:
+        for filename in default_storage.listdir(f"reports/{folder}")[1]:
+            name = f"reports/{folder}/{filename}"
+            if not filename.endswith(".pdf") or name in known:
+                continue
+            if now - default_storage.get_modified_time(name) > timedelta(hours=1):
+                default_storage.delete(name)
+                deleted += 1
+    return deleted
 
 
 # --- layout settings ----------------------------------------------------------------------------

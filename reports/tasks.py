@@ -1,19 +1,40 @@
-"""Background work for reports: rendering a PDF, and the periodic sweep that puts back in the
-queue any job a dead worker or a lost message left behind (CELERY_BEAT_SCHEDULE)."""
+"""Background work for reports: rendering a PDF, the periodic sweep that puts back in the
+queue any job a dead worker or a lost message left behind, and the daily pruning of old files
+(CELERY_BEAT_SCHEDULE)."""
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError, close_old_connections
 
 from . import services
 
 
-@shared_task(name="reports.render", bind=True, acks_late=True, reject_on_worker_lost=True)
+@shared_task(
+    name="reports.render",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    # A passing database error (PostgreSQL restarting) is retried with backoff.
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=30,
+    retry_jitter=True,
+    max_retries=6,
+)
 def render_report(self, job_id: str) -> str:
     """Idempotent: a job already taken or finished is left alone. When the broker redelivers
-    this task (its worker died mid-render), the job is taken over from where it stood."""
+    this task (its worker died mid-render), or it is retried after a database error, the job is
+    taken over from where it stood."""
+    if self.request.retries:
+        close_old_connections()  # the broken connection is not reused
     redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
-    return services.job_render(job_id=job_id, redelivered=redelivered)
+    return services.job_render(job_id=job_id, redelivered=redelivered or bool(self.request.retries))
 
 
 @shared_task(name="reports.sweep")
 def sweep_stuck_reports() -> int:
     return services.jobs_sweep()
+
+
+@shared_task(name="reports.prune_files")
+def prune_report_files() -> int:
+    return services.files_prune()

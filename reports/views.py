@@ -142,12 +142,14 @@ def _took(job: ReportJob) -> str:
 @vary_on_headers("HX-Request")
 def job(request: HttpRequest, engagement_id: UUID, job_id: UUID) -> HttpResponse:
     access, job = _job(request, engagement_id, job_id)
-    if request.htmx and not job.is_finished and request.GET.get("seen") == job.state:
+    seen = job.state + ("-late" if job.is_late else "")  # turning late is news too
+    if request.htmx and not job.is_finished and request.GET.get("seen") == seen:
         return HttpResponse(status=204)  # unchanged: nothing to swap, nothing to announce again
     context = {
         "engagement": access.engagement,
         "job": job,
         "can_manage": access.can(Can.MANAGE_ENGAGEMENT),
+        "can_retry": _may_retry(request, access, job),
         "took": _took(job),
         "size_kb": max(1, round(job.size / 1024)) if job.size else None,
     }
@@ -187,10 +189,19 @@ def download(request: HttpRequest, engagement_id: UUID, job_id: UUID) -> HttpRes
     return response
 
 
+def _may_retry(request: HttpRequest, access: Access, job: ReportJob) -> bool:
+    """Whoever asked for the PDF, and the facilitator."""
+    return access.can(Can.MANAGE_ENGAGEMENT) or (
+        job.requested_by_id is not None and job.requested_by_id == request.user.pk
+    )
+
+
 @members_only
 @require_POST
 def retry(request: HttpRequest, engagement_id: UUID, job_id: UUID) -> HttpResponse:
-    access, job = _job(request, engagement_id, job_id, need=Can.MANAGE_ENGAGEMENT)
+    access, job = _job(request, engagement_id, job_id)
+    if not _may_retry(request, access, job):
+        raise PermissionDenied("Only whoever asked for this PDF, or the facilitator, can retry it.")
     try:
         services.job_retry(job=job)
     except ValidationError as refusal:

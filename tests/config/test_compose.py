@@ -56,3 +56,8 @@ def test_gunicorn_uses_threads_and_freezes_what_a_worker_loaded():
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_web_is_healthy_only_when_ready():
+    check = " ".join(load()["services"]["web"]["healthcheck"]["test"])
+    assert "/readyz" in check and "/healthz" not in check

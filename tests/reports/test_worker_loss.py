@@ -157,3 +157,22 @@ def test_a_killed_worker_loses_no_job_the_sweep_queues_it_for_the_next_worker(
     job = wait_for(job, State.DONE, State.FAILED, timeout=120)
     assert job.state == State.DONE, job.error
     assert job.attempt == 2 and job.pages > 40
+
+
+def test_a_sigkilled_worker_s_job_is_queued_again_within_about_a_minute(cast, big_plan, workers):
+    """With the default settings: the render's heartbeat stops with its worker, and the sweep
+    (run here every 5 s; beat runs it every 30 s) queues the job again 45-75 s after."""
+    first = workers()
+    job = wait_for(ask(cast), State.RENDERING, timeout=30)
+    time.sleep(6)  # at least one beat
+    job.refresh_from_db()
+    assert job.heartbeat_at > job.started_at
+    first.kill()
+    killed = time.monotonic()
+    workers()
+    while services.jobs_sweep() == 0:
+        assert time.monotonic() - killed < 75, "not queued again within about a minute"
+        time.sleep(5)
+    assert time.monotonic() - killed >= 40  # not while it could still be alive
+    job = wait_for(job, State.DONE, State.FAILED, timeout=120)
+    assert job.state == State.DONE, job.error
