@@ -3,7 +3,7 @@ queue any job a dead worker or a lost message left behind, and the daily pruning
 (CELERY_BEAT_SCHEDULE)."""
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError, close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
 
 from . import services
 
@@ -24,8 +24,9 @@ def render_report(self, job_id: str) -> str:
     """Idempotent: a job already taken or finished is left alone. When the broker redelivers
     this task (its worker died mid-render), or it is retried after a database error, the job is
     taken over from where it stood."""
-    if self.request.retries:
-        close_old_connections()  # the broken connection is not reused
+    if self.request.retries and not connection.in_atomic_block:
+        # the broken connection is not reused (never one somebody is inside a transaction on)
+        close_old_connections()
     redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
     return services.job_render(job_id=job_id, redelivered=redelivered or bool(self.request.retries))
 
