@@ -94,4 +94,7 @@ def test_huge_numbers_in_any_query_never_break_a_page(client, cast, name, patter
     client.force_login(cast.facilitator)
     address = f"{reverse(name, kwargs=own)}?{query}"
     status = client.get(address).status_code
-    assert status < 500, f"GET {address} gave {status}"
+    # The readiness check answers 503 by design when a part is not ready (on the stack no beat
+    # sends the worker heartbeat); that is its answer, not a server error.
+    ready_says_not_ready = name == "readyz" and status == 503
+    assert status < 500 or ready_says_not_ready, f"GET {address} gave {status}"

@@ -126,7 +126,11 @@ def test_every_view_does_what_its_mark_says(client, cast, name, pattern):
     for method in ("get", "post"):
         response = getattr(client, method)(url)
         if rule == PUBLIC:
-            assert response.status_code < 500, f"{method.upper()} {url} fails for a visitor"
+            # /readyz answers 503 by design when a part is not ready (no beat on the stack).
+            not_ready = name == "readyz" and response.status_code == 503
+            assert response.status_code < 500 or not_ready, (
+                f"{method.upper()} {url} fails for a visitor"
+            )
         elif rule == PARTICIPANTS:
             # Not a member and never joined by code: nothing to see.
             assert response.status_code in (404, 405), f"{method.upper()} {url} is open"
