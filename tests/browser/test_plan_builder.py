@@ -57,6 +57,9 @@ def test_edit_reorder_save_draft_2_and_compare(page, team):
         "Academic Success for Every Student"
     )
     expect(page.locator("#plan-status")).to_have_text("Goal saved.")
+    # Focus goes back to the goal's Edit button once the tree has settled (wait for it, so the
+    # keyboard step below does not race plan.js moving focus).
+    expect(page.locator(f"#edit-{team['goal'].pk}")).to_be_focused()
 
     # Reorder the two strategies with the keyboard: Tab to "Down", Enter; focus stays on it.
     down = page.get_by_role("button", name=re.compile("move “Close achievement gaps” down"))
