@@ -31,9 +31,9 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-LONG = ("Élèves à l’école: plus d’art, de musique et de sport " * 12)[:480] + (
-    " https://example.org/a?b=1&c=<2>"
-)
+LINK = " https://example.org/a?b=1&c=<2>"
+# A card of the most characters a card may have (500), accented, ending in a pasted link.
+LONG = ("Élèves à l’école: plus d’art, de musique et de sport " * 12)[: 500 - len(LINK)] + LINK
 SCRIPT = "<script>alert('x')</script> & “quotes”"
 
 
