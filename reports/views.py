@@ -128,7 +128,7 @@ def _job(
     jobs = (
         ReportJob.objects.select_related("version", "requested_by")
         .defer("content", "version__data")
-        .annotate(source=KT("content__status__source"))
+        .annotate(source=KT("content__status__source"), retreat_id=KT("content__retreat_id"))
     )
     access, job = access_object(request, engagement_id, jobs, job_id, need=need)
     if job.kind == ReportJob.Kind.RETREAT_RECORD:

@@ -128,6 +128,7 @@ def test_the_facilitator_and_the_core_team_make_and_download_the_pdf(
     assert job.state == ReportJob.State.DONE
     page = client.get(response.url).content.decode()
     assert "Retreat record of the retreat “Data retreat”" in page
+    assert reverse("retreats:retreat", args=[retreat.pk]) in page  # back to where it was made
     download = client.get(reverse("reports:download", args=[cast.engagement.pk, job.pk]))
     assert download["Content-Disposition"] == 'attachment; filename="data-retreat-record.pdf"'
     assert "More arts" in text_of(b"".join(download.streaming_content))
