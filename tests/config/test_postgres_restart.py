@@ -32,12 +32,13 @@ from django.urls import reverse
 
 from config.celery import app
 from reports.models import ReportJob
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.stack]
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
-EMAIL, PASSWORD = "facilitator@restart.example.org", "correct horse battery staple"
+EMAIL = "facilitator@restart.example.org"
 DOWN_TEXT = "database is not answering"  # the 503 page's words (templates/503.html)
 State = ReportJob.State
 
