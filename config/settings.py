@@ -86,6 +86,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # /healthz and /readyz answer here, whatever Host header the checker sends (config/health.py).
     "config.health.HealthCheckMiddleware",
+    # A database that does not answer (restarting, stopped) gives a 503 page that says so, not a
+    # 500 (config/outage.py).
+    "config.outage.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Answers most polls of a live board from the cache, before sessions and authentication
@@ -349,7 +352,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        "django.request": {"handlers": ["mail_admins"], "level": "ERROR"},
+        # Django's own default config already gives "django" a console and a mail_admins
+        # handler; configuring it here replaces them, so each server error is printed once (by
+        # the root console) and mailed once (django.request propagates here), not twice.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
         # WeasyPrint and the font subsetter narrate every render at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
