@@ -16,6 +16,7 @@ from typing import IO
 from uuid import UUID
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import FileField, JSONField, Model
@@ -67,8 +68,6 @@ class _Writer:
 
     def person(self, user_id: int) -> str:
         if user_id not in self.people:
-            from django.contrib.auth import get_user_model
-
             user = get_user_model().objects.only(*PEOPLE_FIELDS).get(pk=user_id)
             self.people[user_id] = {"email": user.email.lower(), "full_name": user.full_name}
         return self.people[user_id]["email"]
@@ -127,6 +126,10 @@ def _dump(rows: list[dict]) -> bytes:
 def archive_write(*, out: IO[bytes], scope: spec.Scope, exported: dict) -> dict:
     """Write the archive of `scope` to `out` (a binary file) and return its manifest."""
     writer = _Writer(out)
+    # Everyone on the rosters in one query; anyone else a row names (a former member) on demand.
+    roster = get_user_model().objects.filter(memberships__engagement__in=scope.engagements)
+    for user_id, email, full_name in roster.values_list("pk", *PEOPLE_FIELDS).distinct():
+        writer.people[user_id] = {"email": email.lower(), "full_name": full_name}
     counts: dict[str, int] = {}
     for label in spec.MODELS:
         rows = [writer.row(label, obj) for obj in spec.rows(label, scope).iterator()]

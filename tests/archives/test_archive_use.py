@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from archives.export import engagement_archive
 from archives.restore import ArchiveError, archive_restore
-from engagements.models import Engagement, Organization, Role
+from engagements.models import Engagement, Organization, Reading, Role
 from tests.factories import (
     MeetingFactory,
     MembershipFactory,
@@ -99,6 +99,22 @@ def test_the_settings_page_offers_the_backup_and_warns_about_personal_data(
     assert url(engagement) in page
     assert "Download a backup of this engagement" in page
     assert "e-mail addresses" in page
+
+
+def test_a_file_already_missing_is_listed_and_its_name_kept(engagement):
+    meeting = engagement.meetings.get()
+    ReadingFactory(meeting=meeting, file="engagements/gone/Plan.pdf", title="Lost reading")
+    data = zip_bytes(engagement)
+    manifest = json.loads(zipfile.ZipFile(io.BytesIO(data)).read("manifest.json"))
+    assert [m["name"] for m in manifest["missing_files"]] == ["engagements/gone/Plan.pdf"]
+
+    restored = archive_restore(io.BytesIO(data))
+
+    copy = restored.engagements[0]
+    names = {r.title: r.file.name for r in Reading.objects.filter(meeting__engagement=copy)}
+    assert names["Lost reading"] == "engagements/gone/Plan.pdf"
+    (kept,) = [name for title, name in names.items() if title != "Lost reading"]
+    assert kept.startswith(f"engagements/{copy.pk}/readings/") and kept.endswith("Lecture.pdf")
 
 
 # --- refusals ------------------------------------------------------------------------------------
