@@ -12,12 +12,15 @@ transaction; files are copied to new storage names and removed again if the rest
 - Timestamps are restored as they were, including "created"/"updated" ones.
 - Values unique across the instance are made anew (spec.REGENERATED); an engagement whose name
   is taken in the organization it joins gets " (restored)" after its name.
+- A report job keeps its content hash as it was: with the new ids its content no longer hashes
+  the same, so the next request for that report renders a fresh PDF instead of reusing it.
 """
 
 import hashlib
 import json
 import re
 import secrets
+import uuid
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -149,8 +152,6 @@ class _Restorer:
     def plan_ids(self) -> None:
         """New UUIDs for every UUID-keyed row, before anything is written, so that ids inside
         JSON and soft links (a measure's id in a saved draft) can be changed the same way."""
-        import uuid
-
         for label, items in self.archive.rows.items():
             if label == spec.PEOPLE:
                 continue
