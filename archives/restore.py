@@ -195,6 +195,7 @@ class _Restorer:
                     "an organization's archive makes a new organization."
                 )
             self.pks[label][items[0]["id"]] = self.target.pk
+            self.uuids[items[0]["id"]] = str(self.target.pk)
             self.result.organizations.append(self.target)
             self.result.counts[label] = 0
             return

@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from archives.export import engagement_archive
+from archives.export import engagement_archive, organization_archive
 from archives.restore import ArchiveError, archive_restore
 from engagements.models import Engagement, Organization, Reading, Role
 from tests.factories import (
@@ -156,6 +156,16 @@ def test_an_archive_from_a_newer_version_is_refused(engagement):
 
     with pytest.raises(ArchiveError, match="newer version of Aligned"):
         archive_restore(rewrite(data, newer))
+
+
+def test_an_organization_archive_does_not_join_another_organization(engagement, cast):
+    out = io.BytesIO()
+    organization_archive(engagement.organization, out=out)
+    out.seek(0)
+    target = cast.foreign_engagement.organization
+    with pytest.raises(ArchiveError, match="Only an engagement's archive"):
+        archive_restore(out, organization=target)
+    assert target.engagements.count() == 1
 
 
 def test_something_else_than_an_archive_is_refused():

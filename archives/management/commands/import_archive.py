@@ -1,6 +1,7 @@
 """`manage.py import_archive file.zip [--organization <id-or-name>]`."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from archives.restore import ArchiveError, archive_restore
 
@@ -30,6 +31,8 @@ class Command(BaseCommand):
                 restored = archive_restore(source, organization=organization)
         except (ArchiveError, OSError) as error:
             raise CommandError(str(error)) from error
+        except DatabaseError as error:
+            raise CommandError(f"The restore failed and changed nothing: {error}") from error
         for engagement in restored.engagements:
             self.stdout.write(
                 f"Restored “{engagement.name}” ({engagement.pk}) "
