@@ -17,7 +17,7 @@ class ReportRequestForm(CleanTextMixin, forms.Form):
     (no number)."""
 
     kind = forms.ChoiceField(
-        choices=ReportJob.Kind.choices,
+        choices=[(k, label) for k, label in ReportJob.Kind.choices if k in ReportJob.PLAN_KINDS],
         error_messages={
             "required": "Choose the one-page plan or the support document.",
             "invalid_choice": "Choose the one-page plan or the support document.",
