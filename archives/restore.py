@@ -40,6 +40,7 @@ from django.db.models import (
 )
 
 from engagements.models import Organization
+from monitoring.services.public import new_token as new_public_token
 from retreats.models import Retreat, new_join_code
 
 from . import spec
@@ -262,11 +263,16 @@ class _Restorer:
         return obj
 
     def regenerate(self, label: str, name: str) -> str:
-        if label == "retreats.retreat":
+        if (label, name) == ("retreats.retreat", "join_code"):
             code = new_join_code()
             while Retreat.objects.filter(join_code=code).exists():
                 code = new_join_code()
             return code
+        if (label, name) == ("retreats.retreat", "observer_token"):
+            return secrets.token_urlsafe(24)  # as retreats.services makes them
+        if (label, name) == ("monitoring.publicpage", "token"):
+            return new_public_token()
+        # The others are SHA-256 hashes of a link's secret: a new secret nobody holds.
         return hashlib.sha256(secrets.token_urlsafe(32).encode()).hexdigest()
 
     def free_name(self, engagement) -> None:

@@ -88,6 +88,7 @@ MODELS: dict[str, Callable[[Scope], Q]] = {
     "monitoring.actionupdate": _by("engagement"),
     "monitoring.updatecycle": _by("engagement"),
     "monitoring.cycleemail": _by("engagement"),
+    "monitoring.publicpage": _by("engagement"),
     "reports.reportsettings": _by("engagement"),
     "reports.reportjob": _by("engagement"),
 }
@@ -119,7 +120,14 @@ def rows(label: str, scope: Scope) -> QuerySet:
 # the same archive twice gives two copies that never clash).
 REGENERATED: dict[str, dict[str, str]] = {
     "retreats.retreat": {
-        "join_code": "A new join code: the old one may still be in use where the archive came from."
+        "join_code": "A new join code: the old one may still be in use where the archive came "
+        "from.",
+        "observer_token": "A new observer link for a public meeting: copy it again from the "
+        "retreat's console.",
+    },
+    "monitoring.publicpage": {
+        "token": "A new address for the public progress page (on or off as it was): copy it "
+        "again from the page's settings.",
     },
     "engagements.invitation": {
         "token_hash": "Invitation links e-mailed before the backup do not open the restored copy; "

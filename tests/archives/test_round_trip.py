@@ -17,6 +17,7 @@ from archives.export import _Writer, engagement_archive, organization_archive
 from archives.restore import archive_restore
 from engagements.models import Engagement, Organization, ProcessTemplate, TemplatePhase
 from engagements.process_data import install_builtin_templates
+from monitoring.models import PublicPage
 from planning.models import BoardVote, Comment, Goal, Review
 from retreats.models import Card, Retreat
 from tests.archives.snapshot import differences, snapshot
@@ -131,6 +132,10 @@ def test_restoring_twice_makes_two_copies_with_new_codes(world):
     assert len(codes) == len(set(codes)) == 3 * len(spec.rows("retreats.retreat", scope))
     hashes = [h for h in Review.objects.values_list("public_token_hash", flat=True) if h]
     assert len(hashes) == len(set(hashes)) == 3
+    observers = [t for t in Retreat.objects.values_list("observer_token", flat=True) if t]
+    assert len(observers) == len(set(observers)) == 3 * len(spec.rows("retreats.retreat", scope))
+    pages = list(PublicPage.objects.values_list("token", flat=True))
+    assert len(pages) == len(set(pages)) == 3
     assert first.organizations[0].pk != second.organizations[0].pk
     names = {e.name for e in Engagement.objects.all()}
     assert "Strategic Plan 2027–2032" in names

@@ -23,7 +23,7 @@ from monitoring.models import (
 )
 from planning.models import Approval, BoardVote, Comment, Goal, PlanVersion, Review
 from reports.models import ReportJob, ReportSettings
-from retreats.models import Activity, Card, ModerationAction
+from retreats.models import Activity, Card, ModerationAction, Retreat
 from tests.factories import (
     ObjectiveFactory,
     ProcessTemplateFactory,
@@ -103,6 +103,11 @@ def rich_world() -> tuple[Engagement, Engagement]:
         element_id=top.element_id, element_label=top.element_label,
     )  # fmt: skip
 
+    for number, retreat in enumerate(Retreat.objects.filter(engagement=riverside)):
+        retreat.is_public_meeting = True
+        retreat.observer_token = f"observer-token-{number}"
+        retreat.observer_link_made_at = timezone.now()
+        retreat.save()
     activity = Activity.objects.filter(retreat__engagement=riverside).first()
     first, second = Card.objects.filter(activity=activity)[:2]
     Card.objects.filter(pk=second.pk).update(merged_into=first, hidden=True, text=LONG[:500])
