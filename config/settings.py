@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "planning",
     "monitoring",
     "reports",
+    "archives",  # backup, move and restore: reads every app above, none imports it
 ]
 
 MIDDLEWARE = [

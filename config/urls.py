@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("planning.urls")),
     path("", include("monitoring.urls")),
     path("", include("reports.urls")),
+    path("", include("archives.urls")),
 ]
