@@ -62,7 +62,8 @@ def too_large(request: HttpRequest, exception: Exception) -> HttpResponse:
         "file_limit": size_in_words(settings.READING_MAX_BYTES),
         "too_many": not isinstance(exception, RequestDataTooBig),
     }
-    if getattr(request, "htmx", False):
+    # The header itself: a body refused before HtmxMiddleware ran has no request.htmx yet.
+    if request.headers.get("HX-Request") == "true":
         response = TemplateResponse(request, "_413_message.html", context, status=413)
         response["HX-Retarget"] = "#main"
         response["HX-Reswap"] = "afterbegin show:top"

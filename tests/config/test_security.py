@@ -89,6 +89,16 @@ def test_htmx_gets_the_message_at_the_top_of_the_page_it_came_from(client):
     assert "That was too large to send." in page and "<html" not in page
 
 
+def test_htmx_gets_the_message_also_when_the_body_is_refused_before_it_is_read(client, settings):
+    settings.REQUEST_MAX_BYTES = 1000
+    response = client.post(
+        reverse("accounts:sign-in"), {"email": "x" * 2000}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 413
+    assert response["HX-Retarget"] == "#main"
+    assert "<html" not in response.content.decode()
+
+
 def test_other_bad_requests_keep_the_400_page(client):
     # A request with a host name the site does not serve: Django's own 400.
     response = client.get("/", headers={"host": "elsewhere.example"})
