@@ -158,3 +158,21 @@ def test_csp_report_only_sends_the_policy_without_enforcing_it():
     )
     result = run(["-c", code], CSP_REPORT_ONLY="1")
     assert result.stdout.split() == ["False", "[\"'self'\"]"]
+
+
+def test_no_page_template_holds_inline_style_script_or_event_handler():
+    """The browser tests catch what the pages they visit break; this catches the rest. PDF
+    layouts (reports/templates/reports/pdf) are rendered by WeasyPrint, not served as pages."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    inline = re.compile(r"""\sstyle=|<style|<script(?![^>]*\ssrc=)|\son[a-z]+=["']""", re.I)
+    found = []
+    for path in [*root.glob("templates/**/*.html"), *root.glob("*/templates/**/*.html")]:
+        if "reports/pdf" in path.as_posix():
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if inline.search(line):
+                found.append(f"{path.relative_to(root)}:{number}: {line.strip()[:80]}")
+    assert found == []
