@@ -176,3 +176,17 @@ def test_no_page_template_holds_inline_style_script_or_event_handler():
             if inline.search(line):
                 found.append(f"{path.relative_to(root)}:{number}: {line.strip()[:80]}")
     assert found == []
+
+
+def test_every_page_loads_htmx_through_the_include_that_keeps_it_inside_the_policy():
+    """`{% htmx_script %}` alone lets htmx add a <style> element, which the policy refuses (the
+    observer and record pages once did): every page takes htmx from includes/htmx.html."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    found = [
+        str(path.relative_to(root))
+        for path in [*root.glob("templates/**/*.html"), *root.glob("*/templates/**/*.html")]
+        if "{% htmx_script" in path.read_text() and path.name != "htmx.html"
+    ]
+    assert found == []
