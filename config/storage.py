@@ -15,6 +15,7 @@ S3_BACKEND = "storages.backends.s3.S3Storage"
 OPTIONS = {"endpoint_url", "region", "addressing_style"}
 # Should a URL to a file ever be made (nothing in the app does), it is signed and short-lived.
 SIGNED_URL_SECONDS = 60
+SPOOL_BYTES = 2 * 1024 * 1024
 
 
 def storage_from_url(url: str) -> dict:
@@ -54,6 +55,9 @@ def storage_from_url(url: str) -> dict:
         "querystring_expire": SIGNED_URL_SECONDS,
         # Like the local folder: a name already taken gets a suffix, nothing is overwritten.
         "file_overwrite": False,
+        # A download is copied from the store before it is sent: past this, into a temporary
+        # file rather than the web process's memory (django-storages keeps it all in memory).
+        "max_memory_size": SPOOL_BYTES,
     }
     if parts.username:
         options["access_key"] = unquote(parts.username)

@@ -6,7 +6,7 @@ does the same against a real S3 server with a real Celery worker."""
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.storage import LOCAL, S3_BACKEND, SIGNED_URL_SECONDS, storage_from_url
+from config.storage import LOCAL, S3_BACKEND, SIGNED_URL_SECONDS, SPOOL_BYTES, storage_from_url
 from reports.models import ReportJob
 from tests import object_store
 from tests.object_store import a_plan, reports_url
@@ -39,6 +39,7 @@ def test_objects_are_private_never_overwritten_and_any_link_is_short_lived():
     assert options["querystring_auth"] is True
     assert options["querystring_expire"] == SIGNED_URL_SECONDS <= 60
     assert options["file_overwrite"] is False
+    assert 0 < options["max_memory_size"] == SPOOL_BYTES  # 0 would hold a whole download in memory
     assert options["addressing_style"] is None and options["endpoint_url"] is None  # AWS itself
 
 
