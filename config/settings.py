@@ -15,6 +15,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.storage import storage_from_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -296,8 +298,11 @@ READING_MAX_BYTES = int(os.environ.get("READING_MAX_MB", "20")) * 1024 * 1024
 REPORT_LOGO_MAX_BYTES = 1024 * 1024
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Files (report PDFs, readings, logos) in MEDIA_ROOT, or with STORAGE_URL=s3://bucket in any
+# S3-compatible object store shared by every web and worker machine (config/storage.py).
+STORAGE_URL = os.environ.get("STORAGE_URL", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_from_url(STORAGE_URL),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -334,10 +334,13 @@ def files_prune() -> int:
         default_storage.delete(name)
         ReportJob.objects.filter(pk=job_id).update(file="")
         deleted += 1
-    if not default_storage.exists("reports"):
+    # Listed, not asked with exists(): an object store has no folders, only names with a prefix.
+    try:
+        folders = default_storage.listdir("reports")[0]
+    except FileNotFoundError:  # a local MEDIA_ROOT where no report was ever made
         return deleted
     known = set(ReportJob.objects.exclude(file="").values_list("file", flat=True))
-    for folder in default_storage.listdir("reports")[0]:
+    for folder in folders:
         for filename in default_storage.listdir(f"reports/{folder}")[1]:
             name = f"reports/{folder}/{filename}"
             if not filename.endswith(".pdf") or name in known:

@@ -1,8 +1,11 @@
 """docker-compose.yml describes the stack (no Docker engine runs here, so it is read, not run)."""
 
+import re
 from pathlib import Path
 
 import yaml
+
+from config.storage import storage_from_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -13,7 +16,7 @@ def load():
 
 def test_the_stack_has_web_worker_beat_postgres_and_redis():
     services = load()["services"]
-    assert set(services) == {"web", "worker", "beat", "postgres", "redis"}
+    assert set(services) == {"web", "worker", "beat", "postgres", "redis", "minio", "minio-bucket"}
     assert "gunicorn config.wsgi" in services["web"]["command"]
     assert services["worker"]["command"].startswith("celery -A config worker")
     assert services["beat"]["command"].startswith("celery -A config beat")
@@ -56,6 +59,30 @@ def test_gunicorn_uses_threads_and_freezes_what_a_worker_loaded():
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def default_of(value: str) -> str:
+    """What compose puts in for `${NAME-default}` or `${NAME:-default}` when NAME is unset."""
+    return re.sub(r"\$\{[A-Z_]+:?-([^}]*)\}", r"\1", value)
+
+
+def test_web_and_workers_keep_their_files_in_the_minio_bucket_the_stack_creates():
+    services = load()["services"]
+    assert services["minio"]["image"].startswith("minio/minio")
+    make_bucket = services["minio-bucket"]["entrypoint"]
+    assert "mc mb --ignore-existing files/aligned-media" in make_bucket
+    assert "mc anonymous set none files/aligned-media" in make_bucket  # private: no public reads
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        options = storage_from_url(default_of(env["STORAGE_URL"]))["OPTIONS"]
+        assert options["bucket_name"] == "aligned-media"
+        assert options["endpoint_url"] == "http://minio:9000"
+        # The app signs in with MinIO's own (default) credentials, unless both are overridden.
+        minio = services["minio"]["environment"]
+        assert default_of(env["AWS_ACCESS_KEY_ID"]) == default_of(minio["MINIO_ROOT_USER"])
+        assert env["AWS_SECRET_ACCESS_KEY"] == minio["MINIO_ROOT_PASSWORD"]
+        bucket_ready = services[name]["depends_on"]["minio-bucket"]["condition"]
+        assert bucket_ready == "service_completed_successfully"
 
 
 def test_web_is_healthy_only_when_ready():
