@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_board
 
 app_name = "reports"
 
@@ -15,4 +15,8 @@ urlpatterns = [
     path(J, views.job, name="job"),
     path(J + "download/", views.download, name="download"),
     path(J + "retry/", views.retry, name="retry"),
+    # the board progress report (h-boardreport)
+    path(R + "board/", views_board.board_report, name="board"),
+    path(R + "board/prepare/", views_board.board_prepare, name="board-prepare"),
+    path(R + "board/pdf/", views_board.board_pdf, name="board-pdf"),
 ]
