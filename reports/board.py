@@ -233,9 +233,12 @@ def _successes(goals: list[dict], period: ReportPeriod) -> list[dict]:
             done = item["status"] == ActionUpdate.Status.DONE and item["updated_at"]
             if done and period.contains(datetime.fromisoformat(item["updated_at"])):
                 found.append(_brief(goal, item))
-        elif item["status"] == Status.ON_TRACK and item["read_on"]:
-            if period.contains(date.fromisoformat(item["read_on"])):
-                found.append(_brief(goal, item))
+        elif (
+            item["status"] == Status.ON_TRACK
+            and item["read_on"]
+            and period.contains(date.fromisoformat(item["read_on"]))
+        ):
+            found.append(_brief(goal, item))
     return found
 
 
@@ -379,9 +382,7 @@ def board_content(
             "approved": True,
             "source": period.label,
             "draft_line": "",
-            "approved_line": f"Approved by the board on {_day(approved_on)}"
-            if approved_on
-            else "",
+            "approved_line": f"Approved by the board on {_day(approved_on)}" if approved_on else "",
         },
         "version": f"Draft {version.number} “{version.label}”",
         "period": {"start": period.key, "end": period.end.isoformat(), "label": period.label},

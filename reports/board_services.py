@@ -134,8 +134,7 @@ def _send(mailing: BoardReportMailing, meeting: Meeting, period: ReportPeriod, p
         "meeting_day": _meeting_day(meeting),
         "period": period,
         "link": _page_link(engagement, period),
-        "pdf_link": settings.SITE_URL
-        + reverse("reports:job", args=[engagement.pk, job.pk])
+        "pdf_link": settings.SITE_URL + reverse("reports:job", args=[engagement.pk, job.pk])
         if job
         else "",
         "profile": settings.SITE_URL + reverse("accounts:profile"),

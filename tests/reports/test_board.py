@@ -66,7 +66,9 @@ def _plan(cast):
         owner=core,
         due_date=timezone.localdate() - timedelta(days=10),
     )
-    posters = ActionStepFactory(strategy=strategy, description="Print posters <b>in four</b> tongues")
+    posters = ActionStepFactory(
+        strategy=strategy, description="Print posters <b>in four</b> tongues"
+    )
     approve(strategy.goal.plan, decided_at=timezone.now() + timedelta(seconds=1))
     _read(cast, lived.graduation, "80", days_ago=0, note="Counted by the registrar")
     _read(cast, lived.absence, "25", days_ago=0)  # the wrong way: off track
@@ -334,4 +336,3 @@ def test_the_page_takes_the_same_queries_as_the_plan_grows(
     with django_assert_max_num_queries(count):
         response = client.get(url(cast))
     assert response.text.count('class="br-measure"') == 7
-
