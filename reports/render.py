@@ -301,7 +301,7 @@ def render_board(content: dict) -> Rendered:
 
     layout = content.get("layout", {})
     context = {
-        "c": with_charts(content, tables=False),
+        "c": with_charts(content, pdf=True),
         "page_size": PAGE_SIZES.get(layout.get("paper"), "letter"),
         "logo": _logo(layout),
     }

@@ -52,7 +52,7 @@ def board_report(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
         "engagement": access.engagement,
         "period": period,
         "periods": periods,
-        "c": board.with_charts(content, tables=True) if content else None,
+        "c": board.with_charts(content, pdf=False) if content else None,
         "can_prepare": access.can(Can.PREPARE_BOARD_REPORT),
     }
     return TemplateResponse(request, "reports/board.html", context)
