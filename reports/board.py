@@ -34,6 +34,8 @@ from .models import BoardReportNote, ReportJob
 from .selectors import _day, layout_for
 
 PERIODS_SHOWN = 12  # the periods one may choose on the page, the current one first
+# Successes and road blocks listed at the top, at most; the rest are marked under each goal.
+LISTED = 20
 
 
 @dataclass(frozen=True)
@@ -255,7 +257,14 @@ def _road_blocks(goals: list[dict]) -> list[dict]:
                 found.append(_brief(goal, item))
         elif item["status"] in worrying:
             found.append(_brief(goal, item))
-    return found
+
+    # measures off track first, then action steps, then measures with an update overdue
+    def rank(brief: dict) -> int:
+        if brief["kind"] == "step":
+            return 1
+        return 0 if brief["label"] == Status.OFF_TRACK.label else 2
+
+    return sorted(found, key=rank)
 
 
 def _who(user) -> str:
@@ -339,6 +348,12 @@ def _changes(
     return {"targets": targets, "cancelled": cancelled, "added": added, "dropped": dropped}
 
 
+def _listed(name: str, items: list[dict]) -> dict:
+    """The first LISTED items and how many more there are (a board reads a short list; each
+    goal below marks every one of them)."""
+    return {name: items[:LISTED], f"{name}_more": max(len(items) - LISTED, 0)}
+
+
 def note_for(engagement: Engagement, period: ReportPeriod) -> BoardReportNote | None:
     return (
         BoardReportNote.objects.filter(engagement=engagement, period_start=period.start)
@@ -395,8 +410,8 @@ def board_content(
         "cover_by": _who(note.updated_by) if note and note.cover_note else "",
         "highlights": [_brief(*by_key[key]) for key in chosen if key in by_key],
         "counts": _counts(progress),
-        "successes": _successes(goals, period),
-        "road_blocks": _road_blocks(goals),
+        **_listed("successes", _successes(goals, period)),
+        **_listed("road_blocks", _road_blocks(goals)),
         "changes": _changes(engagement, period, goals, version),
         "goals": goals,
     }
