@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from engagements.access import Access, Can, access_engagement, members_only
+from monitoring.models import UpdateCycle
 
 from . import board, board_services, services
 from .forms import BoardNoteForm
@@ -32,8 +33,6 @@ def _period(access: Access, value: str | None) -> tuple[board.ReportPeriod, list
         return periods[0], periods
     found = next((p for p in periods if p.contains(day)), None)
     if found is None:
-        from monitoring.models import UpdateCycle
-
         found = board.period_of(UpdateCycle.for_engagement(access.engagement), day)
     return found, periods
 
