@@ -336,3 +336,21 @@ def test_the_page_takes_the_same_queries_as_the_plan_grows(
     with django_assert_max_num_queries(count):
         response = client.get(url(cast))
     assert response.text.count('class="br-measure"') == 7
+
+
+def test_the_pdfs_trend_lines_say_the_chart_in_words_and_escape_text(cast):
+    from django.template.loader import render_to_string
+
+    from reports.board import with_charts
+
+    lived, *_ = _plan(cast)
+    for months in (3, 2):
+        _read(cast, lived.absence, "19", days_ago=30 * months)
+    c = board_content(cast.engagement, recent_periods(cast.engagement)[0])
+    c["goals"][1]["strategies"][0]["measures"][0]["chart"]["title"] = "<script>x</script>"
+    html = render_to_string(
+        "reports/pdf/board.html", {"c": with_charts(c, pdf=True), "page_size": "letter"}
+    )
+    assert 'role="img" aria-label="&lt;script&gt;x&lt;/script&gt;. 3 readings from' in html
+    assert "<script>x" not in html
+    assert "No readings yet" in html  # the class-size measure has none: no empty drawing
