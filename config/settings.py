@@ -75,18 +75,29 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "django_ratelimit",
+    "csp",
+    "config.apps.SiteConfig",
     "accounts",
     "engagements",
     "retreats",
     "planning",
     "monitoring",
     "reports",
+    "archives",  # backup, move and restore: reads every app above, none imports it
 ]
 
 MIDDLEWARE = [
     # /healthz and /readyz answer here, whatever Host header the checker sends (config/health.py).
     "config.health.HealthCheckMiddleware",
+    # A database that does not answer (restarting, stopped) gives a 503 page that says so, not a
+    # 500 (config/outage.py).
+    "config.outage.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every answer (README, "Security headers
+    # and limits"); a body over REQUEST_MAX_BYTES is refused before anything reads it.
+    "csp.middleware.CSPMiddleware",
+    "config.security.PermissionsPolicyMiddleware",
+    "config.security.RequestTooLargeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Answers most polls of a live board from the cache, before sessions and authentication
     # (retreats/live.py); everything else passes straight through.
@@ -191,9 +202,10 @@ else:
 # django-ratelimit only knows django-redis by name; Django's own RedisCache increments atomically
 # too, so its "unsupported backend" warning does not apply.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
-if not REDIS_CACHE_URL:
+if not REDIS_CACHE_URL and DEBUG:
     # The local-memory cache is per process; fine for the one `runserver` the embedded default
-    # runs. Every multi-process setup (the stack, production) uses Redis, which all share.
+    # runs. Production (DEBUG=0) keeps the check: without a shared cache `check` fails, and
+    # `check --deploy` says why (aligned.E001, config/security.py).
     SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -321,13 +333,52 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    # Opt-in: HSTS on every subdomain (and in browsers' preload lists, which is slow to undo)
+    # would force HTTPS on a district's other sites under the same domain, some of which may not
+    # have it. Django's deploy check warns when they are off (W005, W021): off is deliberate.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_INCLUDE_SUBDOMAINS:
+        SILENCED_SYSTEM_CHECKS.append("security.W005")
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
     if env_bool("BEHIND_TLS_PROXY", True):
         # gunicorn sits behind a proxy that terminates TLS and says so in this header.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # Health checks from the proxy reach gunicorn over plain HTTP.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Content-Security-Policy (django-csp): scripts, styles, images and connections from this site
+# only, no inline script or style, no plugins, no framing, forms posting only here. Every page
+# keeps to it (the browser tests fail on any violation). CSP_REPORT_ONLY=1 sends it as
+# Content-Security-Policy-Report-Only instead, to try a change to the policy on a live site.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+if env_bool("CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
+
+# --- request limits ----------------------------------------------------------------------------
+# A form's text (all fields but files) may be this large: far above any form's own limits (the
+# longest text field takes 10,000 characters), and a 413 page in plain words beyond it
+# (config/security.py). Uploads are checked by their own limits (readings, logos, imports).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(float(os.environ.get("FORM_MAX_MB", "2.5")) * 1024 * 1024)
+# Any request body over this is refused before it is read: the largest upload and room for the
+# rest of its form.
+REQUEST_MAX_BYTES = READING_MAX_BYTES + 1024 * 1024
 
 # --- logging -----------------------------------------------------------------------------------
 # LOG_FORMAT=json: one JSON object a line (time, level, logger, message, exception), for a log
@@ -352,7 +403,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        "django.request": {"handlers": ["mail_admins"], "level": "ERROR"},
+        # Django's own default config already gives "django" a console and a mail_admins
+        # handler; configuring it here replaces them, so each server error is printed once (by
+        # the root console) and mailed once (django.request propagates here), not twice.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
         # WeasyPrint and the font subsetter narrate every render at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

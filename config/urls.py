@@ -11,6 +11,9 @@ healthz = public(health.healthz)
 readyz = public(health.readyz)
 
 
+# A request too large to read gets a 413 page in plain words, other bad requests Django's 400.
+handler400 = "config.security.handler400"
+
 admin.site.site_header = "Aligned administration"
 admin.site.site_title = "Aligned admin"
 
@@ -24,4 +27,5 @@ urlpatterns = [
     path("", include("planning.urls")),
     path("", include("monitoring.urls")),
     path("", include("reports.urls")),
+    path("", include("archives.urls")),
 ]

@@ -8,6 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from .text import NOTES_MAX_LENGTH, REASON_MAX_LENGTH, TEXT_MAX_LENGTH
+
 
 class Role(models.TextChoices):
     FACILITATOR = "facilitator", "Facilitator"
@@ -54,10 +56,10 @@ class PhaseFields(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     name = models.CharField(max_length=150)
     guiding_question = models.CharField("guiding question", max_length=300, blank=True)
-    purpose = models.TextField(blank=True)
+    purpose = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     recommended_length = models.CharField("recommended length", max_length=100, blank=True)
     expected_outputs = models.TextField(
-        "expected outputs", blank=True, help_text="One output per line."
+        "expected outputs", blank=True, help_text="One output per line.", max_length=TEXT_MAX_LENGTH
     )
 
     class Meta:
@@ -82,7 +84,7 @@ class ProcessTemplate(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     key = models.SlugField(max_length=50, blank=True, help_text="Set on built-in templates only.")
     name = models.CharField(max_length=150)
-    summary = models.TextField(blank=True)
+    summary = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     source = models.CharField(max_length=200, blank=True, help_text="Where the process comes from.")
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -331,7 +333,7 @@ class PhaseChange(models.Model):
     to_phase = models.ForeignKey(
         Phase, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    reason = models.TextField()
+    reason = models.TextField(max_length=REASON_MAX_LENGTH)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -465,7 +467,7 @@ class Meeting(models.Model):
     duration_minutes = models.PositiveSmallIntegerField("length (minutes)", default=360)
     place = models.CharField(max_length=200, blank=True, help_text="A room and address.")
     link = models.URLField("online link", blank=True, help_text="A video-call link, if any.")
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=NOTES_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -482,7 +484,7 @@ class AgendaItem(models.Model):
     title = models.CharField(max_length=200)
     minutes = models.PositiveSmallIntegerField("time box (minutes)", default=30)
     lead = models.CharField("led by", max_length=150, blank=True)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
 
     class Meta:
         ordering = ["position", "title"]

@@ -15,11 +15,13 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from accounts.models import User
 from engagements.models import Engagement
+from planning.models import BuyInAnswer, BuyInResponse, Comment, Review
 
-from .models import ActionUpdate, MeasureReading, TargetChange
+from .models import ActionUpdate, MeasureReading, PublicPage, TargetChange
 from .selectors.measures import lived_measures, path_for
 from .selectors.plan import approved_version
 from .services.actions import action_update_record
@@ -324,3 +326,57 @@ def load_lived_demo(engagement: Engagement, *, today: date | None = None) -> Non
                 decided=decided,
                 at=at,
             )
+
+
+# --- the public progress page (issue 16 item 2) ---------------------------------------------------
+# The demo's page is on, at a fixed address so the README can name it (a real page's token is
+# random: monitoring/services/public.py). The 2021 review's feedback is added as counts of
+# people by group; a group of fewer than five shows as "fewer than 5" on the page.
+
+PUBLIC_TOKEN = "riverside-2021-2026-demo"  # noqa: S105 — an address, not a secret
+PUBLIC_FEEDBACK = {  # goal: people who commented on it in March 2021, by group
+    "Every student reads by grade 3": {"Parent or guardian": 14, "Staff member": 8, "Student": 3},
+    "Safe and welcoming schools": {"Parent or guardian": 9, "Student": 6, "Community member": 2},
+}
+PUBLIC_BUY_IN = {  # goal: (group, support on the 1–5 scale) of each public buy-in answer
+    "Every student reads by grade 3": [("Parent or guardian", 5)] * 11
+    + [("Parent or guardian", 3)] * 3
+    + [("Staff member", 4)] * 6,
+    "Safe and welcoming schools": [("Parent or guardian", 4)] * 8 + [("Student", 5)] * 4,
+}
+
+
+@transaction.atomic
+def load_public_demo(engagement: Engagement) -> PublicPage | None:
+    """Turn the lived plan's public page on, with the 2021 review's feedback. Made once."""
+    found = PublicPage.objects.filter(engagement=engagement).first()
+    version = approved_version(engagement)
+    if found is not None or version is None:
+        return found
+    review = Review.objects.filter(version__plan__engagement=engagement).first()
+    goals = {g["title"]: g["id"] for g in version.data["plan"]["goals"]}
+    if review is not None:
+        for title, groups in PUBLIC_FEEDBACK.items():
+            for group, people in groups.items():
+                for n in range(people):
+                    Comment.objects.create(
+                        review=review,
+                        element_kind="goal",
+                        element_id=goals[title],
+                        element_label=title,
+                        is_public=True,
+                        category=group,
+                        email=f"{slugify(group)}-{n}@feedback.example",
+                        body="Feedback for the planning team (never shown on the public page).",
+                        state=Comment.State.ACCEPTED if n == 0 else Comment.State.OPEN,
+                    )
+        for title, answers in PUBLIC_BUY_IN.items():
+            for group, support in answers:
+                response = BuyInResponse.objects.create(
+                    review=review, is_public=True, category=group, commits="yes"
+                )
+                BuyInAnswer.objects.create(response=response, goal_id=goals[title], support=support)
+    facilitator = User.objects.filter(email=FACILITATOR).first()
+    return PublicPage.objects.create(
+        engagement=engagement, enabled=True, token=PUBLIC_TOKEN, changed_by=facilitator
+    )

@@ -319,3 +319,31 @@ class CycleEmail(models.Model):
 
 
 # --- end of the update cycle block --------------------------------------------------------------
+
+
+# --- the public progress page (issue 16 item 2, h-publicpage) -----------------------------------
+# Off until the plan lead (or the facilitator) turns it on. The token in its address is the only
+# key; it is kept as it is (not hashed like the review link's) because the page is public by
+# design once on, and the plan lead must be able to copy the address again at any time.
+
+
+class PublicPage(models.Model):
+    """An engagement's public progress page: on or off, and the token of its address. Turning
+    it off makes the address a 404; a new link replaces the token, so the old address stays dead
+    even when the page is turned on again."""
+
+    engagement = models.OneToOneField(
+        "engagements.Engagement", on_delete=models.CASCADE, related_name="public_page"
+    )
+    enabled = models.BooleanField("public page is on", default=False)
+    token = models.CharField(max_length=64, unique=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Public page of {self.engagement_id} ({'on' if self.enabled else 'off'})"
+
+
+# --- end of the public progress page block --------------------------------------------------------

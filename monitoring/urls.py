@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import actions, cycle, measures, progress, schedule
+from .views import actions, cycle, measures, progress, public, schedule
 
 app_name = "monitoring"
 
@@ -68,3 +68,13 @@ urlpatterns += [
     path(L, progress.progress, name="progress"),
 ]
 # --- end of the progress page ------------------------------------------------------------------
+
+# --- the public progress page (issue 16 item 2, h-publicpage) ---------------------------------
+urlpatterns += [
+    path(L + "public-page/", public.public_settings, name="public-settings"),
+    # No engagement in the address: the token is the only key, and names nothing else.
+    path("progress/<str:token>/", public.public_page, name="public-page"),
+    path("progress/<str:token>/measures.csv", public.public_measures_csv, name="public-measures"),
+    path("progress/<str:token>/readings.csv", public.public_readings_csv, name="public-readings"),
+]
+# --- end of the public progress page ---------------------------------------------------------

@@ -16,7 +16,7 @@ from accounts.models import User
 from engagements.models import Engagement, Membership
 
 from . import selectors, services
-from .models import ApprovalRule, Comment, PlanEvent, PlanVersion, Review
+from .models import ApprovalRule, Comment, Goal, PlanEvent, PlanVersion, Review, Strategy
 from .selectors.review import WHOLE, targets
 from .services import approval as approvals
 from .services import review as reviews
@@ -367,6 +367,18 @@ PREVIOUS = {
         ),
     ],
 }
+# The retreat theme or card each of these came from, with its dots (issue 16, the public page).
+PREVIOUS_SOURCES = [
+    (Goal, "Every student reads by grade 3", ("theme", "Reading early, reading well", 31)),
+    (Goal, "Safe and welcoming schools", ("theme", "Every child feels they belong", 24)),
+    (
+        Strategy,
+        "Counselor in every middle school",
+        ("card", "More counselors, fewer suspensions", 9),
+    ),
+    (Strategy, "Career pathways in three fields", ("card", "Jobs in our town need our grads", 7)),
+]
+PREVIOUS_SOURCE_SCOPE = {Goal: "plan", Strategy: "goal__plan"}
 # Who owns each goal of the previous plan (a goal's owner owns its measures): the monitoring demo
 # (monitoring/demo.py) reports on them as these people would have.
 PREVIOUS_OWNERS = {
@@ -612,6 +624,12 @@ def load_approved_demo(engagement: Engagement) -> None:
                     resources_time=time_,
                     resources_money=None if money is None else Decimal(money),
                 )
+    # Where some goals and strategies came from: the 2020 retreat's themes and cards, with
+    # their dots (the public progress page shows them; monitoring/demo.py turns it on).
+    for model, title, (kind, words, dots) in PREVIOUS_SOURCES:
+        model.objects.filter(**{PREVIOUS_SOURCE_SCOPE[model]: plan}, title=title).update(
+            source_kind=kind, source_text=words, source_dots=dots
+        )
     draft1 = services.version_save(plan=plan, label="Draft for the community", author=facilitator)
     review = Review.objects.create(
         version=draft1,

@@ -2,7 +2,6 @@
 engagement's terminology."""
 
 from django import forms
-from django.core.validators import MaxLengthValidator
 from django.db.models import F
 
 from engagements.models import Membership
@@ -13,13 +12,12 @@ from .models import ActionStep, Goal, Measure, Objective, Plan, Strategy, Value
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def limit_length(field: forms.Field, label: str, limit: int) -> None:
-    """At most `limit` characters, said in the help text and checked on saving, with no maxlength
-    attribute: a browser would cut a longer paste off without a word."""
+def limit_length(field: forms.Field, label: str) -> None:
+    """The field's length limit (its model's; CleanTextMixin says it in the help text, with no
+    maxlength attribute) refused in words that name the field."""
+    limit = field.max_length
     message = f"Keep the {label} to {limit} characters at most: it has %(show_value)s. Shorten it."
-    field.validators.append(MaxLengthValidator(limit, message=message))
-    shown = f"At most {limit:,} characters."
-    field.help_text = f"{field.help_text} {shown}" if field.help_text else shown
+    field.error_messages["max_length"] = message
 
 
 class OwnerField(forms.ModelChoiceField):
@@ -35,8 +33,8 @@ class StatementsForm(CleanTextMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, limit in Plan.STATEMENT_MAX_LENGTHS.items():
-            limit_length(self.fields[name], str(Plan._meta.get_field(name).verbose_name), limit)
+        for name in Plan.STATEMENT_MAX_LENGTHS:
+            limit_length(self.fields[name], str(Plan._meta.get_field(name).verbose_name))
 
 
 class ElementForm(CleanTextMixin, forms.ModelForm):
@@ -73,7 +71,7 @@ class ValueForm(ElementForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        limit_length(self.fields["description"], "description", Value.DESCRIPTION_MAX_LENGTH)
+        limit_length(self.fields["description"], "description")
 
 
 class ObjectiveForm(ElementForm):

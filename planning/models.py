@@ -16,10 +16,25 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from engagements.text import TEXT_MAX_LENGTH
+
 
 class ApprovalRule(models.TextChoices):
     MAJORITY = "majority", "Each board member votes here; a majority of the board decides"
     RECORDED = "recorded", "The board clerk records the decision taken at a board meeting"
+
+
+# The longest each plan statement may be, in characters (checked where they are typed or
+# imported): a mission or vision is a sentence or two that shares the one-page plan with every
+# goal; the others are paragraphs of the support document.
+STATEMENT_MAX_LENGTHS = {
+    "mission": 800,
+    "vision": 800,
+    "preferred_future": 4000,
+    "strategic_boundaries": 4000,
+    "student_performance": 4000,
+    "leadership_commitments": 4000,
+}
 
 
 class Plan(models.Model):
@@ -27,14 +42,36 @@ class Plan(models.Model):
     engagement = models.OneToOneField(
         "engagements.Engagement", on_delete=models.CASCADE, related_name="plan"
     )
-    mission = models.TextField("mission", blank=True, help_text="Why do we exist?")
-    vision = models.TextField(
-        "vision", blank=True, help_text="What must we become to accomplish our purpose?"
+    mission = models.TextField(
+        "mission",
+        blank=True,
+        help_text="Why do we exist?",
+        max_length=STATEMENT_MAX_LENGTHS["mission"],
     )
-    preferred_future = models.TextField("preferred future", blank=True)
-    strategic_boundaries = models.TextField("strategic boundaries", blank=True)
-    student_performance = models.TextField("student performance statement", blank=True)
-    leadership_commitments = models.TextField("leadership mindset commitments", blank=True)
+    vision = models.TextField(
+        "vision",
+        blank=True,
+        help_text="What must we become to accomplish our purpose?",
+        max_length=STATEMENT_MAX_LENGTHS["vision"],
+    )
+    preferred_future = models.TextField(
+        "preferred future", blank=True, max_length=STATEMENT_MAX_LENGTHS["preferred_future"]
+    )
+    strategic_boundaries = models.TextField(
+        "strategic boundaries",
+        blank=True,
+        max_length=STATEMENT_MAX_LENGTHS["strategic_boundaries"],
+    )
+    student_performance = models.TextField(
+        "student performance statement",
+        blank=True,
+        max_length=STATEMENT_MAX_LENGTHS["student_performance"],
+    )
+    leadership_commitments = models.TextField(
+        "leadership mindset commitments",
+        blank=True,
+        max_length=STATEMENT_MAX_LENGTHS["leadership_commitments"],
+    )
     use_objectives = models.BooleanField(
         "group goals under objectives",
         default=True,
@@ -79,17 +116,7 @@ class Plan(models.Model):
         "student_performance",
         "leadership_commitments",
     )
-    # The longest each statement may be, in characters (checked where they are typed or imported):
-    # a mission or vision is a sentence or two that shares the one-page plan with every goal; the
-    # others are paragraphs of the support document.
-    STATEMENT_MAX_LENGTHS = {
-        "mission": 800,
-        "vision": 800,
-        "preferred_future": 4000,
-        "strategic_boundaries": 4000,
-        "student_performance": 4000,
-        "leadership_commitments": 4000,
-    }
+    STATEMENT_MAX_LENGTHS = STATEMENT_MAX_LENGTHS
 
     def __str__(self) -> str:
         return f"Plan for {self.engagement}"
@@ -126,7 +153,7 @@ class Sourced(models.Model):
 class Element(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     title = models.CharField("title", max_length=LONG_TEXT)
-    description = models.TextField("description", blank=True)
+    description = models.TextField("description", blank=True, max_length=TEXT_MAX_LENGTH)
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -143,7 +170,8 @@ class Value(Element, Sourced):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="values")
 
-    DESCRIPTION_MAX_LENGTH = 1000  # characters, checked where it is typed or imported
+    DESCRIPTION_MAX_LENGTH = 1000  # characters: a value shares the one-page plan with the goals
+    description = models.TextField("description", blank=True, max_length=DESCRIPTION_MAX_LENGTH)
 
     class Meta(Element.Meta):
         pass
@@ -164,7 +192,7 @@ class Goal(Element, Sourced):
     objective = models.ForeignKey(
         Objective, on_delete=models.SET_NULL, null=True, blank=True, related_name="goals"
     )
-    specific_outcome = models.TextField("specific outcome", blank=True)
+    specific_outcome = models.TextField("specific outcome", blank=True, max_length=TEXT_MAX_LENGTH)
     measured_by = models.CharField("how it is measured", max_length=LONG_TEXT, blank=True)
     target = models.CharField("target", max_length=LONG_TEXT, blank=True)
     owner = models.ForeignKey(
@@ -281,7 +309,7 @@ class ActionStep(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="action_steps")
-    description = models.TextField("what will be done")
+    description = models.TextField("what will be done", max_length=TEXT_MAX_LENGTH)
     stage = models.CharField("PDSA stage", max_length=5, choices=Stage.choices, default=Stage.PLAN)
     owner = models.ForeignKey(
         "engagements.Membership",
@@ -464,12 +492,12 @@ class Comment(models.Model):
     name = models.CharField("name", max_length=150, blank=True)
     email = models.EmailField("e-mail", blank=True)
     category = models.CharField("stakeholder group", max_length=100, blank=True)
-    body = models.TextField("comment")
+    body = models.TextField("comment", max_length=2000)  # services.review.BODY_MAX
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
-    resolution = models.TextField("reply or change made", blank=True)
+    resolution = models.TextField("reply or change made", blank=True, max_length=4000)
     change_kind = models.CharField(max_length=12, blank=True)
     change_id = models.CharField(max_length=64, blank=True)
     change_label = models.CharField(max_length=300, blank=True)
@@ -613,14 +641,15 @@ class Approval(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     recommended_at = models.DateTimeField(null=True, blank=True)
-    recommendation = models.TextField("recommendation", blank=True)
+    recommendation = models.TextField("recommendation", blank=True, max_length=TEXT_MAX_LENGTH)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     meeting_date = models.DateField("board meeting date", null=True, blank=True)
     minutes_reference = models.CharField("minutes reference", max_length=200, blank=True)
-    reasons = models.TextField("reasons", blank=True)
+    # A person's reasons, after which a vote's tally may be put in front ("3 of 5 voted ...").
+    reasons = models.TextField("reasons", blank=True, max_length=TEXT_MAX_LENGTH + 500)
 
     class Meta:
         ordering = ["-frozen_at"]
@@ -665,7 +694,7 @@ class BoardVote(models.Model):
         "engagements.Membership", on_delete=models.CASCADE, related_name="+"
     )
     choice = models.CharField(max_length=8, choices=Choice.choices)
-    note = models.TextField("note", blank=True)
+    note = models.TextField("note", blank=True, max_length=TEXT_MAX_LENGTH)
     cast_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -697,7 +726,8 @@ class PlanEvent(models.Model):
     action = models.CharField(max_length=200)
     from_state = models.CharField(max_length=40)
     to_state = models.CharField(max_length=40)
-    note = models.TextField(blank=True)
+    # A person's note or reasons, with room for the words a service puts in front of them.
+    note = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH + 500)
 
     class Meta:
         ordering = ["at"]

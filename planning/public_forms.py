@@ -66,6 +66,7 @@ class GuardedForm(CleanTextMixin, forms.Form):
     website = forms.CharField(
         label="Leave this field empty",
         required=False,
+        max_length=200,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 

@@ -477,7 +477,7 @@ class _Import:
                 item,
                 "description",
                 "description",
-                max_length=getattr(model, "DESCRIPTION_MAX_LENGTH", None),
+                max_length=_max_length(model, "description"),
             ),
         }
 
@@ -537,7 +537,14 @@ class _Import:
         step = ActionStep(
             strategy=strategy,
             position=position,
-            description=read.text(where, item, "description", "description", required=True),
+            description=read.text(
+                where,
+                item,
+                "description",
+                "description",
+                required=True,
+                max_length=_max_length(ActionStep, "description"),
+            ),
             stage=read.choice(
                 where,
                 item,
@@ -612,7 +619,13 @@ class _Import:
             position=position,
             objective=objective,
             **self.element(where, item, Goal),
-            specific_outcome=read.text(where, item, "specific_outcome", "specific outcome"),
+            specific_outcome=read.text(
+                where,
+                item,
+                "specific_outcome",
+                "specific outcome",
+                max_length=_max_length(Goal, "specific_outcome"),
+            ),
             measured_by=read.text(
                 where,
                 item,

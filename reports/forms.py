@@ -17,8 +17,7 @@ class ReportRequestForm(CleanTextMixin, forms.Form):
     (no number)."""
 
     kind = forms.ChoiceField(
-        # The board report is asked for on its own page (reports/views_board.py).
-        choices=[c for c in ReportJob.Kind.choices if c[0] != ReportJob.Kind.BOARD],
+        choices=[(k, label) for k, label in ReportJob.Kind.choices if k in ReportJob.PLAN_KINDS],
         error_messages={
             "required": "Choose the one-page plan or the support document.",
             "invalid_choice": "Choose the one-page plan or the support document.",

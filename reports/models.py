@@ -90,6 +90,7 @@ class ReportJob(models.Model):
     class Kind(models.TextChoices):
         ONE_PAGE = "one_page", "One-page plan"
         SUPPORT = "support", "Support document"
+        RETREAT_RECORD = "retreat_record", "Retreat record"
         BOARD = "board", "Board progress report"
 
     class State(models.TextChoices):
@@ -99,12 +100,15 @@ class ReportJob(models.Model):
         FAILED = "failed", "Failed"
 
     UNFINISHED = (State.QUEUED, State.RENDERING)
+    # Kinds that are PDFs of the plan (the reports page lists these); a retreat's record is
+    # reached from its retreat instead (reports.views.record_pdf).
+    PLAN_KINDS = (Kind.ONE_PAGE, Kind.SUPPORT)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     engagement = models.ForeignKey(
         "engagements.Engagement", on_delete=models.CASCADE, related_name="report_jobs"
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
     version = models.ForeignKey(
         "planning.PlanVersion",
         on_delete=models.CASCADE,

@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 TEMPLATES = {
     ReportJob.Kind.ONE_PAGE: "reports/pdf/one_page.html",
     ReportJob.Kind.SUPPORT: "reports/pdf/support.html",
+    ReportJob.Kind.RETREAT_RECORD: "reports/pdf/retreat_record.html",
     ReportJob.Kind.BOARD: "reports/pdf/board.html",
 }
 # Bump when the rendering code changes in a way the templates do not show, so cached PDFs go.
@@ -105,7 +106,7 @@ def line_height(size: float) -> float:
 def html_context(content: dict) -> dict:
     """What the layout takes from the content and its settings: paper, columns, what to show."""
     layout = content.get("layout", {})
-    portrait = content["kind"] == ReportJob.Kind.SUPPORT or (
+    portrait = content["kind"] != ReportJob.Kind.ONE_PAGE or (
         layout.get("orientation") != Orientation.LANDSCAPE
     )
     most = max((len(group["goals"]) for group in content.get("groups", [])), default=1)

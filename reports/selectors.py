@@ -30,7 +30,8 @@ from planning.schema import export_plan
 from planning.selectors.approval import version_approval
 from planning.selectors.review import WHOLE
 from planning.selectors.snapshot import snapshot
-from retreats.models import Activity, Card, Dot, Theme
+from retreats.models import Activity, Card, Dot, Retreat, Theme
+from retreats.record import RECORD_MIN_GROUP, record_for
 
 from .models import ReportJob, ReportSettings
 
@@ -559,6 +560,34 @@ def content_for(kind: str, engagement: Engagement, version: PlanVersion | None) 
     return CONTENT[kind](engagement, version)
 
 
+# --- a retreat's record for the minutes (open meetings) ---------------------------------------
+
+
+def record_content(retreat: Retreat) -> dict:
+    """The record of a retreat (retreats.record) with what the PDF's head needs. `retreat`
+    comes with its engagement, organization, meeting and phase. No names of participants."""
+    engagement = retreat.engagement
+    record = record_for(retreat)
+    return {
+        "kind": ReportJob.Kind.RETREAT_RECORD,
+        "retreat_id": str(retreat.pk),
+        "organization": engagement.organization.name,
+        "engagement": engagement.name,
+        "status": {
+            "approved": False,
+            "source": f"the retreat “{retreat.title}”",
+            "draft_line": "",
+            "approved_line": "",
+        },
+        "layout": layout_for(engagement),
+        "made_on": _day(timezone.now()),
+        "as_of": _moment(timezone.now()),
+        "public_meeting": retreat.is_public_meeting,
+        "min_group": RECORD_MIN_GROUP,
+        "record": record,
+    }
+
+
 # --- jobs -----------------------------------------------------------------------------------------
 
 
@@ -566,7 +595,9 @@ def jobs_for(engagement: Engagement, *, limit: int = 20) -> list[ReportJob]:
     """The engagement's latest report jobs, newest first, without their content but with what
     each is of (`source`: "draft 2", "the approved plan (draft 2)"...). One query."""
     return list(
-        ReportJob.objects.filter(engagement=engagement)
+        ReportJob.objects.filter(
+            engagement=engagement, kind__in=(*ReportJob.PLAN_KINDS, ReportJob.Kind.BOARD)
+        )
         .select_related("requested_by", "version")
         .defer("content", "version__data")
         .annotate(source=KT("content__status__source"))

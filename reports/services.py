@@ -29,10 +29,11 @@ from kombu.exceptions import OperationalError
 
 from engagements.models import Engagement
 from planning.models import PlanVersion
+from retreats.models import Retreat
 
 from .models import ReportJob, ReportSettings
 from .render import render, template_fingerprint
-from .selectors import content_for
+from .selectors import content_for, record_content
 
 log = logging.getLogger(__name__)
 State = ReportJob.State
@@ -112,9 +113,26 @@ def report_request(
 ) -> tuple[ReportJob, bool]:
     """The job that makes this report, and whether it is one made (or being made) before with
     the same content. Raises QueueUnavailable if a new job could not be queued."""
-    if kind not in ReportJob.Kind.values:
+    if kind not in ReportJob.PLAN_KINDS:
         raise ValueError(f"Unknown report kind {kind!r}")
     content = content_for(kind, engagement, version)
+    return _job_for(engagement=engagement, kind=kind, version=version, user=user, content=content)
+
+
+def record_request(*, retreat: Retreat, user) -> tuple[ReportJob, bool]:
+    """The job that makes the PDF of a retreat's record for the minutes (asked for by the
+    facilitator or the core team, or by anyone through a public meeting's observer link:
+    `user` None), as report_request."""
+    content = record_content(retreat)
+    kind = ReportJob.Kind.RETREAT_RECORD
+    return _job_for(
+        engagement=retreat.engagement, kind=kind, version=None, user=user, content=content
+    )
+
+
+def _job_for(
+    *, engagement: Engagement, kind: str, version: PlanVersion | None, user, content: dict
+) -> tuple[ReportJob, bool]:
     digest = content_hash(content)
     existing = _reusable(engagement, kind, digest)
     if existing is not None:
@@ -130,6 +148,23 @@ def report_request(
     )
     _enqueue(job)
     return job, False
+
+
+def latest_record_job(*, retreat: Retreat, since) -> ReportJob | None:
+    """The newest record of this retreat asked for since then that is not failed: the observer
+    link hands it out again rather than making a PDF for every change of a live board."""
+    return (
+        ReportJob.objects.filter(
+            engagement_id=retreat.engagement_id,
+            kind=ReportJob.Kind.RETREAT_RECORD,
+            content__retreat_id=str(retreat.pk),
+            created_at__gte=since,
+        )
+        .exclude(state=State.FAILED)
+        .defer("content")
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def job_retry(*, job: ReportJob) -> ReportJob:

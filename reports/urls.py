@@ -15,6 +15,8 @@ urlpatterns = [
     path(J, views.job, name="job"),
     path(J + "download/", views.download, name="download"),
     path(J + "retry/", views.retry, name="retry"),
+    path("retreats/<uuid:retreat_id>/record.pdf", views.record_pdf, name="record-pdf"),
+    path("watch/<str:token>/record.pdf", views.observer_record_pdf, name="observer-record-pdf"),
     # the board progress report (h-boardreport)
     path(R + "board/", views_board.board_report, name="board"),
     path(R + "board/prepare/", views_board.board_prepare, name="board-prepare"),

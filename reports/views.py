@@ -7,6 +7,7 @@ board: once it is published for review or sent for approval) and of the working 
 they may read the working copy.
 """
 
+from datetime import timedelta
 from uuid import UUID
 
 from django.contrib import messages
@@ -15,6 +16,8 @@ from django.db.models.fields.json import KT
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -24,22 +27,28 @@ from engagements.access import (
     Can,
     access_engagement,
     access_object,
+    access_retreat,
     access_version,
     members_only,
+    public,
     version_is_published,
 )
 from planning.models import PlanVersion
+from retreats.record import retreat_for_observer
 
 from . import selectors, services
 from .forms import LayoutForm, ReportRequestForm
 from .models import ReportJob
 
 State = ReportJob.State
+OBSERVER_PDF = "reports/observer_record.html"
+OBSERVER_PDF_STATUS = "reports/_observer_record_status.html"
 NOT_THE_WORKING_COPY = (
     "Board members read the plan once a draft is published for review or sent to the board, "
     "not the working copy."
 )
 NOT_PUBLISHED = "Board members read a draft once it is published for review or sent to the board."
+NOT_FOR_RECORDS = "The record of a retreat is for the facilitator and the core team."
 
 
 # --- the reports page, and asking for a PDF ------------------------------------------------------
@@ -119,9 +128,13 @@ def _job(
     jobs = (
         ReportJob.objects.select_related("version", "requested_by")
         .defer("content", "version__data")
-        .annotate(source=KT("content__status__source"))
+        .annotate(source=KT("content__status__source"), retreat_id=KT("content__retreat_id"))
     )
     access, job = access_object(request, engagement_id, jobs, job_id, need=need)
+    if job.kind == ReportJob.Kind.RETREAT_RECORD:
+        if not access.can(Can.EXPORT_RESULTS):
+            raise PermissionDenied(NOT_FOR_RECORDS)
+        return access, job
     if not access.can(Can.READ_WORKING_COPY):
         if job.version is None:
             raise PermissionDenied(NOT_THE_WORKING_COPY)
@@ -162,6 +175,8 @@ def _filename(job: ReportJob, engagement) -> str:
     Whether it is the approved plan is what the PDF itself says (its content), not whether the
     draft was approved later."""
     name = slugify(engagement.name.replace("–", "-").replace("—", "-")) or "plan"
+    if job.kind == ReportJob.Kind.RETREAT_RECORD:
+        return record_filename(job.content["record"]["title"])
     if job.version is None:
         source = "working-copy"
     elif job.content.get("status", {}).get("approved"):
@@ -240,3 +255,72 @@ def layout_settings(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
     context = {"engagement": access.engagement, "form": form, "has_logo": has_logo}
     status = 400 if form.errors else 200
     return TemplateResponse(request, "reports/settings.html", context, status=status)
+
+
+# --- a retreat's record for the minutes (open meetings) ---------------------------------------
+
+PUBLIC_RECORD_SECONDS = 60  # the observer link reuses a record this recent, even if the board moved
+
+
+def record_filename(title: str) -> str:
+    return f"{slugify(title)[:60] or 'retreat'}-record.pdf"
+
+
+@members_only
+@require_POST
+def record_pdf(request: HttpRequest, retreat_id: UUID) -> HttpResponse:
+    """Make (or reuse) the PDF of a retreat's record: the facilitator and the core team."""
+    found = access_retreat(request, retreat_id, need=Can.EXPORT_RESULTS)
+    if found.is_guest:
+        raise Http404("No such retreat.")
+    try:
+        job, reused = services.record_request(retreat=found.retreat, user=request.user)
+    except services.QueueUnavailable:
+        messages.error(request, services.QUEUE_DOWN)
+        return redirect(reverse("retreats:setup", args=[retreat_id]) + "#open-meeting")
+    if reused:
+        messages.info(request, "Nothing has changed since this record was made, so it is reused.")
+    return redirect("reports:job", engagement_id=found.retreat.engagement_id, job_id=job.pk)
+
+
+def _public(response: HttpResponse) -> HttpResponse:
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@public
+@require_GET
+@vary_on_headers("HX-Request")
+def observer_record_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    """The record's PDF through a public meeting's observer link: the file when it is made,
+    else a page that follows its making (its htmx part polls this address)."""
+    retreat = retreat_for_observer(token)
+    if retreat is None:
+        raise Http404("No such page.")
+    since = timezone.now() - timedelta(seconds=PUBLIC_RECORD_SECONDS)
+    job = services.latest_record_job(retreat=retreat, since=since)
+    if job is None:
+        try:
+            job, _ = services.record_request(retreat=retreat, user=None)
+        except services.QueueUnavailable:
+            context = {"retreat": retreat, "token": token, "job": None, "down": services.QUEUE_DOWN}
+            return _public(TemplateResponse(request, OBSERVER_PDF, context, status=503))
+        job.refresh_from_db()  # made already, when tasks run in the web process
+    if job.state == State.DONE and job.file and not request.htmx:
+        try:
+            handle = job.file.open("rb")
+        except FileNotFoundError as missing:
+            raise Http404("This PDF is no longer available.") from missing
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=record_filename(retreat.title),
+            content_type="application/pdf",
+        )
+        return _public(response)
+    context = {"retreat": retreat, "token": token, "job": job}
+    template = OBSERVER_PDF_STATUS if request.htmx else OBSERVER_PDF
+    response = _public(TemplateResponse(request, template, context))
+    response["Cache-Control"] = "no-store"
+    return response

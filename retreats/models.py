@@ -36,6 +36,18 @@ class Retreat(models.Model):
         default=False,
         help_text="Guests can join and take part only while open.",
     )
+    # An open meeting (issue 16, part 5): anyone holding the observer link watches the board
+    # the room is on, read-only, and downloads the retreat's record. The token is kept as it is,
+    # not hashed like the review link's: it opens only what the public meeting shows anyone
+    # present, and the facilitator must be able to copy it again for the agenda or the website.
+    is_public_meeting = models.BooleanField(
+        "public meeting",
+        default=False,
+        help_text="Anyone with the observer link can watch the boards, read-only, without "
+        "signing in, and download the record for the minutes.",
+    )
+    observer_token = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    observer_link_made_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -43,6 +55,10 @@ class Retreat(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def observer_link_works(self) -> bool:
+        return self.is_public_meeting and bool(self.observer_token)
 
 
 class Activity(models.Model):

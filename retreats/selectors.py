@@ -135,6 +135,7 @@ class Results:
     groups: list[GroupResult]
     hidden_groups: int
     voters: int
+    hidden_names: list[str] = field(default_factory=list)
 
 
 def results_for(activity: Activity) -> Results:
@@ -151,13 +152,27 @@ def results_for(activity: Activity) -> Results:
             c.pk: c
             for c in Card.objects.filter(activity=activity, merged_into__isnull=True, hidden=False)
         }
-    rows = Dot.objects.filter(ballot__activity=activity, count__gt=0).values_list(
-        "theme_id" if on_themes else "card_id",
-        "card__merged_into_id",
-        "ballot__participant_id",
-        "ballot__participant__stakeholder_group_id",
-        "count",
+    rows = list(
+        Dot.objects.filter(ballot__activity=activity, count__gt=0).values_list(
+            "theme_id" if on_themes else "card_id",
+            "card__merged_into_id",
+            "ballot__participant_id",
+            "ballot__participant__stakeholder_group_id",
+            "count",
+        )
     )
+    group_ids = {row[3] for row in rows if row[3]}
+    groups_by_id = {g.pk: g for g in StakeholderGroup.objects.filter(pk__in=group_ids)}
+    return _ranked(activity, items, rows, groups_by_id, min_voters=MIN_GROUP_VOTERS)
+
+
+def _ranked(
+    activity: Activity, items: dict, rows, groups_by_id: dict, *, min_voters: int
+) -> Results:
+    """The results from the board's items and its dots as rows of (item, merged into,
+    participant, stakeholder group, count); groups with fewer than `min_voters` voters are
+    left out of the split, their names kept in `hidden_names`."""
+    on_themes = activity.vote_on == Activity.VoteOn.THEMES
     overall: dict = defaultdict(int)
     overall_voters: dict = defaultdict(set)
     by_group: dict = defaultdict(lambda: defaultdict(int))
@@ -191,21 +206,19 @@ def results_for(activity: Activity) -> Results:
             for item, rank in zip(ranked, ranks, strict=True)
         ]
 
-    groups_by_id = {
-        g.pk: g for g in StakeholderGroup.objects.filter(pk__in=[g for g in by_group if g])
-    }
-    groups, hidden = [], 0
+    groups, hidden_names = [], []
     for group_id, voters in sorted(
         group_voters.items(), key=lambda kv: groups_by_id[kv[0]].position if kv[0] else 999
     ):
-        if len(voters) < MIN_GROUP_VOTERS:
-            hidden += 1
-            continue
         group = groups_by_id.get(group_id)
+        name = group.name if group else "No group given"
+        if len(voters) < min_voters:
+            hidden_names.append(name)
+            continue
         groups.append(
             GroupResult(
                 group=group,
-                name=group.name if group else "No group given",
+                name=name,
                 voters=len(voters),
                 lines=lines_for(by_group[group_id], group_item_voters[group_id]),
             )
@@ -214,8 +227,9 @@ def results_for(activity: Activity) -> Results:
         activity=activity,
         lines=lines_for(overall, overall_voters),
         groups=groups,
-        hidden_groups=hidden,
+        hidden_groups=len(hidden_names),
         voters=len(all_voters),
+        hidden_names=hidden_names,
     )
 
 
@@ -331,9 +345,11 @@ def open_retreat_for_code(code: str) -> Retreat | None:
     )
 
 
-def current_activity_for(retreat: Retreat) -> Activity | None:
-    """The board the room is on: the first one not yet at its results, else the last one."""
-    activities = list(retreat.activities.order_by("position", "title").only("pk", "stage"))
+def current_activity_for(retreat: Retreat, *, whole: bool = False) -> Activity | None:
+    """The board the room is on: the first one not yet at its results, else the last one.
+    One query; `whole` loads every field (the observer page shows the board)."""
+    activities = retreat.activities.order_by("position", "title", "pk")
+    activities = list(activities if whole else activities.only("pk", "stage"))
     for activity in activities:
         if activity.stage != Activity.Stage.RESULTS:
             return activity

@@ -54,7 +54,12 @@ def _bump(activity: Activity) -> None:
 
 
 def retreat_create(
-    *, engagement: Engagement, phase: Phase, title: str, meeting: Meeting | None = None
+    *,
+    engagement: Engagement,
+    phase: Phase,
+    title: str,
+    meeting: Meeting | None = None,
+    is_public_meeting: bool = False,
 ) -> Retreat:
     if phase.engagement_id != engagement.pk:
         raise ValidationError({"phase": "Choose one of this engagement’s phases."})
@@ -69,6 +74,9 @@ def retreat_create(
                     meeting=meeting,
                     title=title.strip(),
                     join_code=new_join_code(),
+                    is_public_meeting=is_public_meeting,
+                    observer_token=_new_observer_token() if is_public_meeting else None,
+                    observer_link_made_at=timezone.now() if is_public_meeting else None,
                 )
         except IntegrityError:  # the join code was taken: draw another
             continue
@@ -81,6 +89,37 @@ def retreat_set_open(*, retreat: Retreat, is_open: bool) -> Retreat:
     for activity in retreat.activities.all():
         _bump(activity)
     return retreat
+
+
+# --- open meetings: the observer link -------------------------------------------------------------
+
+
+def _new_observer_token() -> str:
+    return secrets.token_urlsafe(24)  # 192 random bits: not to be guessed
+
+
+def retreat_set_public_meeting(*, retreat: Retreat, public: bool) -> Retreat:
+    """Mark the retreat a public meeting, with an observer link (kept if it has one), or no
+    longer one: the link stops working for good (a new one is made if it becomes public again)."""
+    retreat.is_public_meeting = public
+    if public and not retreat.observer_token:
+        retreat.observer_token = _new_observer_token()
+        retreat.observer_link_made_at = timezone.now()
+    elif not public:
+        retreat.observer_token = None
+        retreat.observer_link_made_at = None
+    retreat.save(update_fields=["is_public_meeting", "observer_token", "observer_link_made_at"])
+    return retreat
+
+
+def observer_link_new(*, retreat: Retreat) -> str:
+    """A new observer link for a public meeting; the earlier one stops working at once."""
+    if not retreat.is_public_meeting:
+        raise ValidationError("Make the retreat a public meeting first: it then gets its link.")
+    retreat.observer_token = _new_observer_token()
+    retreat.observer_link_made_at = timezone.now()
+    retreat.save(update_fields=["observer_token", "observer_link_made_at"])
+    return retreat.observer_token
 
 
 # Seed 002's prompts for the boards.

@@ -58,3 +58,17 @@ urlpatterns += [
     path(A + "results/", console.results, name="results"),
     path(A + "results.csv", console.results_csv, name="results-csv"),
 ]
+
+# --- open meetings: the observer link (views/observer.py) and the record for the minutes ---
+
+from .views import observer  # noqa: E402
+
+W = "watch/<str:token>/"
+urlpatterns += [
+    path(W, observer.observer, name="observer"),
+    path(W + "live/", observer.observer_live, name="observer-live-empty"),
+    path(W + "boards/<uuid:activity_id>/live/", observer.observer_live, name="observer-live"),
+    path(W + "record.csv", observer.observer_record_csv, name="observer-record-csv"),
+    path(R + "public-meeting/", console.public_meeting, name="public-meeting"),
+    path(R + "record.csv", console.record_csv, name="record-csv"),
+]

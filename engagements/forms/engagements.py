@@ -208,7 +208,7 @@ class PhaseForm(CleanTextMixin, forms.ModelForm):
 
 
 class PhaseMoveForm(CleanTextMixin, forms.Form):
-    seen_current = forms.CharField(required=False, widget=forms.HiddenInput)
+    seen_current = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     reason = forms.CharField(
         label="Why?",
         max_length=500,

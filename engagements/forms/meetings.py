@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from ..models import AgendaItem, Attendance, Engagement, Meeting, Membership, Phase
 from ..services.meetings import READING_EXTENSIONS, reading_file_check, reading_rule
-from ..text import CleanTextMixin
+from ..text import NOTES_MAX_LENGTH, TEXT_MAX_LENGTH, CleanTextMixin
 
 
 def focus_first_field(form: forms.Form) -> None:
@@ -67,12 +67,14 @@ class MeetingForm(CleanTextMixin, forms.Form):
     link = forms.URLField(
         label="Online link",
         required=False,
+        max_length=200,
         assume_scheme="https",
         help_text="The video-call link, if people can join online.",
         error_messages={"invalid": "Give the whole link, starting with https://"},
     )
     notes = forms.CharField(
         required=False,
+        max_length=NOTES_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Anything people should know: parking, food, what to bring.",
     )
@@ -120,7 +122,9 @@ class AgendaItemForm(CleanTextMixin, forms.Form):
     lead = forms.CharField(
         label="Led by", max_length=150, required=False, help_text="Who runs this part (optional)."
     )
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        required=False, max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, item: AgendaItem | None = None, **kwargs):
         if item is not None:

@@ -11,6 +11,7 @@ from django.db.models import F
 
 from accounts.models import User
 
+from ..csv_files import CsvProblem, decode
 from ..models import HAND_OFF_ROLES, PLANNING_ROLES, Engagement, Membership, Role, StakeholderGroup
 from ..text import clean_text
 from .invitations import invitation_create, invitation_problem
@@ -98,25 +99,6 @@ class CsvRow:
     roles: list[str]
 
 
-@dataclass
-class CsvProblem:
-    line: int
-    what: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"Row {self.line}{f' ({self.what})' if self.what else ''}: {self.reason}"
-
-
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError("The file is not text. Save the spreadsheet as CSV and try again.")
-
-
 def _roles(text: str) -> tuple[list[str], list[str]]:
     words = [w.strip().lower() for w in text.replace("|", ";").replace(",", ";").split(";")]
     words = [w for w in words if w]
@@ -136,7 +118,7 @@ def roster_csv_check(
     if len(data) > CSV_MAX_BYTES:
         raise ValidationError("The file is larger than 1 MB. Split it into smaller files.")
     try:
-        return _check_rows(engagement, csv.reader(io.StringIO(_decode(data))))
+        return _check_rows(engagement, csv.reader(io.StringIO(decode(data))))
     except csv.Error as exc:
         raise ValidationError(
             f"The file could not be read as CSV ({exc}). Save it again as CSV and retry."

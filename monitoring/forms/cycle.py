@@ -64,6 +64,7 @@ class CycleSettingsForm(CleanTextMixin, forms.Form):
         label="Last day of each term (per term only)",
         required=False,
         help_text="One date a line, like 2027-03-26.",
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     runner = forms.ChoiceField(label="Who runs the cycle", required=False)

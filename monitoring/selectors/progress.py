@@ -280,6 +280,8 @@ def _readings(measure_pks: list[int]):
     """(measure pk, ISO date, value) of every reading of these measures, oldest first: the
     query the ORM builds, its rows taken as the database gives them. A chart needs no Decimal,
     and converting 13,000 dates and values row by row cost more than the rest of the page."""
+    if not measure_pks:  # a plan without measures: an empty IN would make no SQL at all
+        return
     query = (
         MeasureReading.objects.filter(measure__in=measure_pks)
         .order_by("measure_id", "taken_on", "entered_at", "pk")

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from engagements.csv_files import CsvProblem, decode
 from engagements.models import Engagement
 from engagements.text import clean_text
 from planning.models import PlanVersion
@@ -244,25 +245,6 @@ class CsvReading:
     note: str
 
 
-@dataclass
-class CsvProblem:
-    line: int
-    what: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"Row {self.line}{f' ({self.what})' if self.what else ''}: {self.reason}"
-
-
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError("The file is not text. Save the spreadsheet as CSV and try again.")
-
-
 def _number(text: str) -> Decimal | None:
     cleaned = text.replace(",", "").replace("%", "").strip()
     try:
@@ -281,7 +263,7 @@ def _date(text: str) -> date | None:
 
 def _csv_table(data: bytes) -> list[list[str]]:
     try:
-        return list(csv.reader(io.StringIO(_decode(data))))
+        return list(csv.reader(io.StringIO(decode(data))))
     except csv.Error as exc:
         raise ValidationError(
             f"The file could not be read as CSV ({exc}). Save it again as CSV and retry."

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from engagements.access import Can, access_engagement, members_only, require_board_clerk
 from engagements.models import Membership
-from engagements.text import CleanTextMixin
+from engagements.text import TEXT_MAX_LENGTH, CleanTextMixin
 
 from .. import services
 from ..models import Approval, ApprovalRule, BoardVote, PlanVersion, Review
@@ -130,6 +130,7 @@ class RecommendForm(CleanTextMixin, forms.Form):
     note = forms.CharField(
         label="Your recommendation to the board",
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=TEXT,
         help_text="The board reads it with the draft, and it stays in the plan's history.",
     )
@@ -139,6 +140,7 @@ class SendBackForm(CleanTextMixin, forms.Form):
     reasons = forms.CharField(
         label="Why it goes back",
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=TEXT,
         help_text="The team reads this by e-mail and on the approval page: say what to change.",
     )
@@ -157,6 +159,7 @@ class VoteForm(CleanTextMixin, forms.Form):
     note = forms.CharField(
         label="Note",
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=TEXT,
         help_text="Needed when you send it back: say what should change.",
     )
@@ -183,7 +186,10 @@ class DecisionForm(CleanTextMixin, forms.Form):
         help_text="Where the decision is in the minutes, e.g. “Regular meeting, item 9.1”.",
     )
     reasons = forms.CharField(
-        label="The board's reasons (when it sent it back)", required=False, widget=TEXT
+        label="The board's reasons (when it sent it back)",
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=TEXT,
     )
 
 

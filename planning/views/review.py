@@ -83,7 +83,7 @@ class CommentForm(CleanTextMixin, forms.Form):
     """The rules (something written, at most 2,000 characters, an existing part) are the
     service's, so that its words reach the reader next to the field."""
 
-    element = forms.CharField(required=False)
+    element = forms.CharField(required=False, max_length=100)
     # A textarea on the page (rendered by hand): its line breaks are kept.
     body = forms.CharField(label="Your comment", required=False, strip=False, widget=forms.Textarea)
 

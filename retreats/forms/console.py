@@ -45,6 +45,13 @@ class RetreatForm(CleanTextMixin, forms.Form):
         help_text="Optional: the meeting on the calendar where the retreat takes place.",
         error_messages={"invalid_choice": "Choose one of this engagement’s meetings."},
     )
+    is_public_meeting = forms.BooleanField(
+        label="This retreat is a public meeting",
+        required=False,
+        help_text="Anyone with its observer link can watch the boards live, read-only and "
+        "without signing in (no names, no hidden cards), and download the record for the "
+        "minutes. You can change this later on the retreat's setup page.",
+    )
 
     def __init__(self, *args, engagement: Engagement, **kwargs):
         super().__init__(*args, **kwargs)

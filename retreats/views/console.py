@@ -50,7 +50,8 @@ from ..forms.console import (
     ThemeForm,
     TimerForm,
 )
-from ..models import Activity, Card, Theme
+from ..models import Activity, Card, Retreat, Theme
+from ..record import CSV_HEADER, record_for, record_rows
 
 CONSOLE = "retreats/console/console.html"
 CONSOLE_LIVE = "retreats/console/_live.html"
@@ -138,6 +139,8 @@ def setup(request: HttpRequest, retreat_id: UUID) -> HttpResponse:
         "brainstorm_form": ActivityAddForm(kind=Activity.Kind.BRAINSTORM),
         "join_url": request.build_absolute_uri(reverse("retreats:join")),
         "default_budget": retreat.engagement.default_vote_budget,
+        "observer_url": retreat.observer_token
+        and request.build_absolute_uri(reverse("retreats:observer", args=[retreat.observer_token])),
     }
     return TemplateResponse(request, "retreats/console/setup.html", context)
 
@@ -679,4 +682,89 @@ def results_csv(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> Ht
         row = [line.rank, line.label, quadrant, theme, line.dots, line.voters]
         row += [dots.get(item.pk, 0) for dots in per_group]
         writer.writerow([spreadsheet_safe(cell) for cell in row])
+    return response
+
+
+# --- open meetings: the observer link and the record for the minutes ---------------------------
+
+PUBLIC_MEETING = {
+    "public": (
+        "Make “{title}” a public meeting?",
+        "It gets an observer link: anyone holding it watches the board the room is on, "
+        "read-only and without signing in (no names, no hidden cards, no join code), and "
+        "downloads the record for the minutes. Share the link on the agenda or the website.",
+        "Make it a public meeting",
+    ),
+    "new-link": (
+        "Make a new observer link for “{title}”?",
+        "The link shared until now stops working at once, and anyone watching through it "
+        "sees “page not found”. Share the new link instead.",
+        "Make a new link",
+    ),
+    "off": (
+        "Turn off the observer link of “{title}”?",
+        "The retreat is no longer a public meeting: nobody can watch or download the record "
+        "through the link any more. If you make it public again, it gets a new link.",
+        "Turn off the link",
+    ),
+}
+
+
+@members_only
+@require_http_methods(["GET", "POST"])
+def public_meeting(request: HttpRequest, retreat_id: UUID) -> HttpResponse:
+    """Make the retreat a public meeting, renew its observer link or turn it off: each after a
+    confirmation page (GET), done by its form (POST)."""
+    retreat = _retreat(request, retreat_id, Can.RUN_RETREAT).retreat
+    action = request.POST.get("action") or request.GET.get("action", "")
+    if action not in PUBLIC_MEETING:
+        if request.method == "POST":
+            return HttpResponseBadRequest("Say what to do with the observer link.")
+        return redirect(_setup_url(retreat.pk, "open-meeting"))
+    if request.method == "GET":
+        words = PUBLIC_MEETING[action]
+        title, message, label = (text.format(title=retreat.title) for text in words)
+        return confirm_page(
+            request,
+            title=title,
+            message=message,
+            confirm_label=label,
+            cancel_url=_setup_url(retreat.pk, "open-meeting"),
+        )
+    if action == "new-link":
+        try:
+            services.observer_link_new(retreat=retreat)
+        except ValidationError as refusal:
+            messages.error(request, refusal.messages[0])
+        else:
+            messages.success(request, "A new observer link is made; the old one no longer works.")
+    else:
+        services.retreat_set_public_meeting(retreat=retreat, public=action == "public")
+        if retreat.is_public_meeting:
+            messages.success(request, "It is a public meeting now: share the observer link.")
+        else:
+            messages.success(request, "The observer link is turned off.")
+    return redirect(_setup_url(retreat.pk, "open-meeting"))
+
+
+def record_csv_response(retreat: Retreat) -> HttpResponse:
+    """The record as a CSV file (a row per agenda item, card, theme and result line)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"{slugify(retreat.title)[:60] or 'retreat'}-record.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # so spreadsheet programs read the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADER)
+    for row in record_rows(record_for(retreat)):
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
+    return response
+
+
+@members_only
+@require_GET
+def record_csv(request: HttpRequest, retreat_id: UUID) -> HttpResponse:
+    """The retreat's record for the minutes, for the facilitator and the core team."""
+    retreat = _retreat(request, retreat_id, Can.EXPORT_RESULTS).retreat
+    response = record_csv_response(retreat)
+    response["Cache-Control"] = "private, no-store"
     return response

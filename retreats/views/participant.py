@@ -457,6 +457,7 @@ def retreat_home(request: HttpRequest, retreat_id: UUID) -> HttpResponse:
         "retreat_access": retreat_access,
         "activities": list(retreat.activities.order_by("position", "title")),
         "can_run": retreat_access.can(Can.RUN_RETREAT),
+        "can_export": retreat_access.can(Can.EXPORT_RESULTS),
     }
     return TemplateResponse(request, HOME, context)
 
@@ -569,14 +570,12 @@ def _qr_svg(url: str) -> str:
     )
 
 
-def _projector_context(request: HttpRequest, activity: Activity, *, version: int) -> dict:
-    retreat = activity.retreat
+def projector_board(activity: Activity) -> dict:
+    """The board as the room's screen shows it (the projector, and the observer link of an open
+    meeting): everyone's cards once revealed, no hidden card, dots only once shown."""
     board = selectors.board_for(activity, participant=None)
-    join_url = request.build_absolute_uri(reverse("retreats:join-code", args=[retreat.join_code]))
-    short_url = request.build_absolute_uri(reverse("retreats:join"))
     counts = selectors.card_counts_for(activity)
     return {
-        "retreat": retreat,
         "activity": activity,
         "board": board,
         "is_swot": activity.kind == Activity.Kind.SWOT,
@@ -586,6 +585,16 @@ def _projector_context(request: HttpRequest, activity: Activity, *, version: int
         and not activity.cards_revealed
         and activity.stage == Activity.Stage.COLLECTING,
         "results": selectors.results_for(activity) if _shows_ranking(activity, board) else None,
+    }
+
+
+def _projector_context(request: HttpRequest, activity: Activity, *, version: int) -> dict:
+    retreat = activity.retreat
+    join_url = request.build_absolute_uri(reverse("retreats:join-code", args=[retreat.join_code]))
+    short_url = request.build_absolute_uri(reverse("retreats:join"))
+    return {
+        "retreat": retreat,
+        **projector_board(activity),
         "join_short": short_url.split("://", 1)[-1].rstrip("/"),
         "join_url": join_url,
         "join_qr": mark_safe(_qr_svg(join_url)),  # noqa: S308 - segno's own SVG markup

@@ -2,7 +2,9 @@
 
 Every document the browser loads during a test is scanned with axe-core (WCAG 2.0/2.1 A and AA
 rules plus best practices) as soon as it has loaded; the test fails on any serious or critical
-violation, naming the rule, the page and the offending elements.
+violation, naming the rule, the page and the offending elements. The test also fails when a page
+breaks the Content-Security-Policy (an inline style or script, a resource from elsewhere): the
+browser reports each violation to the page, which tells the harness.
 """
 
 import os
@@ -72,12 +74,23 @@ class AccessibilityScan:
         self.scanned: list[str] = []
         self.failures: list[str] = []
         page.expose_function("alignedA11yDue", self.mark_due)
+        page.expose_function("alignedCspViolation", self.csp_violation)
         page.add_init_script(
             "document.addEventListener('htmx:afterSettle', () => window.alignedA11yDue());"
+            "document.addEventListener('securitypolicyviolation', (e) => window"
+            ".alignedCspViolation(location.href, e.effectiveDirective, e.blockedURI,"
+            " e.sourceFile, e.lineNumber, e.sample));"
         )
 
     def mark_due(self) -> None:
         self.due = True
+
+    def csp_violation(self, url, directive, blocked, source, line, sample) -> None:
+        where = f" at {source}:{line}" if source else ""
+        self.failures.append(
+            f"{url}: Content-Security-Policy refused {blocked or 'something'} ({directive})"
+            f"{where}{f': {sample!r}' if sample else ''}"
+        )
 
     def scan_if_due(self) -> None:
         """Scan the current document once it has loaded, unless it was scanned unchanged."""
@@ -179,7 +192,9 @@ def page(page, live_server, monkeypatch):
         each.scan_if_due()
     assert scan.scanned, "the test loaded no page, so nothing was checked for accessibility"
     failures = [failure for each in scans for failure in each.failures]
-    assert not failures, "Accessibility violations:\n" + "\n".join(failures)
+    assert not failures, "Accessibility or Content-Security-Policy violations:\n" + "\n".join(
+        failures
+    )
 
 
 @pytest.fixture

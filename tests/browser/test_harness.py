@@ -31,3 +31,22 @@ def test_every_page_of_a_journey_is_scanned_before_the_next_step(page, riverside
         "/accounts/password-reset/",
         "/accounts/sign-in/",
     ]
+
+
+def test_a_page_that_breaks_the_content_security_policy_fails_the_test(page):
+    response = page.goto(page.live_server_url + "/accounts/sign-in/")
+    assert "style-src 'self'" in response.headers["content-security-policy"]
+    # An inline style and an inline script, as a careless template or a script might add them.
+    page.evaluate(
+        "() => { document.querySelector('main').insertAdjacentHTML('beforeend',"
+        " '<p style=\"color: red\">Red words</p>');"
+        " const s = document.createElement('script'); s.textContent = 'window.ran = 1';"
+        " document.body.append(s); }"
+    )
+    page.wait_for_function("() => true")  # let the browser report both
+    page.wait_for_timeout(200)
+    found = "\n".join(page.a11y_scan.failures)
+    assert "Content-Security-Policy refused inline (style-src-attr)" in found
+    assert "Content-Security-Policy refused inline (script-src-elem)" in found
+    assert page.evaluate("() => window.ran") is None  # and the browser did not run it
+    page.a11y_scan.failures.clear()  # planted on purpose: this test's teardown passes

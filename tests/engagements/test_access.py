@@ -63,6 +63,7 @@ ALLOWED = {
     Can.UPDATE_ANY_PROGRESS: {"facilitator", "core_team", "plan_lead"},
     Can.CHANGE_TARGETS: {"facilitator", "plan_lead"},
     Can.HAND_OFF: {"facilitator", "plan_lead"},
+    Can.PUBLISH_PROGRESS: {"facilitator", "plan_lead"},
 }
 ROLES = ["facilitator", "core_team", "plan_team", "board", "superintendent", "plan_lead", "adviser"]
 

@@ -755,3 +755,20 @@ def test_a_statement_or_value_beyond_its_length_is_refused_with_its_place(cast):
         e.startswith("Value 1: the description is longer than 1,000 characters (it has 1,050);")
         for e in errors
     ), errors
+
+
+def test_an_import_with_a_description_or_step_over_its_limit_is_refused_and_says_which(cast):
+    data = realistic_plan()
+    goal = data["plan"]["goals"][0]
+    goal["description"] = "Growth " * 800  # 5,600 characters
+    goal["specific_outcome"] = "x" * 5001
+    goal["strategies"][0]["action_steps"][0]["description"] = "y" * 5001
+    problems = refusal(EngagementFactory(), data)
+    assert any(
+        p.startswith("Goal 1: the description is longer than 5,000 characters (it has 5,600)")
+        for p in problems
+    ), problems
+    assert any("the specific outcome is longer than 5,000 characters" in p for p in problems)
+    assert any(
+        "action step 1: the description is longer than 5,000 characters" in p for p in problems
+    ), problems

@@ -31,8 +31,16 @@ ACTIVITY_VIEWS = [
 ]
 CARD_VIEWS = ["card-edit", "card-hide", "card-carry", "card-theme"]
 THEME_VIEWS = ["theme-edit", "theme-carry", "theme-delete"]  # delete last: it deletes
-RETREAT_VIEWS = ["setup", "retreat-open", "activity-new"]
-CORE_TEAM_MAY = {"themes", "theme-new", "theme-edit", "theme-delete", "card-theme", "results-csv"}
+RETREAT_VIEWS = ["setup", "retreat-open", "activity-new", "public-meeting", "record-csv"]
+CORE_TEAM_MAY = {
+    "themes",
+    "theme-new",
+    "theme-edit",
+    "theme-delete",
+    "card-theme",
+    "results-csv",
+    "record-csv",
+}
 
 
 def every_url(cast, world):

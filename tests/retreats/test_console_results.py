@@ -49,7 +49,7 @@ def test_the_facilitator_sees_the_ranking_before_anyone_else(client, cast, voted
     page = client.get(url("results", voted)).content.decode()
     assert page.index("Sports") < page.index("More arts and music")
     assert "4 dots from 2 people" in page and "3 dots from 3 people" in page
-    assert 'style="width: 100%"' in page and 'style="width: 75%"' in page
+    assert '<rect width="100"' in page and '<rect width="75"' in page
     assert "Only you see these until you reveal the votes." in page
     client.force_login(cast.board)
     assert client.get(url("results", voted)).status_code == 403

@@ -375,7 +375,7 @@ def test_results_rank_the_items_with_bars_and_groups(client, cast, retreat, voti
     join_as_guest(client, retreat)
     board = page(client.get(url("board", activity)))
     assert board.index("Better sports fields") < board.index("More arts")
-    assert 'style="width: 100%"' in board and 'style="width: 33%"' in board
+    assert '<rect width="100"' in board and '<rect width="33"' in board
     assert "Parents" in board
     assert "1 group with only one or two voters is not shown on its own" in board
 

@@ -1,0 +1,131 @@
+"""A rich organization for the archive tests: the whole `make demo` (Riverside's plan under review
+and its approved, lived 2021–2026 plan) plus, from factories, what the demo lacks: reading and
+logo files, a finished PDF, board votes, a reply, a merged card, a moderation step, an objective,
+a facilitator's own template, the update cycle and its e-mails, yearly targets, an override, a
+public review link, long accented text."""
+
+import hashlib
+import io
+from datetime import date, timedelta
+
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.utils import timezone
+
+from engagements.demo import PREVIOUS_PLAN
+from engagements.models import Engagement, Meeting, Membership, PhaseChange, ProcessTemplate, Role
+from monitoring.models import (
+    CycleEmail,
+    MonitoredMeasure,
+    StatusOverride,
+    UpdateCycle,
+    YearlyTarget,
+)
+from planning.models import Approval, BoardVote, Comment, Goal, PlanVersion, Review
+from reports.models import ReportJob, ReportSettings
+from retreats.models import Activity, Card, ModerationAction, Retreat
+from tests.factories import (
+    ObjectiveFactory,
+    ProcessTemplateFactory,
+    ReadingFactory,
+    ReportJobFactory,
+    TemplatePhaseFactory,
+)
+
+LONG = "Équité, réussite et bien-être pour chaque élève — naïve café " * 9  # 549 characters
+PDF = b"%PDF-1.4\n% \xe2\xe3\xcf\xd3 one-page plan\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
+
+
+def rich_world() -> tuple[Engagement, Engagement]:
+    """Load the demo and enrich it; returns (the plan under review, the approved lived plan)."""
+    call_command("load_demo", stdout=io.StringIO())
+    riverside = Engagement.objects.get(name="Strategic Plan 2027–2032")
+    previous = Engagement.objects.get(name=PREVIOUS_PLAN)
+    members = list(Membership.objects.filter(engagement=previous).select_related("user"))
+    user = next(m.user for m in members if m.has_role(Role.FACILITATOR))
+
+    # The engagement started from the facilitator's own copy of a built-in template.
+    builtin = ProcessTemplate.objects.get(key="district-9-step")
+    own = ProcessTemplateFactory(owner=user, copied_from=builtin, name="Our 9 steps, révisées")
+    TemplatePhaseFactory(template=own, name="Préparation", position=0)
+    Engagement.objects.filter(pk=riverside.pk).update(template=own)
+    Engagement.objects.filter(pk=previous.pk).update(
+        handed_off_by=user, handed_off_at=timezone.now() - timedelta(days=30)
+    )
+
+    meeting = Meeting.objects.filter(engagement=riverside).first()
+    ReadingFactory(
+        meeting=meeting,
+        title="Rapport d’inscription",
+        file=ContentFile(PDF, name="Inscriptions é.pdf"),
+        original_name="Inscriptions é.pdf",
+        size=len(PDF),
+        uploaded_by=user,
+    )
+    ReportSettings.objects.update_or_create(
+        engagement=previous,
+        defaults={
+            "logo": ContentFile(PNG, name="logo.png"),
+            "logo_sha256": hashlib.sha256(PNG).hexdigest(),
+            "paper": "a4",
+        },
+    )
+    approved = PlanVersion.objects.filter(plan__engagement=previous).order_by("-number").first()
+    goal = Goal.objects.filter(plan__engagement=previous).first()
+    job = ReportJobFactory(
+        engagement=previous,
+        version=approved,
+        requested_by=user,
+        state=ReportJob.State.DONE,
+        content={"kind": "one_page", "goals": [str(goal.pk)], "status": {"source": "Draft 2"}},
+        attempt=1,
+        started_at=timezone.now(),
+        finished_at=timezone.now(),
+        render_ms=321,
+        pages=1,
+        size=len(PDF),
+    )
+    job.file.save(f"reports/{previous.pk}/{job.pk}-1.pdf", ContentFile(PDF), save=True)
+
+    approval = Approval.objects.filter(plan__engagement=previous).first()
+    for board in [m for m in members if m.has_role(Role.BOARD)][:2]:
+        BoardVote.objects.create(approval=approval, membership=board, choice="approve", note=LONG)
+
+    review = Review.objects.filter(version__plan__engagement=riverside).first()
+    Review.objects.filter(pk=review.pk).update(
+        public_token_hash=hashlib.sha256(b"public").hexdigest(),
+        public_link_made_at=timezone.now(),
+    )
+    top = Comment.objects.filter(review=review, parent=None, is_public=False).first()
+    Comment.objects.create(
+        review=review, parent=top, author=top.author, body=LONG, element_kind=top.element_kind,
+        element_id=top.element_id, element_label=top.element_label,
+    )  # fmt: skip
+
+    for number, retreat in enumerate(Retreat.objects.filter(engagement=riverside)):
+        retreat.is_public_meeting = True
+        retreat.observer_token = f"observer-token-{number}"
+        retreat.observer_link_made_at = timezone.now()
+        retreat.save()
+    activity = Activity.objects.filter(retreat__engagement=riverside).first()
+    first, second = Card.objects.filter(activity=activity)[:2]
+    Card.objects.filter(pk=second.pk).update(merged_into=first, hidden=True, text=LONG[:500])
+    ModerationAction.objects.create(
+        activity=activity, kind="merge", by=user, undo={"cards": [{"id": str(second.pk)}]}
+    )
+    plan = riverside.plan
+    ObjectiveFactory(plan=plan, title="Objectif : réussite", description=LONG)
+    PhaseChange.objects.filter(engagement=riverside).update(reason=LONG)
+
+    runner = members[0]
+    UpdateCycle.objects.create(engagement=previous, cadence="term", runner=runner,
+                               term_ends=["2026-12-18", "2027-03-26"])  # fmt: skip
+    CycleEmail.objects.create(
+        engagement=previous, user=user, kind="nudge", period_start=date(2026, 11, 1),
+        sent_on=date(2026, 11, 14), items=3, sent_by=user,
+    )  # fmt: skip
+    measure = MonitoredMeasure.objects.filter(engagement=previous).first()
+    YearlyTarget.objects.create(measure=measure, school_year=2027, value="78.50")
+    StatusOverride.objects.create(measure=measure, status="behind", reason=LONG, set_by=user)
+    return riverside, previous
