@@ -9,6 +9,8 @@ OPTIONAL = {
     "plan_approved": "The plan is approved",
     # Living the plan (monitoring): the update cycle's reminders and nudges to owners.
     "update_reminders": "Reminders to report progress on the plan (measures and action steps)",
+    # The board progress report, sent as a link before each board meeting (reports/board.py).
+    "board_report": "The board progress report before each board meeting",
 }
 REQUIRED = {
     "recommendation_needed": "The superintendent's recommendation is needed",

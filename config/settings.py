@@ -253,6 +253,9 @@ CELERY_BEAT_SCHEDULE = {
     "prune-report-files": {"task": "reports.prune_files", "schedule": 24 * 60 * 60},
     # Living the plan: reminders to owners who have not reported (at most one a day each).
     "send-update-reminders": {"task": "monitoring.send_update_reminders", "schedule": 60 * 60},
+    # The board progress report, a few days before each board meeting (once per meeting). Runs
+    # hourly so a beat that was down catches up the same day; a mailing is sent once.
+    "send-board-reports": {"task": "reports.send_board_reports", "schedule": 60 * 60},
 }
 # A rendering report job beats (heartbeat_at) every REPORT_HEARTBEAT_SECONDS; one silent for
 # REPORT_HEARTBEAT_STALE_SECONDS (or queued that long without being taken) is taken for lost

@@ -57,6 +57,7 @@ class Can(StrEnum):
     CHANGE_TARGETS = "change a measure's target or baseline, with a reason"
     HAND_OFF = "hand the engagement to a plan lead from the district"
     PUBLISH_PROGRESS = "turn the public progress page on or off"
+    PREPARE_BOARD_REPORT = "choose the board report's highlights and write its cover note"
 
 
 _EVERY_ROLE = frozenset(Role)
@@ -104,6 +105,9 @@ RULES: dict[Can, frozenset[Role]] = {
     # The public progress page (issue 16): whoever runs the lived plan decides what the
     # community sees.
     Can.PUBLISH_PROGRESS: frozenset({Role.FACILITATOR, Role.PLAN_LEAD}),
+    # The board progress report (reports/views_board.py): every member reads it; whoever runs
+    # the lived plan features items and writes its cover note.
+    Can.PREPARE_BOARD_REPORT: frozenset({Role.FACILITATOR, Role.PLAN_LEAD}),
 }
 
 

@@ -455,6 +455,7 @@ class Meeting(models.Model):
         RETREAT = "retreat", "Retreat"
         CORE_TEAM = "core_team", "Core-team meeting"
         FINAL = "final", "Final meeting"
+        BOARD = "board", "Board meeting"
         OTHER = "other", "Other meeting"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

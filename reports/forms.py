@@ -81,3 +81,49 @@ class LayoutForm(CleanTextMixin, forms.Form):
         self.fields["logo"].help_text = help_text
         if not has_logo:  # nothing to remove
             del self.fields["remove_logo"]
+
+
+# --- the board progress report (h-boardreport) ----------------------------------------------
+
+
+class BoardNoteForm(CleanTextMixin, forms.Form):
+    """The plan lead's highlights and cover note for one period's board report, and how many days
+    before a board meeting the report goes out."""
+
+    cover_note = forms.CharField(
+        label="Cover note to the board",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="A few sentences in plain words: what the board should notice this time. "
+        "At most 2,000 characters.",
+    )
+    highlights = forms.MultipleChoiceField(
+        label="Items to feature",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose up to 8 measures or action steps: the report shows them first.",
+    )
+    days_before = forms.IntegerField(
+        label="Send the report this many days before each board meeting",
+        min_value=1,
+        max_value=30,
+        error_messages={
+            "required": "Choose from 1 to 30 days.",
+            "invalid": "Choose from 1 to 30 days.",
+            "min_value": "Choose from 1 to 30 days.",
+            "max_value": "Choose from 1 to 30 days.",
+        },
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["highlights"].choices = choices
+
+    def clean_highlights(self) -> list[str]:
+        chosen = self.cleaned_data["highlights"]
+        if len(chosen) > 8:
+            raise forms.ValidationError(
+                f"Choose at most 8 items to feature (you chose {len(chosen)})."
+            )
+        return chosen

@@ -6,7 +6,9 @@ shows under each goal)."""
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 
 class Paper(models.TextChoices):
@@ -59,6 +61,15 @@ class ReportSettings(models.Model):
     )
     logo = models.FileField("logo", upload_to=logo_upload_to, max_length=300, blank=True)
     logo_sha256 = models.CharField(max_length=64, blank=True)
+    # The board progress report is prepared and e-mailed this many days before a board meeting.
+    board_report_days = models.PositiveSmallIntegerField(
+        "days before a board meeting",
+        default=5,
+        validators=[
+            MinValueValidator(1, message="Choose from 1 to 30 days."),
+            MaxValueValidator(30, message="Choose from 1 to 30 days."),
+        ],
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -80,6 +91,7 @@ class ReportJob(models.Model):
         ONE_PAGE = "one_page", "One-page plan"
         SUPPORT = "support", "Support document"
         RETREAT_RECORD = "retreat_record", "Retreat record"
+        BOARD = "board", "Board progress report"
 
     class State(models.TextChoices):
         QUEUED = "queued", "Waiting to start"
@@ -158,3 +170,60 @@ class ReportJob(models.Model):
         if self.started_at is None:
             return None
         return (self.started_at - self.queued_at).total_seconds()
+
+
+# --- the board progress report (issue 16 item 1, h-boardreport) ---------------------------------
+
+
+class BoardReportNote(models.Model):
+    """What the plan lead (or the facilitator) adds to the board report of one reporting period:
+    the items to feature first (highlights: measure and action-step ids of the approved plan)
+    and a short cover note."""
+
+    HIGHLIGHTS_MAX = 8
+    NOTE_MAX = 2000
+
+    engagement = models.ForeignKey(
+        "engagements.Engagement", on_delete=models.CASCADE, related_name="board_report_notes"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    cover_note = models.TextField("cover note", max_length=NOTE_MAX, blank=True)
+    # ["measure:<uuid>", "step:<uuid>"], in the order they were chosen
+    highlights = models.JSONField(default=list, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["engagement", "period_start"], name="one_board_note_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Board report note from {self.period_start}"
+
+
+class BoardReportMailing(models.Model):
+    """The board report prepared and e-mailed (as a link) before one board meeting: recorded
+    before anything is sent, one per meeting, so the daily task never sends it twice."""
+
+    meeting = models.OneToOneField(
+        "engagements.Meeting", on_delete=models.CASCADE, related_name="board_report_mailing"
+    )
+    engagement = models.ForeignKey(
+        "engagements.Engagement", on_delete=models.CASCADE, related_name="+"
+    )
+    period_start = models.DateField()
+    job = models.ForeignKey(ReportJob, on_delete=models.SET_NULL, null=True, related_name="+")
+    recipients = models.JSONField(default=list)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"Board report for {self.meeting}"

@@ -38,6 +38,7 @@ TEMPLATES = {
     ReportJob.Kind.ONE_PAGE: "reports/pdf/one_page.html",
     ReportJob.Kind.SUPPORT: "reports/pdf/support.html",
     ReportJob.Kind.RETREAT_RECORD: "reports/pdf/retreat_record.html",
+    ReportJob.Kind.BOARD: "reports/pdf/board.html",
 }
 # Bump when the rendering code changes in a way the templates do not show, so cached PDFs go.
 RENDERER_VERSION = "2"
@@ -295,6 +296,20 @@ def render_support(content: dict) -> Rendered:
     return Rendered(pdf=document.write_pdf(), pages=len(document.pages))
 
 
+def render_board(content: dict) -> Rendered:
+    """The board progress report (reports/board.py): charts are drawn from the content's data."""
+    from .board import with_charts
+
+    layout = content.get("layout", {})
+    context = {
+        "c": with_charts(content, pdf=True),
+        "page_size": PAGE_SIZES.get(layout.get("paper"), "letter"),
+        "logo": _logo(layout),
+    }
+    document = pdf_document(render_to_string(TEMPLATES[ReportJob.Kind.BOARD], context))
+    return Rendered(pdf=document.write_pdf(), pages=len(document.pages))
+
+
 def _too_long(what: str, text: str, limit: int) -> str:
     return (
         f"The {what} is {len(text):,} characters long, far more than it may be: the PDF shows "
@@ -338,6 +353,8 @@ def render(content: dict) -> Rendered:
     content, warnings = within_limits(content)
     if content["kind"] == ReportJob.Kind.ONE_PAGE:
         rendered = render_one_page(content)
+    elif content["kind"] == ReportJob.Kind.BOARD:
+        rendered = render_board(content)
     else:
         rendered = render_support(content)
     rendered.warning = " ".join([*warnings, rendered.warning]).strip()

@@ -595,7 +595,9 @@ def jobs_for(engagement: Engagement, *, limit: int = 20) -> list[ReportJob]:
     """The engagement's latest report jobs, newest first, without their content but with what
     each is of (`source`: "draft 2", "the approved plan (draft 2)"...). One query."""
     return list(
-        ReportJob.objects.filter(engagement=engagement, kind__in=ReportJob.PLAN_KINDS)
+        ReportJob.objects.filter(
+            engagement=engagement, kind__in=(*ReportJob.PLAN_KINDS, ReportJob.Kind.BOARD)
+        )
         .select_related("requested_by", "version")
         .defer("content", "version__data")
         .annotate(source=KT("content__status__source"))

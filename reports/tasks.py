@@ -39,3 +39,11 @@ def sweep_stuck_reports() -> int:
 @shared_task(name="reports.prune_files")
 def prune_report_files() -> int:
     return services.files_prune()
+
+
+@shared_task(name="reports.send_board_reports")
+def send_board_reports() -> int:
+    """The board progress report, a few days before each board meeting (reports/board_services)."""
+    from .board_services import board_reports_send
+
+    return board_reports_send()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_board
 
 app_name = "reports"
 
@@ -17,4 +17,8 @@ urlpatterns = [
     path(J + "retry/", views.retry, name="retry"),
     path("retreats/<uuid:retreat_id>/record.pdf", views.record_pdf, name="record-pdf"),
     path("watch/<str:token>/record.pdf", views.observer_record_pdf, name="observer-record-pdf"),
+    # the board progress report (h-boardreport)
+    path(R + "board/", views_board.board_report, name="board"),
+    path(R + "board/prepare/", views_board.board_prepare, name="board-prepare"),
+    path(R + "board/pdf/", views_board.board_pdf, name="board-pdf"),
 ]

@@ -40,7 +40,9 @@ def test_the_required_emails_are_listed_as_always_sent(client):
 def test_unticking_turns_an_email_off_and_ticking_turns_it_back_on(client):
     user = UserFactory()
     client.force_login(user)
-    response = save(client, user, "review_published", "plan_approved", "update_reminders")
+    response = save(
+        client, user, "review_published", "plan_approved", "update_reminders", "board_report"
+    )
     assert "Your profile is saved." in response.content.decode()
     user.refresh_from_db()
     assert user.email_opt_outs == ["review_closed", "plan_sent_back"]
