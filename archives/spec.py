@@ -91,6 +91,8 @@ MODELS: dict[str, Callable[[Scope], Q]] = {
     "monitoring.publicpage": _by("engagement"),
     "reports.reportsettings": _by("engagement"),
     "reports.reportjob": _by("engagement"),
+    "reports.boardreportnote": _by("engagement"),
+    "reports.boardreportmailing": _by("engagement"),
 }
 
 # People are not rows of an engagement: an archive names them by e-mail address (and name), and

@@ -22,9 +22,10 @@ from monitoring.models import (
     YearlyTarget,
 )
 from planning.models import Approval, BoardVote, Comment, Goal, PlanVersion, Review
-from reports.models import ReportJob, ReportSettings
+from reports.models import BoardReportMailing, BoardReportNote, ReportJob, ReportSettings
 from retreats.models import Activity, Card, ModerationAction, Retreat
 from tests.factories import (
+    MeetingFactory,
     ObjectiveFactory,
     ProcessTemplateFactory,
     ReadingFactory,
@@ -128,4 +129,19 @@ def rich_world() -> tuple[Engagement, Engagement]:
     measure = MonitoredMeasure.objects.filter(engagement=previous).first()
     YearlyTarget.objects.create(measure=measure, school_year=2027, value="78.50")
     StatusOverride.objects.create(measure=measure, status="behind", reason=LONG, set_by=user)
+
+    # The board report: the plan lead's note for a period (its highlights name a measure by id)
+    # and the e-mail sent before a board meeting.
+    BoardReportNote.objects.create(
+        engagement=previous, period_start=date(2026, 11, 1), period_end=date(2026, 11, 30),
+        cover_note=LONG, highlights=[f"measure:{measure.pk}"], updated_by=user,
+    )  # fmt: skip
+    board_meeting = MeetingFactory(
+        phase=previous.phases.order_by("position").last(), kind=Meeting.Kind.BOARD,
+        title="Réunion du conseil", notes=LONG,
+    )  # fmt: skip
+    BoardReportMailing.objects.create(
+        meeting=board_meeting, engagement=previous, period_start=date(2026, 11, 1), job=job,
+        recipients=[user.email],
+    )  # fmt: skip
     return riverside, previous
