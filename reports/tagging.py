@@ -8,10 +8,11 @@ title, and marks the catalog /MarkInfo Marked.
 WeasyPrint 70 leaves one gap (Kozea/WeasyPrint#1836, open): the page margins (the running header,
 "Page n of N") are marked as content but hung on no part of the structure tree, which is neither
 real content nor an artifact; and anything fixed to the page (the DRAFT mark) is tagged again on
-every page, so a screen reader would read "DRAFT" between two paragraphs of each page. PDF/UA wants
-both painted as artifacts, which a screen reader skips. `install()` makes WeasyPrint do that: while
-it paints a page margin box or a `position: fixed` box of a tagged PDF, the content goes inside an
-/Artifact marked-content sequence and is left out of the structure tree. Untagged renders (the
+every page, so a screen reader would read "DRAFT" between two paragraphs of each page; the dot
+leaders of the contents are read out dot by dot. PDF/UA wants such things painted as artifacts,
+which a screen reader skips. `install()` makes WeasyPrint do that: while it paints a page margin
+box, a `position: fixed` box or a leader in a tagged PDF, the content goes inside an /Artifact
+marked-content sequence and is left out of the structure tree. Untagged renders (the
 one-page plan's size search lays out without writing) are unchanged.
 """
 
@@ -35,10 +36,25 @@ _in_artifact: ContextVar[int] = ContextVar("in_artifact", default=0)
 
 
 def is_artifact(box) -> bool:
-    """Page furniture: a page margin box, or a box fixed to the page (repeated on every page)."""
+    """Page furniture: a page margin box, a box fixed to the page (repeated on every page), or
+    the dot leaders of the contents (a screen reader would read "dot dot dot...")."""
     if isinstance(box, AbsolutePlaceholder):
         box = box._box
-    return isinstance(box, boxes.MarginBox) or box.style["position"] == "fixed"
+    return (
+        isinstance(box, boxes.MarginBox)
+        or box.is_leader
+        or (box.style["position"] == "fixed" and not isinstance(box, boxes.PageBox))
+    )
+
+
+@contextmanager
+def _artifact(stream):
+    depth = _in_artifact.set(_in_artifact.get() + 1)
+    try:
+        with stream.artifact():
+            yield
+    finally:
+        _in_artifact.reset(depth)
 
 
 def install() -> None:
@@ -54,18 +70,21 @@ def install() -> None:
             f"they were (Kozea/WeasyPrint#1836), then update PATCHED_FOR."
         )
     draw_stacking_context = draw.draw_stacking_context
+    draw_inline_level = draw.draw_inline_level
     build_box_tree = pdf_tags._build_box_tree
     marked = pdf_stream.Stream.marked
 
     def draw_stacking_context_with_artifacts(stream, stacking_context):
         if stream._tags is None or not is_artifact(stacking_context.box):
             return draw_stacking_context(stream, stacking_context)
-        depth = _in_artifact.set(_in_artifact.get() + 1)
-        try:
-            with stream.artifact():
-                draw_stacking_context(stream, stacking_context)
-        finally:
-            _in_artifact.reset(depth)
+        with _artifact(stream):
+            draw_stacking_context(stream, stacking_context)
+
+    def draw_inline_level_with_artifacts(stream, page, box, *args, **kwargs):
+        if stream._tags is None or not getattr(box, "is_leader", False):  # or a StackingContext
+            return draw_inline_level(stream, page, box, *args, **kwargs)
+        with _artifact(stream):
+            draw_inline_level(stream, page, box, *args, **kwargs)
 
     @contextmanager
     def marked_unless_artifact(self, box, tag):
@@ -82,6 +101,7 @@ def install() -> None:
 
     weasyprint.DEFAULT_OPTIONS.update(WRITE_OPTIONS)
     draw.draw_stacking_context = draw_stacking_context_with_artifacts
+    draw.draw_inline_level = draw_inline_level_with_artifacts
     pdf_stream.Stream.marked = marked_unless_artifact
     pdf_tags._build_box_tree = build_box_tree_without_artifacts
     draw._aligned_artifacts = True
