@@ -46,7 +46,7 @@ TEMPLATES = {
     ReportJob.Kind.SUPPORT: "reports/pdf/support.html",
 }
 # Bump when the rendering code changes in a way the templates do not show, so cached PDFs go.
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"  # 3: tagged PDFs (tagging.py)
 # Body type sizes of the one-page plan in pt, largest first: a short plan gets large type, a long
 # one the largest that fits, down to the smallest still readable in print. 10 pt is the design.
 SIZE_STEP = 0.5
