@@ -11,6 +11,9 @@ counts as fitting.
 WeasyPrint loads nothing from outside: the only resource a report has is its logo, inlined as a
 data: URL, and the fetcher refuses every other scheme. Fonts are the system's (DejaVu, with any
 Noto fonts installed as fallbacks), found once per worker process.
+
+Every PDF is tagged for screen readers (tagging.py): a template must give <html lang>, a <title>,
+headings in order without skipped levels, <th scope> in tables and alt text on images.
 """
 
 import base64
@@ -30,9 +33,13 @@ from weasyprint.urls import URLFetcher
 from planning.diff import STATEMENTS
 from planning.models import Plan, Value
 
+from . import tagging
 from .models import OnePageShows, Orientation, Paper, ReportJob
 
 log = logging.getLogger(__name__)
+# Every PDF written in this process is a tagged PDF (PDF/UA-1) with its page margins and the DRAFT
+# mark as artifacts, whichever renderer writes it: see tagging.py.
+tagging.install()
 
 TEMPLATES = {
     ReportJob.Kind.ONE_PAGE: "reports/pdf/one_page.html",
@@ -41,7 +48,7 @@ TEMPLATES = {
     ReportJob.Kind.BOARD: "reports/pdf/board.html",
 }
 # Bump when the rendering code changes in a way the templates do not show, so cached PDFs go.
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"  # 3: tagged PDFs (tagging.py)
 # Body type sizes of the one-page plan in pt, largest first: a short plan gets large type, a long
 # one the largest that fits, down to the smallest still readable in print. 10 pt is the design.
 SIZE_STEP = 0.5
