@@ -64,6 +64,7 @@ ALLOWED = {
     Can.CHANGE_TARGETS: {"facilitator", "plan_lead"},
     Can.HAND_OFF: {"facilitator", "plan_lead"},
     Can.PUBLISH_PROGRESS: {"facilitator", "plan_lead"},
+    Can.PREPARE_BOARD_REPORT: {"facilitator", "plan_lead"},
 }
 ROLES = ["facilitator", "core_team", "plan_team", "board", "superintendent", "plan_lead", "adviser"]
 
