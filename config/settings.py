@@ -418,6 +418,13 @@ LOGGING = {
     },
 }
 
+# SENTRY_DSN: also send server errors and failed tasks to an error tracker (config/errors.py).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from config.errors import init_error_tracker
+
+    init_error_tracker(SENTRY_DSN)
+
 # A live board's shared rendering may be reused for this long after the board changed again,
 # so a board changing many times a second is rendered a few times a second, not per watcher.
 LIVE_BOARD_MAX_STALENESS = float(os.environ.get("LIVE_BOARD_MAX_STALENESS", "0.5"))
