@@ -30,6 +30,18 @@ def storage_from_url(url: str) -> dict:
     parts = urlsplit(url)
     if parts.scheme != "s3":
         raise ImproperlyConfigured(f"STORAGE_URL must start with s3:// (got {parts.scheme!r}).")
+    # A secret with an unescaped "/", "#" or ":" would be read as a path, a fragment or a port,
+    # naming another bucket: refuse such a URL rather than guess.
+    try:
+        malformed = parts.port is not None or "@" in parts.path or bool(parts.fragment)
+    except ValueError:
+        malformed = True
+    if malformed:
+        raise ImproperlyConfigured(
+            "STORAGE_URL could not be read: escape the key and secret for a URL (a secret's "
+            '"/" as %2F, "+" as %2B, "#" as %23, ":" as %3A), or leave them out and set '
+            "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY instead."
+        )
     bucket = parts.hostname
     if not bucket:
         raise ImproperlyConfigured("STORAGE_URL names no bucket: s3://bucket-name/optional-prefix")

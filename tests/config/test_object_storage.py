@@ -55,6 +55,9 @@ def test_credentials_may_be_in_the_url_percent_encoded():
         ("s3:///media", "names no bucket"),
         ("s3://aligned-files?endpoint=http://minio:9000", "unknown options ['endpoint']"),
         ("s3://aligned-files?addressing_style=sideways", "addressing_style must be"),
+        # Secrets with an unescaped "/" or "#" would name another bucket or none.
+        ("s3://AKIAXX:ab/cd+ef@aligned-files/pre", "escape the key and secret"),
+        ("s3://key:p#q@aligned-files", "escape the key and secret"),
     ],
 )
 def test_a_wrong_storage_url_stops_the_start_with_a_plain_message(url, message):
