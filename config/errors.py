@@ -2,13 +2,30 @@
 to Sentry (or any service that speaks its protocol, such as GlitchTip), beside the ADMINS e-mail
 and the logs (README, "Health checks").
 
-Nothing personal is sent: no user, e-mail, IP address or cookie (`send_default_pii=False`) and no
-request body (`max_request_body_size="never"`): cards, comments and survey answers are people's
-words, and in a school district often a student's. Performance tracing is off unless
+Nothing personal or secret is sent: no user, e-mail, IP address or cookie
+(`send_default_pii=False`), no request body (`max_request_body_size="never"`) and no local
+variables of the stack frames (cards, comments and answers are people's words, in a school
+district often a student's); the address is sent as its URL pattern (`/review/{token}/`), never
+with the token of an invitation, a review link, an observer link or a password reset, and no
+query string or header but the browser's name. Performance tracing is off unless
 SENTRY_TRACES_SAMPLE_RATE asks for it.
 """
 
 import os
+
+KEPT_HEADERS = {"user-agent", "content-type", "content-length"}
+
+
+def scrub(event: dict, hint: dict) -> dict:
+    """The request's address as its pattern (its transaction name), without query or headers
+    that could carry a secret link (Referer) or a person's data."""
+    request = event.get("request")
+    if request:
+        request["url"] = event.get("transaction") or "[Filtered]"
+        request.pop("query_string", None)
+        headers = request.get("headers") or {}
+        request["headers"] = {k: v for k, v in headers.items() if k.lower() in KEPT_HEADERS}
+    return event
 
 
 def init_error_tracker(dsn: str) -> None:
@@ -18,9 +35,11 @@ def init_error_tracker(dsn: str) -> None:
 
     sentry_sdk.init(
         dsn=dsn,
-        integrations=[DjangoIntegration(), CeleryIntegration()],
+        integrations=[DjangoIntegration(transaction_style="url"), CeleryIntegration()],
         environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
         send_default_pii=False,
         max_request_body_size="never",
+        include_local_variables=False,
+        before_send=scrub,
         traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
     )

@@ -12,6 +12,7 @@ dropped by Django at the next request (CONN_HEALTH_CHECKS), so the site recovers
 """
 
 import logging
+import sqlite3
 import threading
 import time
 
@@ -22,6 +23,30 @@ from django.template.loader import render_to_string
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 30
 LOG_EVERY = 10.0  # seconds
+
+
+# PostgreSQL's SQLSTATEs for "no connection": class 08 (connection exception) and the server
+# shutting down or starting (admin_shutdown, crash_shutdown, cannot_connect_now).
+SHUTDOWN_STATES = {"57P01", "57P02", "57P03"}
+SQLITE_UNAVAILABLE = ("database is locked", "unable to open database file")
+
+
+def connection_lost(exception: Exception) -> bool:
+    """Whether a database error means the database is not answering (a 503 until it is back), as
+    opposed to a bug or a query that failed (a deadlock, a statement timeout, a missing table),
+    which stays a server error that is mailed and tracked."""
+    if isinstance(exception, InterfaceError):
+        return True  # the connection was closed under us
+    if not isinstance(exception, OperationalError):
+        return False
+    cause = exception.__cause__
+    if isinstance(cause, sqlite3.Error):
+        return str(cause).startswith(SQLITE_UNAVAILABLE)
+    state = getattr(cause, "sqlstate", None)
+    if state:
+        return state.startswith("08") or state in SHUTDOWN_STATES
+    # psycopg gives no SQLSTATE when connecting fails or the server went away mid-query.
+    return True
 
 
 class DatabaseUnavailableMiddleware:
@@ -35,7 +60,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, (OperationalError, InterfaceError)):
+        if not connection_lost(exception):
             return None
         self._log(request, exception)
         page = render_to_string(

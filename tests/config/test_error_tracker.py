@@ -21,14 +21,19 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.urls import path
 
-def boom(request):
+def boom(request, token):
+    card = "a local variable with a student's words"
     raise RuntimeError("boom from a test view")
 
-urlpatterns = [path("boom/", boom)]
+urlpatterns = [path("boom/<str:token>/", boom)]
 with override_settings(ROOT_URLCONF="__main__", ALLOWED_HOSTS=["testserver"]):
     client = Client(raise_request_exception=False)
     client.cookies["district_pref"] = "cookie-value-never-sent"
-    response = client.post("/boom/", {"text": "a card a student wrote"})
+    response = client.post(
+        "/boom/secret-link-token/?next=secret-query",
+        {"text": "a card a student wrote"},
+        HTTP_REFERER="https://example.org/review/secret-referer-token/",
+    )
     print(response.status_code)
 sentry_sdk.flush(timeout=10)
 """
@@ -84,6 +89,9 @@ def test_a_server_error_reaches_the_error_tracker_without_anything_personal(trac
     assert "RuntimeError" in sent and "boom from a test view" in sent
     assert "a card a student wrote" not in sent  # no request body
     assert "cookie-value-never-sent" not in sent  # no cookies
+    assert "a student's words" not in sent  # no local variables
+    assert "secret-link-token" not in sent and "/boom/{token}/" in sent  # the pattern
+    assert "secret-query" not in sent and "secret-referer-token" not in sent
     assert "127.0.0.1" not in sent.replace(f"127.0.0.1:{port}", "")  # no IP address
 
 

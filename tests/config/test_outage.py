@@ -2,8 +2,10 @@
 the real restart is replayed on the stack in test_postgres_restart.py)."""
 
 import logging
+import sqlite3
 from unittest import mock
 
+import psycopg
 import pytest
 from django.core import mail
 from django.db.utils import InterfaceError, OperationalError
@@ -71,3 +73,46 @@ def test_other_errors_are_still_server_errors(client, cast, production):
     assert response.status_code == 500
     assert len(mail.outbox) == 1  # ADMINS are told about real errors, once
     assert "Internal Server Error" in mail.outbox[0].subject
+
+
+def caused_by(cause, message):
+    error = OperationalError(message)
+    error.__cause__ = cause
+    return error
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        caused_by(psycopg.errors.QueryCanceled(), "canceling statement due to statement timeout"),
+        caused_by(psycopg.errors.DeadlockDetected(), "deadlock detected"),
+        caused_by(sqlite3.OperationalError("no such table: engagements_engagement"), "no such"),
+    ],
+    ids=["statement timeout", "deadlock", "missing table"],
+)
+def test_a_failed_query_is_a_server_error_not_an_outage(client, cast, production, error):
+    """Only "the database is not answering" is a 503: a timeout, a deadlock or a missing table is
+    a bug or a load problem someone must hear about."""
+    client.raise_request_exception = False
+    client.force_login(cast.facilitator)
+    with database_fails(error):
+        response = client.get(reverse("engagements:home"))
+    assert response.status_code == 500
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        caused_by(psycopg.errors.AdminShutdown(), "terminating connection due to administrator"),
+        caused_by(psycopg.errors.CannotConnectNow(), "the database system is starting up"),
+        caused_by(sqlite3.OperationalError("database is locked"), "database is locked"),
+    ],
+    ids=["shutdown", "starting up", "sqlite locked"],
+)
+def test_a_database_going_away_is_an_outage(client, cast, production, error):
+    client.force_login(cast.facilitator)
+    with database_fails(error):
+        response = client.get(reverse("engagements:home"))
+    assert response.status_code == 503
+    assert not mail.outbox
