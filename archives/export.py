@@ -3,12 +3,17 @@
 Rows keep their ids from this instance, used only to link rows inside the archive (a restore
 gives every row a new one). A link to a person is their e-mail address; a link to a built-in
 process template is "builtin:<key>"; a file is {"file": <path in the archive>}.
+
+Every table is read in one transaction (REPEATABLE READ on PostgreSQL), so rows added while the
+archive is written (a card during a retreat) are either in it with their parents or not at all.
 """
 
 import hashlib
 import json
 import tomllib
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +22,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import FileField, JSONField, Model
 from django.utils import timezone
@@ -51,6 +56,21 @@ def last_migrations() -> dict[str, str]:
         if app in spec.APPS and name > last.get(app, ""):
             last[app] = name
     return dict(sorted(last.items()))
+
+
+@contextmanager
+def snapshot() -> Iterator[None]:
+    """One view of the database for the whole export: inside a transaction, and on PostgreSQL
+    one that sees no row committed after its first query (REPEATABLE READ; its default, READ
+    COMMITTED, gives each query its own view). Inside a caller's transaction, that one."""
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # must come before any other query
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
 
 
 class _Writer:
@@ -125,6 +145,11 @@ def _dump(rows: list[dict]) -> bytes:
 
 def archive_write(*, out: IO[bytes], scope: spec.Scope, exported: dict) -> dict:
     """Write the archive of `scope` to `out` (a binary file) and return its manifest."""
+    with snapshot():
+        return _write(out, scope, exported)
+
+
+def _write(out: IO[bytes], scope: spec.Scope, exported: dict) -> dict:
     writer = _Writer(out)
     # Everyone on the rosters in one query; anyone else a row names (a former member) on demand.
     roster = get_user_model().objects.filter(memberships__engagement__in=scope.engagements)
@@ -160,6 +185,11 @@ def archive_write(*, out: IO[bytes], scope: spec.Scope, exported: dict) -> dict:
 
 
 def engagement_archive(engagement, *, out: IO[bytes]) -> dict:
+    with snapshot():
+        return _engagement_archive(engagement, out)
+
+
+def _engagement_archive(engagement, out: IO[bytes]) -> dict:
     scope = spec.Scope(engagements=[engagement.pk], organizations=[engagement.organization_id])
     exported = {
         "kind": "engagement",
@@ -173,6 +203,11 @@ def engagement_archive(engagement, *, out: IO[bytes]) -> dict:
 
 
 def organization_archive(organization, *, out: IO[bytes]) -> dict:
+    with snapshot():
+        return _organization_archive(organization, out)
+
+
+def _organization_archive(organization, out: IO[bytes]) -> dict:
     engagements = list(organization.engagements.order_by("name"))
     scope = spec.Scope(
         engagements=[engagement.pk for engagement in engagements],

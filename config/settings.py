@@ -299,6 +299,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 READING_MAX_BYTES = int(os.environ.get("READING_MAX_MB", "20")) * 1024 * 1024
 # An organization's logo on its PDFs: PNG or JPEG up to this size.
 REPORT_LOGO_MAX_BYTES = 1024 * 1024
+# A backup archive being restored may hold at most this much, all files together (uncompressed):
+# checked against each member's size before it is read, so a "zip bomb" is refused unread.
+ARCHIVE_MAX_BYTES = int(os.environ.get("ARCHIVE_MAX_MB", "2048")) * 1024 * 1024
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # Files (report PDFs, readings, logos) in MEDIA_ROOT, or with STORAGE_URL=s3://bucket in any

@@ -255,7 +255,7 @@ def reading_download(
     _, reading = access_object(request, engagement_id, selectors.readings(meeting_id), reading_id)
     try:
         handle = reading.file.open("rb")
-    except FileNotFoundError as missing:
+    except (FileNotFoundError, ValueError) as missing:  # ValueError: no file (a restored one)
         raise Http404("This file is no longer available.") from missing
     return FileResponse(
         handle,
