@@ -33,6 +33,10 @@ def init_error_tracker(dsn: str) -> None:
     from sentry_sdk.integrations.celery import CeleryIntegration
     from sentry_sdk.integrations.django import DjangoIntegration
 
+    from sentry_sdk.integrations.logging import ignore_logger
+
+    for name in ("RequestDataTooBig", "TooManyFieldsSent", "TooManyFilesSent"):
+        ignore_logger(f"django.security.{name}")  # the friendly 413 page: not an error
     sentry_sdk.init(
         dsn=dsn,
         integrations=[DjangoIntegration(transaction_style="url"), CeleryIntegration()],

@@ -415,6 +415,12 @@ LOGGING = {
         # handler; configuring it here replaces them, so each server error is printed once (by
         # the root console) and mailed once (django.request propagates here), not twice.
         "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        # A form or upload over the size limit gets the friendly 413 page: a user's mistake, not
+        # a server error to mail to ADMINS (Django logs it at ERROR). It is still printed.
+        **{
+            f"django.security.{name}": {"handlers": ["console"], "propagate": False}
+            for name in ("RequestDataTooBig", "TooManyFieldsSent", "TooManyFilesSent")
+        },
         # WeasyPrint and the font subsetter narrate every render at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -190,3 +190,16 @@ def test_every_page_loads_htmx_through_the_include_that_keeps_it_inside_the_poli
         if "{% htmx_script" in path.read_text() and path.name != "htmx.html"
     ]
     assert found == []
+
+
+def test_a_form_over_the_size_limit_is_not_mailed_to_admins_as_a_server_error(client, settings):
+    """The 413 page is a person's mistake with a way out, not an error for whoever runs the site;
+    Django logs it at ERROR, which the logging settings keep away from ADMINS' mailbox."""
+    from django.core import mail
+
+    settings.DEBUG = False
+    settings.ADMINS = [("Ops", "ops@district.org")]
+    with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1024):
+        response = client.post(reverse("accounts:sign-in"), {"email": "x" * 2000})
+    assert response.status_code == 413
+    assert mail.outbox == []
