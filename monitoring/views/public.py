@@ -39,9 +39,13 @@ from ..services.public import public_page_for, public_page_set
 from ..status import amount
 
 MAX_AGE = 300  # seconds a browser or a shared cache may keep a public answer
-RENDERED_FOR = 3600  # seconds the rendered page stays in the cache (keyed by the last change)
+# Seconds the rendered page stays in the server's cache. Its key moves with every change the
+# page knows of (public_page_by_token: readings, approvals, comments, every change of a retreat
+# board such as a card hidden, the names); the short life bounds anything else (a goal's source
+# changed in the working copy) to two minutes.
+RENDERED_FOR = 120
 # Bump when the page's template or CSV columns change, so no cache serves the old ones.
-LAYOUT = "1"
+LAYOUT = "2"
 
 MEASURE_COLUMNS = [
     "goal",
@@ -140,10 +144,11 @@ def _etag(page: PublicPage, what: str, today: date) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
-def _public_headers(response: HttpResponse, etag: str, page: PublicPage) -> HttpResponse:
+def _public_headers(response: HttpResponse, etag: str, page: PublicPage | None) -> HttpResponse:
     response["Cache-Control"] = f"public, max-age={MAX_AGE}"
     response["ETag"] = quote_etag(etag)
-    response["Last-Modified"] = http_date(page.changed.timestamp())
+    if page is not None:
+        response["Last-Modified"] = http_date(page.changed.timestamp())
     response["Referrer-Policy"] = "same-origin"
     return response
 
@@ -181,21 +186,42 @@ def _render(page: PublicPage, today: date) -> str:
     return render_to_string("monitoring/public/page.html", context)
 
 
+def _page_key(page: PublicPage, today: date) -> str:
+    engagement = page.engagement
+    raw = "|".join(
+        [
+            LAYOUT,
+            page.token,
+            page.changed.isoformat(),
+            str(page.boards),
+            today.isoformat(),
+            engagement.name,
+            engagement.organization.name,
+        ]
+    )
+    return "public-page:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+
 @public
 @require_GET
 def public_page(request: HttpRequest, token: str) -> HttpResponse:
+    """The page's ETag is a hash of the page itself, so a visitor's copy is "still good" (304)
+    only when it is word for word what the page says now: a card hidden by the facilitator is
+    gone at the next request or revalidation. No Last-Modified: a date alone cannot say that."""
     page = _page(token)
     today = timezone.localdate()
-    etag = _etag(page, "page", today)
-    fresh = _fresh(request, page, etag)
-    if fresh is not None:
-        return fresh
-    key = f"public-page:{etag}"
-    html = cache.get(key)  # a cache outage is a miss (config/cache.py)
-    if html is None:
+    key = _page_key(page, today)
+    stored = cache.get(key)  # a cache outage is a miss (config/cache.py)
+    if stored is None:
         html = _render(page, today)
-        cache.set(key, html, RENDERED_FOR)
-    return _public_headers(HttpResponse(html), etag, page)
+        etag = hashlib.sha256(f"{LAYOUT}|{html}".encode()).hexdigest()[:32]
+        cache.set(key, (etag, html), RENDERED_FOR)
+    else:
+        etag, html = stored
+    response = get_conditional_response(request, etag=quote_etag(etag))
+    if response is None:
+        response = HttpResponse(html)
+    return _public_headers(response, etag, None)
 
 
 def _csv_response(page: PublicPage, etag: str, rows: list[list], what: str) -> HttpResponse:

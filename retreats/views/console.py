@@ -653,10 +653,12 @@ def results(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpRe
 
 
 def spreadsheet_safe(value) -> str:
-    """A cell a spreadsheet will not run as a formula: text starting with = + - @ (or a tab or
-    carriage return, which some programs skip first) gets a leading apostrophe."""
+    """A cell a spreadsheet will not run as a formula: text starting with = + - @, also after
+    spaces, tabs or line breaks (which some programs skip first), or with a tab or carriage
+    return, gets a leading apostrophe."""
     text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    risky = text[:1] in ("\t", "\r") or text.lstrip()[:1] in ("=", "+", "-", "@")
+    return "'" + text if risky else text
 
 
 @members_only

@@ -20,9 +20,16 @@ from monitoring.models import MeasureReading, PublicPage
 from monitoring.selectors.measures import lived_measures
 from monitoring.services.public import public_page_set
 from monitoring.views.public import MEASURE_COLUMNS, READING_COLUMNS
-from planning.models import Comment
+from planning.models import Comment, Review
 from planning.services import plan_for
-from retreats.models import Ballot, Dot
+from retreats.models import Ballot, Card, Dot
+from retreats.services import (
+    activity_reveal,
+    card_edit,
+    card_set_hidden,
+    cards_merge,
+)
+from retreats.views.console import spreadsheet_safe
 
 from ..factories import (
     ActionStepFactory,
@@ -215,6 +222,9 @@ def _sourced_plan(cast):
         activity__retreat__phase__engagement=cast.engagement, name="Know every family"
     )
     activity = theme.activity
+    activity.stage = activity.Stage.RESULTS
+    activity.votes_revealed = True
+    activity.save()
     calls = CardFactory(activity=activity, theme=theme, text="Call home <b>before</b> it's late")
     CardFactory(activity=activity, theme=theme, text="A hidden card", hidden=True)
     voter = ParticipantFactory(retreat=activity.retreat)
@@ -269,9 +279,53 @@ def test_the_thread_shows_retreat_sources_with_dots_and_feedback_by_group(client
     assert ("Parents", "7") in groups  # the buy-in answers
     assert "more than 6 in all" in text  # never 8: that would give the staff's 2 back
     assert "the plan was changed because of what they said" in text
-    assert "5 of 7 people who answered support or strongly support it." in text
+    # 5 of the 7 support: "5 of 7" would say that 2 did not
+    assert "7 people answered; most of them support or strongly support it" in text
+    assert "(fewer than 5 did not)" in text and "5 of 7" not in text
     assert "Private words" not in text and "Parent Number" not in text
     assert "example.org" not in text
+
+
+def _answers(cast, group, supports):
+    review = Review.objects.get(version__plan__engagement=cast.engagement)
+    goal = plan_for(cast.engagement).goals.get(title="Every student graduates ready")
+    for support in supports:
+        response = BuyInResponseFactory(review=review, is_public=True, category=group)
+        BuyInAnswerFactory(response=response, goal_id=str(goal.pk), support=support)
+
+
+def _support_line(text):
+    return re.search(r"<li>([^<]*(?:answered|answers)[^<]*)\s*<table", text).group(1).strip()
+
+
+def test_the_support_line_gives_no_small_group_back_by_subtraction(client, cast):
+    _sourced_plan(cast)  # 7 parents answered, 5 of them support
+    _answers(cast, "Staff", [5, 5])  # 2 staff members, both support
+    text = client.get(_url(_on(cast))).text
+    groups = re.findall(r'<th scope="row">([^<]+)</th><td>([^<]+)</td>', text)
+    assert ("Parents", "7") in groups and ("Staff", "fewer than 5") in groups
+    line = _support_line(text)
+    assert line == (
+        "More than 7 people answered; more than half of them support or strongly support it."
+    )
+    # no 9 (9 - 7 = 2 staff), no 7 supporting (7 - 5 = 2 staff who support)
+    assert not set(re.findall(r"\d+", line)) - {"7"}
+
+
+def test_the_support_line_gives_the_numbers_when_nobody_is_hidden(client, cast):
+    _sourced_plan(cast)
+    _answers(cast, "Staff", [5, 5, 5, 2, 2, 2, 2, 2])  # 8 staff members: 15 in all, 8 support
+    line = _support_line(client.get(_url(_on(cast))).text)
+    assert line == "8 of 15 people who answered support or strongly support it."
+
+
+def test_the_support_line_says_all_when_everyone_supports(client, cast):
+    lived = lived_plan(cast)
+    version = approve(lived.graduation.goal.plan, decided_at=timezone.now() + timedelta(minutes=1))
+    ReviewFactory(version=version)
+    _answers(cast, "Parents", [4, 5, 5, 5, 4, 5])
+    line = _support_line(client.get(_url(_on(cast))).text)
+    assert line == "All 6 people who answered support or strongly support it."
 
 
 def test_every_link_stays_on_the_page_its_files_or_static_files(client, cast):
@@ -294,7 +348,7 @@ def test_the_answer_is_public_cacheable_and_sets_no_cookie(client, cast):
     public = _on(cast)
     response = client.get(_url(public))
     assert response["Cache-Control"] == "public, max-age=300"
-    assert response["ETag"] and response["Last-Modified"]
+    assert response["ETag"] and "Last-Modified" not in response  # the ETag is the page's hash
     assert not response.cookies
     assert "Cookie" not in response.get("Vary", "")
     again = client.get(_url(public), HTTP_IF_NONE_MATCH=response["ETag"])
@@ -385,3 +439,119 @@ def test_the_measures_and_readings_download_as_csv(client, cast):
         ("Chronic absence rate", "14.50"),
     ]
     assert "Alvarez" not in response.content.decode()
+
+
+def test_a_formula_after_spaces_or_a_line_break_stays_text_in_the_csv(client, cast):
+    lived = lived_plan(cast)
+    lived.absence.indicator = ' =HYPERLINK("http://x","y")'
+    lived.absence.unit = "\n@cmd"
+    lived.absence.save()
+    approve(plan_for(cast.engagement), decided_at=timezone.now() + timedelta(minutes=1))
+    public = _on(cast)
+    rows = _rows(client.get(_url(public, "monitoring:public-measures")))
+    absence = next(row for row in rows[1:] if "HYPERLINK" in row[3])
+    assert absence[3] == '\' =HYPERLINK("http://x","y")' and absence[4] == "'\n@cmd"
+    assert [spreadsheet_safe(v) for v in (" -2", "\t+1", "\r=x", "  fine", "a=b")] == [
+        "' -2",
+        "'\t+1",
+        "'\r=x",
+        "  fine",
+        "a=b",
+    ]
+
+
+def test_the_readings_file_is_not_found_when_the_page_is_off(client, cast):
+    lived = lived_plan(cast)
+    _read(cast, lived.absence, "15")
+    public = _on(cast)
+    readings = _url(public, "monitoring:public-readings")
+    assert client.get(readings).status_code == 200
+    public_page_set(engagement=cast.engagement, by=cast.facilitator, enabled=False)
+    assert client.get(readings).status_code == 404
+
+
+# --- moderation reaches the page ----------------------------------------------------------------
+
+
+def test_a_card_the_facilitator_hides_leaves_the_page_at_the_next_request(client, cast):
+    _sourced_plan(cast)
+    public = _on(cast)
+    first = client.get(_url(public))
+    assert "Call home &lt;b&gt;before" in first.text
+    assert client.get(_url(public), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    card = Card.objects.get(text__startswith="Call home")
+    card_set_hidden(card=card, hidden=True, by=cast.facilitator)
+    again = client.get(_url(public), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200 and again["ETag"] != first["ETag"]
+    assert "Call home" not in again.text
+    assert "Call home" not in client.get(_url(public)).text
+
+
+def test_an_edited_card_shows_its_new_words_at_the_next_request(client, cast):
+    _sourced_plan(cast)
+    public = _on(cast)
+    first = client.get(_url(public))
+    card = Card.objects.get(text__startswith="Call home")
+    card_edit(card=card, text="Call home early", by=cast.facilitator)
+    again = client.get(_url(public), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200 and "Call home early" in again.text
+
+
+def _card_sourced(cast, text="Ask Jamie Ortiz in 5B"):
+    lived = lived_plan(cast)
+    card = CardFactory(activity__retreat__phase__engagement=cast.engagement, text=text)
+    strategy = lived.absence.strategy
+    strategy.source_card = card
+    strategy.source_kind = "card"
+    strategy.source_text = card.text
+    strategy.source_dots = 4
+    strategy.save()
+    approve(strategy.goal.plan, decided_at=timezone.now() + timedelta(minutes=1))
+    return card, strategy
+
+
+def test_the_words_of_a_source_card_hidden_later_are_never_shown(client, cast):
+    card, _ = _card_sourced(cast)
+    public = _on(cast)
+    assert "<q>Ask Jamie Ortiz in 5B</q> (4 dots" in client.get(_url(public)).text
+    card_set_hidden(card=card, hidden=True, by=cast.facilitator)
+    text = client.get(_url(public)).text
+    assert "Jamie" not in text
+    assert "From our planning meetings, the idea people wrote (4 dots" in text
+
+
+def test_a_hidden_source_card_the_working_copy_no_longer_links_stays_hidden(client, cast):
+    card, strategy = _card_sourced(cast)
+    strategy.source_card = None
+    strategy.source_kind = ""
+    strategy.source_text = ""
+    strategy.save()
+    card_set_hidden(card=card, hidden=True, by=cast.facilitator)
+    assert "Jamie" not in client.get(_url(_on(cast))).text
+
+
+def test_a_merged_away_source_card_is_not_shown(client, cast):
+    card, _ = _card_sourced(cast)
+    into = CardFactory(activity=card.activity, text="Know each student by name")
+    cards_merge(into=into, sources=[card], by=cast.facilitator)
+    assert "Jamie" not in client.get(_url(_on(cast))).text
+
+
+def test_theme_cards_show_dots_only_once_revealed_with_merged_cards_dots(client, cast):
+    _sourced_plan(cast)
+    calls = Card.objects.get(text__startswith="Call home")
+    activity = calls.activity
+    twin = CardFactory(activity=activity, theme=calls.theme, text="Phone families")
+    ballot = Ballot.objects.create(
+        activity=activity, participant=ParticipantFactory(retreat=activity.retreat), spent=2
+    )
+    Dot.objects.create(ballot=ballot, card=twin, count=2)
+    activity_reveal(activity=activity, votes=False)
+    cards_merge(into=calls, sources=[twin], by=cast.facilitator)
+    public = _on(cast)
+    text = client.get(_url(public)).text
+    assert "it&#x27;s late</q></li>" in text and "dots)</span>" not in text  # not revealed
+    activity_reveal(activity=activity, votes=True)
+    text = client.get(_url(public)).text
+    assert 'it&#x27;s late</q> <span class="muted">(5 dots)</span>' in text  # 3 + 2 merged in
+    assert "Phone families" not in text
