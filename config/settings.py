@@ -443,6 +443,9 @@ LIVE_BOARD_MAX_STALENESS = float(os.environ.get("LIVE_BOARD_MAX_STALENESS", "0.5
 # on the projector from that address within JOIN_CODE_ROOM_HOURS still work there.
 JOIN_CODE_FAILURE_RATE = os.environ.get("JOIN_CODE_FAILURE_RATE", "30/10m")
 JOIN_CODE_ROOM_HOURS = int(os.environ.get("JOIN_CODE_ROOM_HOURS", "12"))
+# Downloads of a public meeting's record (CSV, PDF and the PDF's progress) per network address,
+# each window on its own (retreats/throttle.py). A room shares one address: keep it generous.
+OBSERVER_RECORD_RATES = os.environ.get("OBSERVER_RECORD_RATES", "120/10m")
 
 # The public review link: feedback (and public buy-in answers) taken per network address, each
 # comma-separated window counted on its own; and the fewest seconds between opening a form and

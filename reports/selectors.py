@@ -563,14 +563,16 @@ def content_for(kind: str, engagement: Engagement, version: PlanVersion | None) 
 # --- a retreat's record for the minutes (open meetings) ---------------------------------------
 
 
-def record_content(retreat: Retreat) -> dict:
+def record_content(retreat: Retreat, *, public: bool = True) -> dict:
     """The record of a retreat (retreats.record) with what the PDF's head needs. `retreat`
-    comes with its engagement, organization, meeting and phase. No names of participants."""
+    comes with its engagement, organization, meeting and phase. No names of participants.
+    `public`: the observer link's record, else the staff's (votes and agenda leads shown)."""
     engagement = retreat.engagement
-    record = record_for(retreat)
+    record = record_for(retreat, public=public)
     return {
         "kind": ReportJob.Kind.RETREAT_RECORD,
         "retreat_id": str(retreat.pk),
+        "public": public,
         "organization": engagement.organization.name,
         "engagement": engagement.name,
         "status": {

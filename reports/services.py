@@ -119,11 +119,11 @@ def report_request(
     return _job_for(engagement=engagement, kind=kind, version=version, user=user, content=content)
 
 
-def record_request(*, retreat: Retreat, user) -> tuple[ReportJob, bool]:
-    """The job that makes the PDF of a retreat's record for the minutes (asked for by the
-    facilitator or the core team, or by anyone through a public meeting's observer link:
-    `user` None), as report_request."""
-    content = record_content(retreat)
+def record_request(*, retreat: Retreat, user, public: bool = False) -> tuple[ReportJob, bool]:
+    """The job that makes the PDF of a retreat's record for the minutes, as report_request: for
+    the facilitator or the core team (`user`), or the public one (`public`, `user` None) that
+    anyone gets through a public meeting's observer link (see public_record_job)."""
+    content = record_content(retreat, public=public)
     kind = ReportJob.Kind.RETREAT_RECORD
     return _job_for(
         engagement=retreat.engagement, kind=kind, version=None, user=user, content=content
@@ -151,20 +151,37 @@ def _job_for(
 
 
 def latest_record_job(*, retreat: Retreat, since) -> ReportJob | None:
-    """The newest record of this retreat asked for since then that is not failed: the observer
-    link hands it out again rather than making a PDF for every change of a live board."""
+    """The newest public record of this retreat asked for since then, whatever its state: the
+    observer link hands it out again rather than making a PDF for every change of a live board,
+    and a failed one is shown as failed (asking again makes a new one once it is older)."""
     return (
         ReportJob.objects.filter(
             engagement_id=retreat.engagement_id,
             kind=ReportJob.Kind.RETREAT_RECORD,
             content__retreat_id=str(retreat.pk),
+            content__public=True,
             created_at__gte=since,
         )
-        .exclude(state=State.FAILED)
         .defer("content")
         .order_by("-created_at")
         .first()
     )
+
+
+def public_record_job(*, retreat: Retreat, since) -> ReportJob:
+    """The public record of this retreat made since then, or a new one. Requests arriving
+    together make one job: the retreat's row is locked while one of them looks and creates (on
+    PostgreSQL; SQLite writes one at a time anyway). Raises QueueUnavailable like
+    report_request."""
+    job = latest_record_job(retreat=retreat, since=since)
+    if job is not None:
+        return job
+    with transaction.atomic():
+        Retreat.objects.select_for_update().filter(pk=retreat.pk).values_list("pk").first()
+        job = latest_record_job(retreat=retreat, since=since)
+        if job is None:
+            job, _ = record_request(retreat=retreat, user=None, public=True)
+    return job
 
 
 def job_retry(*, job: ReportJob) -> ReportJob:

@@ -35,6 +35,8 @@ from engagements.access import (
 )
 from planning.models import PlanVersion
 from retreats.record import retreat_for_observer
+from retreats.throttle import record_wait_seconds
+from retreats.views.observer import record_too_many
 
 from . import selectors, services
 from .forms import LayoutForm, ReportRequestForm
@@ -274,7 +276,9 @@ def record_pdf(request: HttpRequest, retreat_id: UUID) -> HttpResponse:
     if found.is_guest:
         raise Http404("No such retreat.")
     try:
-        job, reused = services.record_request(retreat=found.retreat, user=request.user)
+        job, reused = services.record_request(
+            retreat=found.retreat, user=request.user, public=False
+        )
     except services.QueueUnavailable:
         messages.error(request, services.QUEUE_DOWN)
         return redirect(reverse("retreats:setup", args=[retreat_id]) + "#open-meeting")
@@ -294,19 +298,21 @@ def _public(response: HttpResponse) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def observer_record_pdf(request: HttpRequest, token: str) -> HttpResponse:
     """The record's PDF through a public meeting's observer link: the file when it is made,
-    else a page that follows its making (its htmx part polls this address)."""
+    else a page that follows its making (its htmx part polls this address), or says it failed
+    (asking again after PUBLIC_RECORD_SECONDS makes a new one). Counted per address."""
     retreat = retreat_for_observer(token)
     if retreat is None:
         raise Http404("No such page.")
+    wait = record_wait_seconds(request)
+    if wait:
+        return record_too_many(request, retreat, token, wait, "PDF")
     since = timezone.now() - timedelta(seconds=PUBLIC_RECORD_SECONDS)
-    job = services.latest_record_job(retreat=retreat, since=since)
-    if job is None:
-        try:
-            job, _ = services.record_request(retreat=retreat, user=None)
-        except services.QueueUnavailable:
-            context = {"retreat": retreat, "token": token, "job": None, "down": services.QUEUE_DOWN}
-            return _public(TemplateResponse(request, OBSERVER_PDF, context, status=503))
-        job.refresh_from_db()  # made already, when tasks run in the web process
+    try:
+        job = services.public_record_job(retreat=retreat, since=since)
+    except services.QueueUnavailable:
+        context = {"retreat": retreat, "token": token, "job": None, "down": services.QUEUE_DOWN}
+        return _public(TemplateResponse(request, OBSERVER_PDF, context, status=503))
+    job.refresh_from_db()  # made already, when tasks run in the web process
     if job.state == State.DONE and job.file and not request.htmx:
         try:
             handle = job.file.open("rb")

@@ -1,8 +1,15 @@
 """The record of a retreat for the minutes of an open meeting: its agenda, each board's cards with
 their dots, its themes and results, overall and by stakeholder group, as plain data (the CSV here,
 the PDF in reports/ read the same dict). No names of participants; hidden (moderated) cards, cards
-merged into another, cards still private and votes not yet revealed are left out; a group with
-fewer than RECORD_MIN_GROUP voters is named but its dots are not shown.
+merged into another and cards still private are left out; a group with fewer than
+RECORD_MIN_GROUP voters is named but its dots are not shown, and when the groups not shown
+together had fewer than RECORD_MIN_GROUP voters the whole split by group is left out (the overall
+result minus the groups shown would give their dots away).
+
+Two audiences: the public record (`public=True`, the observer link, and the default) shows votes
+only when the projector does (the facilitator revealed them, or they are live) and leaves out who
+leads each agenda item (free text, which can be a student's or parent's name); the staff record
+(the facilitator and the core team, signed in) shows the votes and the leads.
 
 `record_for` runs in a fixed number of queries, whatever the number of boards, cards or dots.
 """
@@ -20,6 +27,10 @@ from .selectors import _ranked
 
 RECORD_MIN_GROUP = 5  # people: smaller groups' votes could single someone out in public
 SMALL_GROUP = f"fewer than {RECORD_MIN_GROUP} people voted: not shown"
+SPLIT_HIDDEN = (
+    "Results by group are not shown: some groups had fewer than "
+    f"{RECORD_MIN_GROUP} people, and their votes could be worked out from the others."
+)
 QUADRANTS = dict(Card.Quadrant.choices)
 
 
@@ -42,10 +53,11 @@ def _private(activity: Activity) -> bool:
     )
 
 
-def _votes_shown(activity: Activity) -> bool:
-    return (
-        activity.votes_revealed or activity.votes_live or activity.stage == Activity.Stage.RESULTS
-    )
+def _votes_shown(activity: Activity, *, public: bool) -> bool:
+    """The public sees the votes when the projector shows them (retreats.selectors.board_for):
+    revealed by the facilitator or live; reaching the results stage reveals them, and the
+    facilitator may hide them again. Staff see them always, like the facilitator's console."""
+    return not public or activity.votes_revealed or activity.votes_live
 
 
 def _lines(lines) -> list[dict]:
@@ -67,8 +79,9 @@ def _meeting(retreat: Retreat) -> dict | None:
     }
 
 
-def record_for(retreat: Retreat) -> dict:
-    """The retreat's record as JSON-ready data. `retreat` comes with its meeting and phase."""
+def record_for(retreat: Retreat, *, public: bool = True) -> dict:
+    """The retreat's record as JSON-ready data. `retreat` comes with its meeting and phase.
+    `public`: for anyone (the observer link), else for the signed-in facilitator and core team."""
     activities = list(retreat.activities.order_by("position", "title", "pk"))
     ids = [activity.pk for activity in activities]
     cards = defaultdict(list)
@@ -98,7 +111,7 @@ def record_for(retreat: Retreat) -> dict:
     agenda = []
     if retreat.meeting_id:
         agenda = [
-            {"title": item.title, "minutes": item.minutes, "lead": item.lead}
+            {"title": item.title, "minutes": item.minutes, "lead": "" if public else item.lead}
             for item in AgendaItem.objects.filter(meeting_id=retreat.meeting_id).order_by(
                 "position", "pk"
             )
@@ -106,24 +119,29 @@ def record_for(retreat: Retreat) -> dict:
     took_part = retreat.participants.aggregate(n=Count("pk"))["n"]
     return {
         "title": retreat.title,
+        "public": public,
         "phase": retreat.phase.name,
         "meeting": _meeting(retreat),
         "agenda": agenda,
         "took_part": took_part,
         "boards": [
-            _board(activity, cards[activity.pk], themes[activity.pk], rows[activity.pk], groups)
+            _board(
+                activity, cards[activity.pk], themes[activity.pk], rows[activity.pk], groups, public
+            )
             for activity in activities
         ],
     }
 
 
-def _board(activity: Activity, cards: list, themes: list, rows: list, groups: dict) -> dict:
+def _board(
+    activity: Activity, cards: list, themes: list, rows: list, groups: dict, public: bool
+) -> dict:
     on_themes = activity.vote_on == Activity.VoteOn.THEMES
     items = {t.pk: t for t in themes} if on_themes else {c.pk: c for c in cards}
     # (card, theme, merged into, participant, group, count) → the shape _ranked reads
     ranked_rows = [(t if on_themes else c, m, p, g, n) for c, t, m, p, g, n in rows]
     results = _ranked(activity, items, ranked_rows, groups, min_voters=RECORD_MIN_GROUP)
-    shown = _votes_shown(activity)
+    shown = _votes_shown(activity, public=public)
     dots = {line.item.pk: line.dots for line in results.lines} if shown else {}
     private = _private(activity)
     per_theme = defaultdict(int)
@@ -161,14 +179,20 @@ def _board(activity: Activity, cards: list, themes: list, rows: list, groups: di
         "results": None,
     }
     if shown:
+        # Each voter is in one group: the groups not shown hold whoever the shown ones do not.
+        unshown = results.voters - sum(group.voters for group in results.groups)
+        split = not results.hidden_names or unshown >= RECORD_MIN_GROUP
         board["results"] = {
             "voters": results.voters,
             "lines": _lines(results.lines),
+            "split_hidden": not split,
             "groups": [
                 {"name": group.name, "voters": group.voters, "lines": _lines(group.lines)}
                 for group in results.groups
-            ],
-            "small_groups": results.hidden_names,
+            ]
+            if split
+            else [],
+            "small_groups": results.hidden_names if split else [],
         }
     return board
 
@@ -200,7 +224,8 @@ def record_rows(record: dict) -> list[list]:
         )
 
     for item in record["agenda"]:
-        note = f"{item['minutes']} minutes" + (f"; led by {item['lead']}" if item["lead"] else "")
+        lead = item.get("lead")
+        note = f"{item['minutes']} minutes" + (f"; led by {lead}" if lead else "")
         add("Agenda", text=item["title"], note=note)
     for board in record["boards"]:
         title = board["title"]
@@ -220,6 +245,8 @@ def record_rows(record: dict) -> list[list]:
         for line in results["lines"]:
             add("Result", title, text=line["label"], dots=line["dots"], people=line["people"],
                 rank=line["rank"])  # fmt: skip
+        if results.get("split_hidden"):
+            add("Result by group", title, note=SPLIT_HIDDEN)
         for group in results["groups"]:
             for line in group["lines"]:
                 add("Result by group", title, text=line["label"], dots=line["dots"],

@@ -45,3 +45,18 @@ def retreat_in_the_room(request: HttpRequest, retreat: Retreat) -> None:
     """Someone here joined the retreat or showed its code: its code keeps working here."""
     seconds = settings.JOIN_CODE_ROOM_HOURS * 60 * 60
     throttle.remember(ROOM, _room_key(request, retreat), seconds=seconds)
+
+
+# --- the record through the observer link ------------------------------------------------------
+
+RECORD = "observer-record-downloads:address"
+
+
+def record_wait_seconds(request: HttpRequest) -> int:
+    """Counts one ask for a public meeting's record (its CSV, its PDF or a look at how the PDF
+    is coming along) against the address: each window of OBSERVER_RECORD_RATES ("120/10m") on
+    its own. Returns 0 when it may go ahead, else the seconds until it may ask again. A whole
+    room on one school address still gets its copies; a script asking in a loop is stopped."""
+    rates = [rate.strip() for rate in settings.OBSERVER_RECORD_RATES.split(",") if rate.strip()]
+    address = throttle.address(request)
+    return throttle.wait_seconds(request, [Counter(RECORD, address, rate) for rate in rates])

@@ -749,15 +749,16 @@ def public_meeting(request: HttpRequest, retreat_id: UUID) -> HttpResponse:
     return redirect(_setup_url(retreat.pk, "open-meeting"))
 
 
-def record_csv_response(retreat: Retreat) -> HttpResponse:
-    """The record as a CSV file (a row per agenda item, card, theme and result line)."""
+def record_csv_response(retreat: Retreat, *, public: bool) -> HttpResponse:
+    """The record as a CSV file (a row per agenda item, card, theme and result line), for anyone
+    (`public`) or for the facilitator and the core team (retreats.record)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"{slugify(retreat.title)[:60] or 'retreat'}-record.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # so spreadsheet programs read the file as UTF-8
     writer = csv.writer(response)
     writer.writerow(CSV_HEADER)
-    for row in record_rows(record_for(retreat)):
+    for row in record_rows(record_for(retreat, public=public)):
         writer.writerow([spreadsheet_safe(cell) for cell in row])
     return response
 
@@ -767,6 +768,6 @@ def record_csv_response(retreat: Retreat) -> HttpResponse:
 def record_csv(request: HttpRequest, retreat_id: UUID) -> HttpResponse:
     """The retreat's record for the minutes, for the facilitator and the core team."""
     retreat = _retreat(request, retreat_id, Can.EXPORT_RESULTS).retreat
-    response = record_csv_response(retreat)
+    response = record_csv_response(retreat, public=False)
     response["Cache-Control"] = "private, no-store"
     return response

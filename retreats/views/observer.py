@@ -11,6 +11,7 @@ or a proxy in front of the site.
 """
 
 import time
+from math import ceil
 from uuid import UUID
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,7 +25,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from engagements.access import public
 
-from .. import live, selectors
+from .. import live, selectors, throttle
 from ..models import Activity, Retreat
 from ..record import retreat_for_observer
 from .console import record_csv_response
@@ -33,6 +34,7 @@ from .participant import projector_board
 PAGE = "retreats/observer.html"
 REGION = "retreats/_projector_live.html"
 EMPTY = "retreats/_observer_empty.html"
+BUSY = "retreats/observer_busy.html"
 
 
 def _retreat(token: str) -> Retreat:
@@ -123,7 +125,27 @@ def observer_live(
     return _observed(HttpResponse(html, content_type="text/html; charset=utf-8"))
 
 
+def record_too_many(
+    request: HttpRequest, retreat: Retreat, token: str, wait: int, what: str
+) -> HttpResponse:
+    """The 429 page for an address that has downloaded the record too often just now."""
+    minutes = ceil(wait / 60)
+    when = "a minute" if minutes <= 1 else f"{minutes} minutes"
+    context = {"retreat": retreat, "token": token, "what": what, "when": when}
+    response = TemplateResponse(request, BUSY, context, status=429)
+    response["Retry-After"] = str(wait)
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 @public
 @require_GET
 def observer_record_csv(request: HttpRequest, token: str) -> HttpResponse:
-    return _observed(record_csv_response(_retreat(token)), seconds=10)
+    """The public record as a CSV, for anyone holding the link (counted per address)."""
+    retreat = _retreat(token)
+    wait = throttle.record_wait_seconds(request)
+    if wait:
+        return record_too_many(request, retreat, token, wait, "spreadsheet")
+    return _observed(record_csv_response(retreat, public=True), seconds=10)

@@ -6,9 +6,11 @@ neither list it nor make it."""
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from reports import render, services
@@ -46,7 +48,9 @@ def media(settings, tmp_path):
 def retreat(cast):
     phase = PhaseFactory(engagement=cast.engagement, name="Where are we now?")
     meeting = MeetingFactory(phase=phase, engagement=cast.engagement, title="Data retreat day")
-    AgendaItemFactory(meeting=meeting, title="Welcome and norms", minutes=15, position=0)
+    AgendaItemFactory(
+        meeting=meeting, title="Welcome and norms", minutes=15, position=0, lead="Ana Ortiz"
+    )
     retreat = RetreatFactory(phase=phase, meeting=meeting, title="Data retreat")
     retreats.retreat_set_public_meeting(retreat=retreat, public=True)
     activity = ActivityFactory(retreat=retreat, kind="swot", title="SWOT", prompt="")
@@ -90,12 +94,48 @@ def test_the_record_prints_agenda_boards_themes_and_results(retreat):
         "More arts",
         "The arts",
         "9 people voted on cards",
-        "Parents: 5 people voted",
-        "Teachers: fewer than 5 people voted",
+        # 9 overall minus the 5 parents would give the 4 teachers' dots away: no split.
+        "Results by group are not shown: some groups had fewer than 5 people",
     ):
         assert words in text, words
     assert "Zelda" not in text and "Hidden insult" not in text
-    assert "Teachers: 4" not in text
+    assert "Teachers: 4" not in text and "Parents: 5 people voted" not in text
+
+
+def add_voters(retreat, cast, name: str, count: int) -> None:
+    activity = retreat.activities.get()
+    retreats.activity_set_stage(activity=activity, stage=Activity.Stage.VOTING)
+    group = StakeholderGroupFactory(engagement=cast.engagement, name=name, position=5)
+    card = Card.objects.get(activity=activity, text="More arts")
+    for _ in range(count):
+        voter = ParticipantFactory(retreat=retreat, stakeholder_group=group)
+        retreats.vote_add(activity=activity, participant=voter, card=card)
+    retreats.activity_set_stage(activity=activity, stage=Activity.Stage.RESULTS)
+
+
+def test_the_split_by_group_prints_when_the_groups_not_shown_had_5_or_more(cast, retreat):
+    add_voters(retreat, cast, "Students", 1)  # 4 teachers + 1 student: 5 not shown together
+    text = text_of(render.render(record_content(retreat)).pdf)
+    for words in (
+        "10 people voted on cards",
+        "Parents: 5 people voted",
+        "Teachers: fewer than 5 people voted",
+        "Students: fewer than 5 people voted",
+    ):
+        assert words in text, words
+    assert "Results by group are not shown" not in text
+
+
+def test_the_public_pdf_leaves_out_agenda_leads_and_hidden_votes(retreat):
+    staff = text_of(render.render(record_content(retreat, public=False)).pdf)
+    assert "Led by" in staff and "Ana Ortiz" in staff
+    public = text_of(render.render(record_content(retreat)).pdf)
+    assert "Ortiz" not in public and "Led by" not in public
+    retreats.activity_reveal(activity=retreat.activities.get(), votes=False)
+    public = text_of(render.render(record_content(retreat)).pdf)
+    assert "The votes are not revealed yet" in public and "9 people voted" not in public
+    staff = text_of(render.render(record_content(retreat, public=False)).pdf)
+    assert "9 people voted on cards" in staff
 
 
 def test_user_text_prints_as_written_never_as_markup(retreat):
@@ -208,3 +248,55 @@ def test_the_pdf_link_dies_with_the_observer_link(client, retreat):
     retreats.retreat_set_public_meeting(retreat=retreat, public=False)
     assert client.get(url).status_code == 404
     assert not ReportJob.objects.exists()
+
+
+def test_the_pdf_link_dies_when_the_observer_link_is_renewed(client, retreat):
+    old = pdf_url(retreat)
+    retreats.observer_link_new(retreat=retreat)
+    retreat.refresh_from_db()
+    assert client.get(old).status_code == 404
+    assert client.get(old, headers={"HX-Request": "true"}).status_code == 404
+    assert not ReportJob.objects.exists()
+
+
+def test_a_failed_pdf_is_shown_as_failed_not_made_again_for_each_visitor(
+    client, retreat, monkeypatch, django_capture_on_commit_callbacks, tasks_in_process
+):
+    def broken(content):
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr(services, "render", broken)
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            page = client.get(pdf_url(retreat)).content.decode()
+    assert "The PDF could not be made just now. Try again in a minute" in page
+    job = ReportJob.objects.get()  # one job, failed, for everyone within the minute
+    assert job.state == ReportJob.State.FAILED
+    # A minute on, asking again makes a new one.
+    ReportJob.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(pdf_url(retreat))
+    assert ReportJob.objects.count() == 2
+    assert ReportJob.objects.latest("created_at").state == ReportJob.State.DONE
+
+
+def test_the_public_is_never_handed_the_staffs_pdf(client, cast, make, retreat):
+    make(cast.facilitator, retreat)  # with the agenda's leads
+    client.logout()
+    client.get(pdf_url(retreat))
+    jobs = ReportJob.objects.order_by("created_at")
+    assert [job.content["public"] for job in jobs] == [False, True]
+    assert "Ortiz" not in str(jobs[1].content) and "Ana Ortiz" in str(jobs[0].content)
+
+
+def test_an_address_asking_for_the_pdf_too_often_is_asked_to_wait(
+    client, settings, retreat, monkeypatch
+):
+    monkeypatch.setattr(services, "_enqueue", lambda job: None)
+    settings.OBSERVER_RECORD_RATES = "3/m"
+    for _ in range(3):
+        assert client.get(pdf_url(retreat)).status_code == 200
+    refused = client.get(pdf_url(retreat))
+    assert refused.status_code == 429 and "try again in a minute" in refused.content.decode()
+    assert ReportJob.objects.count() == 1

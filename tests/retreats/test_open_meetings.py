@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from retreats import services
 from retreats.models import Activity, Card, Retreat
-from retreats.record import record_for
+from retreats.record import SPLIT_HIDDEN, record_for
 from tests.factories import (
     ActivityFactory,
     AgendaItemFactory,
@@ -43,7 +43,9 @@ def meeting(cast):
     card the facilitator hid."""
     phase = PhaseFactory(engagement=cast.engagement)
     agenda_meeting = MeetingFactory(phase=phase, engagement=cast.engagement, title="Board retreat")
-    AgendaItemFactory(meeting=agenda_meeting, title="Welcome and norms", minutes=15, position=0)
+    AgendaItemFactory(
+        meeting=agenda_meeting, title="Welcome and norms", minutes=15, position=0, lead="Ana Ortiz"
+    )
     AgendaItemFactory(meeting=agenda_meeting, title="SWOT in groups", minutes=60, position=1)
     retreat = RetreatFactory(phase=phase, meeting=agenda_meeting, title="Data retreat")
     services.retreat_set_public_meeting(retreat=retreat, public=True)
@@ -321,7 +323,8 @@ def test_a_retreat_can_be_planned_as_a_public_meeting(client, cast):
 
 @pytest.fixture
 def voted(cast, meeting):
-    """Votes on cards: 5 parents (shown by group), 2 staff (fewer than 5: not shown)."""
+    """Votes on cards: 5 parents, 2 staff (fewer than 5: not shown, and as the overall result
+    minus the parents' would give the staff's away, the split by group is not shown at all)."""
     retreat, activity = meeting
     services.activity_update(activity=activity, votes_live=False)
     arts = Card.objects.get(activity=activity, text="More arts and music")
@@ -356,7 +359,7 @@ def test_staff_download_the_record_as_csv(client, cast, voted, role):
     rows = csv_rows(response)
     assert rows[0][:5] == ["part", "board", "quadrant", "theme", "text"]
     assert rows[1][:5] == ["Agenda", "", "", "", "Welcome and norms"]
-    assert "15 minutes" in rows[1][-1]
+    assert rows[1][-1] == "15 minutes; led by Ana Ortiz"  # staff see who leads
     texts = [row[4] for row in rows]
     assert "More arts and music" in texts
     assert not any("Rude remark" in text for text in texts)
@@ -365,11 +368,70 @@ def test_staff_download_the_record_as_csv(client, cast, voted, role):
     assert '\'=HYPERLINK("http://evil")' in texts
     result = next(row for row in rows if row[0] == "Result" and row[4] == "More arts and music")
     assert result[5:8] == ["5", "5", "1"]
+    # Overall 7 people; Parents' 5 shown would leave the 2 staff's dots to subtraction.
+    by_group = [row for row in rows if row[0] == "Result by group"]
+    assert by_group == [["Result by group", "Our future", "", "", "", "", "", "", "", SPLIT_HIDDEN]]
+    assert SPLIT_HIDDEN.startswith("Results by group are not shown: some groups had fewer than 5")
+
+
+def test_the_split_by_group_is_shown_when_the_small_groups_together_are_5_or_more(
+    client, cast, voted
+):
+    retreat, activity = voted
+    services.activity_set_stage(activity=activity, stage=Activity.Stage.VOTING)
+    students = StakeholderGroupFactory(engagement=cast.engagement, name="Students", position=2)
+    card = Card.objects.get(activity=activity, text="More arts and music")
+    for _ in range(3):
+        voter = ParticipantFactory(retreat=retreat, stakeholder_group=students)
+        services.vote_add(activity=activity, participant=voter, card=card)
+    services.activity_set_stage(activity=activity, stage=Activity.Stage.RESULTS)
+    rows = csv_rows(client.get(watch_url(retreat, "observer-record-csv")))
     by_group = [row for row in rows if row[0] == "Result by group"]
     assert any(row[8] == "Parents" and row[5] == "5" for row in by_group)
-    staff = [row for row in by_group if row[8] == "Staff"]
-    assert len(staff) == 1 and staff[0][9] == "fewer than 5 people voted: not shown"
-    assert staff[0][5] == ""
+    small = {row[8]: row for row in by_group if row[8] in ("Staff", "Students")}
+    assert set(small) == {"Staff", "Students"}  # 2 + 3 = 5 together: no one count shows
+    assert all(
+        row[5] == "" and row[9] == "fewer than 5 people voted: not shown" for row in small.values()
+    )
+    assert not any(row[9] == SPLIT_HIDDEN for row in rows)
+
+
+def test_votes_the_facilitator_hid_again_stay_out_of_the_public_record(client, cast, voted):
+    retreat, activity = voted
+    services.activity_reveal(activity=activity, votes=False)  # still at the results stage
+    rows = csv_rows(client.get(watch_url(retreat, "observer-record-csv")))
+    assert not any(row[0].startswith("Result") and row[5] for row in rows)
+    assert ["Result", "Our future"] + [""] * 7 + ["The votes are not revealed yet."] in rows
+    card = next(row for row in rows if row[4] == "More arts and music")
+    assert card[5] == ""
+    # The facilitator and the core team, signed in, still get them for the minutes.
+    client.force_login(cast.facilitator)
+    rows = csv_rows(client.get(reverse("retreats:record-csv", args=[retreat.pk])))
+    assert any(row[0] == "Result" and row[4] == "More arts and music" and row[5] == "5"
+               for row in rows)  # fmt: skip
+
+
+def test_the_public_record_leaves_out_who_leads_an_agenda_item(client, voted):
+    retreat, _ = voted
+    rows = csv_rows(client.get(watch_url(retreat, "observer-record-csv")))
+    assert rows[1][4] == "Welcome and norms" and rows[1][-1] == "15 minutes"
+    assert not any("Ortiz" in cell for row in rows for cell in row)
+
+
+def test_an_address_downloading_the_record_too_often_is_asked_to_wait(client, settings, voted):
+    settings.OBSERVER_RECORD_RATES = "2/m"
+    retreat, _ = voted
+    url = watch_url(retreat, "observer-record-csv")
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200
+    refused = client.get(url)
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    page = refused.content.decode()
+    assert "downloaded many times from your network" in page and "try again in a minute" in page
+    assert watch_url(retreat) in page
+    other = client.get(url, REMOTE_ADDR="203.0.113.9")  # another address is not held up
+    assert other.status_code == 200
 
 
 @pytest.mark.parametrize("role", ["plan_team", "board", "superintendent"])
@@ -428,7 +490,7 @@ def test_no_author_name_reaches_the_record(cast, voted):
     retreat, _ = voted
     text = str(record_for(Retreat.objects.select_related("meeting", "phase").get(pk=retreat.pk)))
     assert "Zelda" not in text and "Rude remark" not in text
-    assert re.search(r"'small_groups': \['Staff'\]", text)
+    assert re.search(r"'split_hidden': True", text)
 
 
 def test_signing_in_is_not_needed_but_a_signed_in_outsider_sees_the_same(client, cast, meeting):
