@@ -265,6 +265,7 @@ def test_a_failed_pdf_is_shown_as_failed_not_made_again_for_each_visitor(
     def broken(content):
         raise RuntimeError("no fonts")
 
+    working = services.render
     monkeypatch.setattr(services, "render", broken)
     for _ in range(3):
         with django_capture_on_commit_callbacks(execute=True):
@@ -274,7 +275,7 @@ def test_a_failed_pdf_is_shown_as_failed_not_made_again_for_each_visitor(
     assert job.state == ReportJob.State.FAILED
     # A minute on, asking again makes a new one.
     ReportJob.objects.update(created_at=timezone.now() - timedelta(minutes=2))
-    monkeypatch.undo()
+    monkeypatch.setattr(services, "render", working)  # not undo(): tasks stay in process
     with django_capture_on_commit_callbacks(execute=True):
         client.get(pdf_url(retreat))
     assert ReportJob.objects.count() == 2
