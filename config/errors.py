@@ -32,7 +32,6 @@ def init_error_tracker(dsn: str) -> None:
     import sentry_sdk
     from sentry_sdk.integrations.celery import CeleryIntegration
     from sentry_sdk.integrations.django import DjangoIntegration
-
     from sentry_sdk.integrations.logging import ignore_logger
 
     for name in ("RequestDataTooBig", "TooManyFieldsSent", "TooManyFilesSent"):
