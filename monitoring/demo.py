@@ -338,6 +338,26 @@ PUBLIC_FEEDBACK = {  # goal: people who commented on it in March 2021, by group
     "Every student reads by grade 3": {"Parent or guardian": 14, "Staff member": 8, "Student": 3},
     "Safe and welcoming schools": {"Parent or guardian": 9, "Student": 6, "Community member": 2},
 }
+# What those people wrote (the 2021 triage page shows it; the public page never does), taken in
+# turn for each goal.
+PUBLIC_FEEDBACK_WORDS = {
+    "Every student reads by grade 3": [
+        "Please start reading help in kindergarten, not after third grade when kids are behind.",
+        "Our library is only open two days a week. Reading by grade 3 needs books at home too.",
+        "As a first-grade teacher I need time in the day for small reading groups, not more tests.",
+        "Will families get the reading scores in plain language, and in Spanish?",
+        "My son reads better with the volunteer tutors. Keep them in the plan.",
+        "Measure reading at the end of each year, not only in third grade, so we can act sooner.",
+    ],
+    "Safe and welcoming schools": [
+        "Students need an adult at school they can talk to. Add counselors before cameras.",
+        "The bus stop on Route 9 is not safe in winter mornings. Is transport part of safety?",
+        "Suspensions are too high at the middle schools. What will replace them?",
+        "Welcoming means translated notices and someone at the front office who speaks Spanish.",
+        "Please ask students what makes them feel safe. We are the ones in the hallways.",
+        "Bullying online follows kids to school. The plan should say how it is handled.",
+    ],
+}
 PUBLIC_BUY_IN = {  # goal: (group, support on the 1–5 scale) of each public buy-in answer
     "Every student reads by grade 3": [("Parent or guardian", 5)] * 11
     + [("Parent or guardian", 3)] * 3
@@ -357,6 +377,8 @@ def load_public_demo(engagement: Engagement) -> PublicPage | None:
     goals = {g["title"]: g["id"] for g in version.data["plan"]["goals"]}
     if review is not None:
         for title, groups in PUBLIC_FEEDBACK.items():
+            words = PUBLIC_FEEDBACK_WORDS[title]
+            people_before = 0
             for group, people in groups.items():
                 for n in range(people):
                     Comment.objects.create(
@@ -367,9 +389,10 @@ def load_public_demo(engagement: Engagement) -> PublicPage | None:
                         is_public=True,
                         category=group,
                         email=f"{slugify(group)}-{n}@feedback.example",
-                        body="Feedback for the planning team (never shown on the public page).",
+                        body=words[(people_before + n) % len(words)],
                         state=Comment.State.ACCEPTED if n == 0 else Comment.State.OPEN,
                     )
+                people_before += people
         for title, answers in PUBLIC_BUY_IN.items():
             for group, support in answers:
                 response = BuyInResponse.objects.create(
