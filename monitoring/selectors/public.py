@@ -38,6 +38,7 @@ from engagements.models import Engagement
 from engagements.small_groups import MINIMUM, GroupCounts, hide_small_groups
 from planning.models import Approval, BuyInAnswer, BuyInResponse, Comment, Goal, Strategy
 from retreats.models import Activity, Card, Dot
+from retreats.views.console import spreadsheet_safe
 
 from ..models import (
     ActionUpdate,
@@ -46,6 +47,8 @@ from ..models import (
     StatusOverride,
     TargetChange,
 )
+from ..status import amount
+from .measures import lived_measures
 from .progress import GoalNode, Progress, StrategyNode, progress_for
 
 NO_GROUP = "Group not given"
@@ -434,3 +437,100 @@ def public_progress_for(engagement: Engagement, *, today: date | None = None):
         goals=goals,
         approved_on=timezone.localdate(approval) if approval else None,
     )
+
+
+# --- the open-data CSV files of the public page (columns documented in the README) -------------
+
+MEASURE_COLUMNS = [
+    "goal",
+    "strategy",
+    "measure_id",
+    "indicator",
+    "unit",
+    "direction",
+    "frequency",
+    "baseline",
+    "baseline_date",
+    "target",
+    "target_date",
+    "band_low",
+    "band_high",
+    "yearly_targets",
+    "latest_value",
+    "latest_date",
+    "expected_value",
+    "status",
+    "status_code",
+    "why",
+]
+READING_COLUMNS = ["measure_id", "goal", "indicator", "unit", "date", "value"]
+
+
+def _number(value) -> str:
+    return "" if value is None else f"{value:f}"
+
+
+def _day(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def public_measure_rows(engagement: Engagement, *, today: date) -> list[list]:
+    """One row per measure of the approved plan, after the MEASURE_COLUMNS header."""
+    lived = lived_measures(engagement, today=today)
+    rows: list[list] = [MEASURE_COLUMNS]
+    for m in lived.measures if lived else []:
+        row, latest = m.monitored, m.latest
+        strategy = m.element.strategy or {}
+        yearly = "; ".join(
+            f"{y.school_year - 1}-{str(y.school_year)[-2:]}: {amount(y.value)}" for y in m.yearly
+        )
+        rows.append(
+            [
+                spreadsheet_safe(m.element.goal.get("title", "")),
+                spreadsheet_safe(strategy.get("title", "")),
+                str(m.id),
+                spreadsheet_safe(m.indicator),
+                spreadsheet_safe(m.unit),
+                row.direction,
+                m.frequency,
+                _number(row.baseline),
+                _day(row.baseline_date),
+                _number(row.target),
+                _day(row.target_date),
+                _number(row.band_low),
+                _number(row.band_high),
+                yearly,
+                _number(latest.value) if latest else "",
+                _day(latest.taken_on) if latest else "",
+                _number(m.judgement.expected),
+                m.status_label,
+                m.status,
+                spreadsheet_safe(m.judgement.why),
+            ]
+        )
+    return rows
+
+
+def public_reading_rows(engagement: Engagement, *, today: date) -> list[list]:
+    """Every reading of the approved plan's measures, oldest first, after READING_COLUMNS."""
+    lived = lived_measures(engagement, today=today)
+    measures = {m.monitored.pk: m for m in lived.measures} if lived else {}
+    readings = (
+        MeasureReading.objects.filter(measure__in=list(measures))
+        .order_by("measure_id", "taken_on", "entered_at", "pk")
+        .values_list("measure_id", "taken_on", "value")
+    )
+    rows: list[list] = [READING_COLUMNS]
+    for measure_pk, taken_on, value in readings:
+        m = measures[measure_pk]
+        rows.append(
+            [
+                str(m.id),
+                spreadsheet_safe(m.element.goal.get("title", "")),
+                spreadsheet_safe(m.indicator),
+                spreadsheet_safe(m.unit),
+                taken_on.isoformat(),
+                _number(value),
+            ]
+        )
+    return rows

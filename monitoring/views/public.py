@@ -29,14 +29,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from engagements.access import Can, access_engagement, members_only, public
 from engagements.models import DEFAULT_TERMINOLOGY
-from retreats.views.console import spreadsheet_safe
 
-from ..models import MeasureReading, PublicPage
-from ..selectors.measures import lived_measures
+from ..models import PublicPage
 from ..selectors.plan import approved_version
-from ..selectors.public import public_page_by_token, public_progress_for
+from ..selectors.public import (
+    public_measure_rows,
+    public_page_by_token,
+    public_progress_for,
+    public_reading_rows,
+)
 from ..services.public import public_page_for, public_page_set
-from ..status import amount
 
 MAX_AGE = 300  # seconds a browser or a shared cache may keep a public answer
 # Seconds the rendered page stays in the server's cache. Its key moves with every change the
@@ -46,30 +48,6 @@ MAX_AGE = 300  # seconds a browser or a shared cache may keep a public answer
 RENDERED_FOR = 120
 # Bump when the page's template or CSV columns change, so no cache serves the old ones.
 LAYOUT = "2"
-
-MEASURE_COLUMNS = [
-    "goal",
-    "strategy",
-    "measure_id",
-    "indicator",
-    "unit",
-    "direction",
-    "frequency",
-    "baseline",
-    "baseline_date",
-    "target",
-    "target_date",
-    "band_low",
-    "band_high",
-    "yearly_targets",
-    "latest_value",
-    "latest_date",
-    "expected_value",
-    "status",
-    "status_code",
-    "why",
-]
-READING_COLUMNS = ["measure_id", "goal", "indicator", "unit", "date", "value"]
 
 
 # --- the settings page (members) ------------------------------------------------------------------
@@ -234,14 +212,6 @@ def _csv_response(page: PublicPage, etag: str, rows: list[list], what: str) -> H
     return _public_headers(response, etag, page)
 
 
-def _number(value) -> str:
-    return "" if value is None else f"{value:f}"
-
-
-def _day(value) -> str:
-    return value.isoformat() if value else ""
-
-
 @public
 @require_GET
 def public_measures_csv(request: HttpRequest, token: str) -> HttpResponse:
@@ -252,38 +222,7 @@ def public_measures_csv(request: HttpRequest, token: str) -> HttpResponse:
     fresh = _fresh(request, page, etag)
     if fresh is not None:
         return fresh
-    lived = lived_measures(page.engagement, today=today)
-    rows: list[list] = [MEASURE_COLUMNS]
-    for m in lived.measures if lived else []:
-        row, latest = m.monitored, m.latest
-        strategy = m.element.strategy or {}
-        yearly = "; ".join(
-            f"{y.school_year - 1}-{str(y.school_year)[-2:]}: {amount(y.value)}" for y in m.yearly
-        )
-        rows.append(
-            [
-                spreadsheet_safe(m.element.goal.get("title", "")),
-                spreadsheet_safe(strategy.get("title", "")),
-                str(m.id),
-                spreadsheet_safe(m.indicator),
-                spreadsheet_safe(m.unit),
-                row.direction,
-                m.frequency,
-                _number(row.baseline),
-                _day(row.baseline_date),
-                _number(row.target),
-                _day(row.target_date),
-                _number(row.band_low),
-                _number(row.band_high),
-                yearly,
-                _number(latest.value) if latest else "",
-                _day(latest.taken_on) if latest else "",
-                _number(m.judgement.expected),
-                m.status_label,
-                m.status,
-                spreadsheet_safe(m.judgement.why),
-            ]
-        )
+    rows = public_measure_rows(page.engagement, today=today)
     return _csv_response(page, etag, rows, "measures")
 
 
@@ -297,24 +236,5 @@ def public_readings_csv(request: HttpRequest, token: str) -> HttpResponse:
     fresh = _fresh(request, page, etag)
     if fresh is not None:
         return fresh
-    lived = lived_measures(page.engagement, today=today)
-    measures = {m.monitored.pk: m for m in lived.measures} if lived else {}
-    readings = (
-        MeasureReading.objects.filter(measure__in=list(measures))
-        .order_by("measure_id", "taken_on", "entered_at", "pk")
-        .values_list("measure_id", "taken_on", "value")
-    )
-    rows: list[list] = [READING_COLUMNS]
-    for measure_pk, taken_on, value in readings:
-        m = measures[measure_pk]
-        rows.append(
-            [
-                str(m.id),
-                spreadsheet_safe(m.element.goal.get("title", "")),
-                spreadsheet_safe(m.indicator),
-                spreadsheet_safe(m.unit),
-                taken_on.isoformat(),
-                _number(value),
-            ]
-        )
+    rows = public_reading_rows(page.engagement, today=today)
     return _csv_response(page, etag, rows, "readings")

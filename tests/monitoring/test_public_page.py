@@ -18,8 +18,8 @@ from engagements.models import Membership, Role, StakeholderGroup
 from engagements.small_groups import hide_small_groups
 from monitoring.models import MeasureReading, PublicPage
 from monitoring.selectors.measures import lived_measures
+from monitoring.selectors.public import MEASURE_COLUMNS, READING_COLUMNS
 from monitoring.services.public import public_page_set
-from monitoring.views.public import MEASURE_COLUMNS, READING_COLUMNS
 from planning.models import Comment, Review
 from planning.services import plan_for
 from retreats.models import Ballot, Card, Dot
