@@ -16,15 +16,27 @@ def load():
 
 def test_the_stack_has_web_worker_beat_postgres_and_redis():
     services = load()["services"]
-    assert set(services) == {"web", "worker", "beat", "postgres", "redis", "minio", "minio-bucket"}
+    assert set(services) == {
+        "migrate",
+        "proxy",
+        "web",
+        "push",
+        "worker",
+        "beat",
+        "postgres",
+        "redis",
+        "minio",
+        "minio-bucket",
+    }
     assert "gunicorn config.wsgi" in services["web"]["command"]
+    assert services["migrate"]["command"] == "python manage.py migrate --noinput"
     assert services["worker"]["command"].startswith("celery -A config worker")
     assert services["beat"]["command"].startswith("celery -A config beat")
 
 
 def test_every_app_process_runs_in_production_mode_against_the_stack():
     services = load()["services"]
-    for name in ("web", "worker", "beat"):
+    for name in ("migrate", "web", "push", "worker", "beat"):
         env = services[name]["environment"]
         assert env["DEBUG"] == "0"
         assert env["DATABASE_URL"].startswith("postgres://")
@@ -71,7 +83,7 @@ def test_files_stay_on_the_volume_unless_asked_and_minio_is_an_opt_in_profile():
     no storage URL and no AWS credentials are set by default; MinIO runs only with its profile,
     and makes its private bucket."""
     services = load()["services"]
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "push", "worker", "beat"):
         env = services[name]["environment"]
         assert storage_from_url(default_of(env["STORAGE_URL"])) == {
             "BACKEND": "django.core.files.storage.FileSystemStorage"
@@ -89,3 +101,42 @@ def test_files_stay_on_the_volume_unless_asked_and_minio_is_an_opt_in_profile():
 def test_web_is_healthy_only_when_ready():
     check = " ".join(load()["services"]["web"]["healthcheck"]["test"])
     assert "/readyz" in check and "/healthz" not in check
+
+
+def test_web_scales_out_behind_the_proxy_which_sends_event_streams_to_push():
+    """Only the proxy is published (so `--scale web=3` works); the app processes wait for the
+    one-shot migration instead of racing to migrate; live boards' event streams (paths ending in
+    /events/) go to the ASGI push process, unbuffered; visitors are counted by their own address."""
+    services = load()["services"]
+    assert services["proxy"]["ports"] == ["8000:80"]
+    assert "ports" not in services["web"] and "ports" not in services["push"]
+    for name in ("web", "push"):
+        assert services[name]["depends_on"]["migrate"] == {
+            "condition": "service_completed_successfully"
+        }
+        assert "migrate" not in services[name]["command"]
+    assert services["push"]["command"] == "gunicorn config.asgi -c config/gunicorn_push.py"
+    assert services["web"]["environment"]["RATELIMIT_IP_META_KEY"] == "HTTP_X_REAL_IP"
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert "./deploy/nginx.conf:/etc/nginx/nginx.conf:ro" in services["proxy"]["volumes"]
+    events = nginx[nginx.index("location ~ /events/$") :]
+    events = events[: events.index("}")]
+    assert "proxy_pass http://push;" in events and "proxy_buffering off;" in events
+    assert "proxy_set_header X-Real-IP $remote_addr;" in nginx
+    assert re.search(r"location / \{\s*proxy_pass http://web;", nginx)
+
+
+def test_the_push_process_runs_uvicorn_workers_on_the_asgi_application():
+    import gc
+
+    from config import gunicorn_push
+
+    assert gunicorn_push.worker_class == "uvicorn_worker.UvicornWorker"
+    bench = (ROOT / "bench" / "live_board.py").read_text()
+    assert '"config/gunicorn_push.py"' in bench  # the benchmark measures what is deployed
+    gc.unfreeze()
+    try:
+        gunicorn_push.post_worker_init(worker=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
