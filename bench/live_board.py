@@ -488,10 +488,14 @@ def _wait_for(port: int, server: subprocess.Popen, name: str) -> None:
 
 def start_servers(args) -> list[subprocess.Popen]:
     gunicorn = str(ROOT / ".venv" / "bin" / "gunicorn")
+    if args.cpus:  # the app's processes on these cores only (PostgreSQL, Redis and we are not)
+        gunicorn_cmd = ["taskset", "-c", args.cpus, gunicorn]
+    else:
+        gunicorn_cmd = [gunicorn]
     common = ["--log-level", "warning", "--access-logfile", "/dev/null"]
     web = subprocess.Popen(
         # As deployed: threaded workers, the collector frozen at start (config/gunicorn.py).
-        [gunicorn, "config.wsgi", "-c", "config/gunicorn.py", "--bind", f"{HOST}:{PORT}"]
+        [*gunicorn_cmd, "config.wsgi", "-c", "config/gunicorn.py", "--bind", f"{HOST}:{PORT}"]
         + ["--workers", str(args.workers), "--threads", str(args.threads), "--keep-alive", "30"]
         + common,
         cwd=ROOT,
@@ -502,7 +506,7 @@ def start_servers(args) -> list[subprocess.Popen]:
     servers = [web]
     if args.mode == "push":
         push = subprocess.Popen(
-            [gunicorn, "config.asgi", "-c", "config/gunicorn_push.py"]
+            [*gunicorn_cmd, "config.asgi", "-c", "config/gunicorn_push.py"]
             + ["--bind", f"{HOST}:{PUSH_PORT}", "--workers", str(args.push_workers)]
             + common,
             cwd=ROOT,
@@ -604,6 +608,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3, help="web: gunicorn gthread workers")
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--push-workers", type=int, default=1, help="push: uvicorn workers")
+    parser.add_argument(
+        "--cpus", default="", help="pin web and push to these cores (taskset -c), e.g. 0 or 0,1"
+    )
     args = parser.parse_args()
     seconds = min(args.seconds, 120)
     for url in (BASE_DB, REDIS_URL):
@@ -620,6 +627,7 @@ def main() -> None:
             f"{args.workers} workers x {args.threads} threads"
             + (f"; push: {args.push_workers} uvicorn worker(s)" if args.mode == "push" else "")
             + f"; mode {args.mode}"
+            + (f"; app pinned to cores {args.cpus}" if args.cpus else "")
         )
         for count in args.levels:
             runs = []
