@@ -488,10 +488,8 @@ def _wait_for(port: int, server: subprocess.Popen, name: str) -> None:
 
 def start_servers(args) -> list[subprocess.Popen]:
     gunicorn = str(ROOT / ".venv" / "bin" / "gunicorn")
-    if args.cpus:  # the app's processes on these cores only (PostgreSQL, Redis and we are not)
-        gunicorn_cmd = ["taskset", "-c", args.cpus, gunicorn]
-    else:
-        gunicorn_cmd = [gunicorn]
+    # With --cpus, the app's processes run on those cores only (PostgreSQL, Redis and we do not).
+    gunicorn_cmd = ["taskset", "-c", args.cpus, gunicorn] if args.cpus else [gunicorn]
     common = ["--log-level", "warning", "--access-logfile", "/dev/null"]
     web = subprocess.Popen(
         # As deployed: threaded workers, the collector frozen at start (config/gunicorn.py).
