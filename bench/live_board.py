@@ -460,7 +460,7 @@ def build_world(participants: int) -> dict:
         },
         "projector": {
             "live": reverse("retreats:projector-live", kwargs=ids),
-            "events": events("retreats:projector-events"),
+            "events": events("retreats:console-events"),
         },
         "writes": {
             "card": reverse("retreats:card-add", kwargs=ids),
