@@ -508,7 +508,7 @@ def start_servers(args) -> list[subprocess.Popen]:
             + ["--bind", f"{HOST}:{PUSH_PORT}", "--workers", str(args.push_workers)]
             + common,
             cwd=ROOT,
-            env=django_env(),
+            env={**django_env(), "DB_POOL_MAX": "8"},  # as docker-compose.yml runs it
             start_new_session=True,
         )
         _wait_for(PUSH_PORT, push, "gunicorn (push)")

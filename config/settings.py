@@ -143,6 +143,20 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A process that may run many requests at once with a thread each (the push process: every live
+# board that connects checks access in its own thread) borrows connections from a pool of at most
+# DB_POOL_MAX instead of opening one per thread: a thousand screens joining at once wait their
+# turn for a few milliseconds rather than exhaust PostgreSQL's connections (max_connections is
+# 100 by default). Pooled connections go back to the pool after each use (no CONN_MAX_AGE).
+DB_POOL_MAX = int(os.environ.get("DB_POOL_MAX", "0"))
+if DB_POOL_MAX and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False  # Django's pool checks what it lends
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DB_POOL_MAX,
+        "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "20")),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- accounts ----------------------------------------------------------------------------------

@@ -116,6 +116,8 @@ def test_web_scales_out_behind_the_proxy_which_sends_event_streams_to_push():
         }
         assert "migrate" not in services[name]["command"]
     assert services["push"]["command"] == "gunicorn config.asgi -c config/gunicorn_push.py"
+    assert default_of(services["push"]["environment"]["DB_POOL_MAX"]) == "8"
+    assert "DB_POOL_MAX" not in services["web"]["environment"]  # bounded by its threads already
     assert services["web"]["environment"]["RATELIMIT_IP_META_KEY"] == "HTTP_X_REAL_IP"
     nginx = (ROOT / "deploy" / "nginx.conf").read_text()
     assert "./deploy/nginx.conf:/etc/nginx/nginx.conf:ro" in services["proxy"]["volumes"]

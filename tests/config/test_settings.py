@@ -21,6 +21,7 @@ CONFIGURATION = {
     "CONN_MAX_AGE",
     "CELERY_QUEUE",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DB_POOL_MAX",
 }
 CLEAN_ENV = {key: value for key, value in os.environ.items() if key not in CONFIGURATION}
 
@@ -70,6 +71,28 @@ def test_redis_url_switches_to_a_broker_and_shared_cache():
     assert found["cache"] == "config.cache.ResilientRedisCache"
     assert found["broker"] == "redis://cache.internal:6379/0"
     assert found["eager"] is False
+
+
+def test_db_pool_max_lends_a_few_pooled_connections_instead_of_one_per_thread():
+    """The push process (a thread per connecting screen) sets DB_POOL_MAX: connections then come
+    from a bounded pool (no persistent per-thread connections, which the pool forbids anyway);
+    without it nothing changes, and SQLite ignores it."""
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "d = s.DATABASES['default']; "
+        "print(json.dumps({'pool': d.get('OPTIONS', {}).get('pool'), 'age': d['CONN_MAX_AGE']}))"
+    )
+    postgres = "postgres://aligned@db.internal:5432/aligned"
+    pooled = run(["-c", code], DATABASE_URL=postgres, DB_POOL_MAX="8")
+    assert pooled.returncode == 0, pooled.stderr
+    assert json.loads(pooled.stdout) == {
+        "pool": {"min_size": 1, "max_size": 8, "timeout": 20.0},
+        "age": 0,
+    }
+    plain = json.loads(run(["-c", code], DATABASE_URL=postgres).stdout)
+    assert plain == {"pool": None, "age": 60}
+    embedded = json.loads(run(["-c", code], DB_POOL_MAX="8").stdout)
+    assert embedded["pool"] is None
 
 
 def test_production_mode_refuses_to_start_without_secret_key_and_hosts():
