@@ -8,6 +8,7 @@ that costs no query of its own), or the fresh board region when it has. Only tha
 swapped: the add-card form stays as the person left it, typed words and focus included.
 """
 
+import json
 import time
 from functools import lru_cache
 from uuid import UUID
@@ -38,7 +39,7 @@ from engagements.access import (
 )
 from engagements.models import StakeholderGroup
 
-from .. import live, selectors, services, throttle
+from .. import live, push, selectors, services, throttle
 from ..forms.participant import CardForm, GuestJoinForm, JoinCodeForm, VoteForm
 from ..models import Activity, Card, Participant, Retreat
 
@@ -191,10 +192,18 @@ def _board_context(
         "form_state": _form_state(activity),
         "timer": _timer(activity),
         "live_url": reverse("retreats:board-live", args=[activity.retreat_id, activity.pk]),
+        "events_url": _events_url(activity),
         **extra,
     }
     context["board_region"] = _board_region(context)
     return context
+
+
+def _events_url(activity: Activity) -> str:
+    """Where the page listens for the board's changes (static/js/live.js), when push is on."""
+    if not push.enabled():
+        return ""
+    return reverse("retreats:board-events", args=[activity.retreat_id, activity.pk])
 
 
 def _region_is_shared(context: dict) -> bool:
@@ -325,6 +334,54 @@ def board_live(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> Htt
 
 
 @retreat_participants
+@require_GET
+def board_events(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpResponse:
+    """The board's changes as server-sent events (retreats/push.py): access is checked as for
+    the poll, and again while the stream is open."""
+    if not push.enabled():
+        return push.refused(404)
+    retreat_access, activity = access_activity(request, retreat_id, activity_id)
+    participant = retreat_access.participant
+    _watching(request, activity, participant)
+
+    def still_allowed() -> bool:
+        if live.granted(request, activity.pk):
+            return True
+        try:
+            found, _ = access_activity(request, retreat_id, activity_id)
+        except (Http404, PermissionDenied):
+            return False
+        live.grant(request, activity.pk, found.participant.pk if found.participant else None)
+        return True
+
+    return push.stream(
+        request,
+        activity,
+        kinds=push.PARTICIPANT,
+        still_allowed=still_allowed,
+        current_version=lambda: selectors.activity_version(activity.pk),
+    )
+
+
+def _card_taken(request: HttpRequest, activity: Activity, participant, form) -> HttpResponse:
+    """The writer's answer when push is on: a fresh form only, whatever the board's size; the
+    card reaches the writer's board by its event, like everyone else's (or, on a private board,
+    the page fetches its own region: HX-Trigger live:refresh)."""
+    context = {
+        "activity": activity,
+        "form": _card_form(activity, form.cleaned_data.get("quadrant", "")),
+        "form_state": _form_state(activity),
+        "announce": "Your card is on the board.",
+    }
+    response = TemplateResponse(request, CARD_FORM, context)
+    trigger = {"live:me": str(participant.pk)}
+    if not push.cards_shared(activity):
+        trigger["live:refresh"] = True
+    response["HX-Trigger"] = json.dumps(trigger)
+    return response
+
+
+@retreat_participants
 @require_POST
 @vary_on_headers("HX-Request")
 def card_add(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpResponse:
@@ -343,6 +400,8 @@ def card_add(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpR
             if not request.htmx:
                 messages.success(request, "Your card is on the board.")
                 return redirect(_board_url(activity) + "#add-card")
+            if push.enabled():
+                return _card_taken(request, activity, participant, form)
             version = selectors.activity_version(activity.pk)
             context = _board_context(
                 _with_participant(retreat_access, participant),
@@ -601,6 +660,9 @@ def _projector_context(request: HttpRequest, activity: Activity, *, version: int
         "version": version,
         "timer": _timer(activity),
         "live_url": reverse("retreats:projector-live", args=[retreat.pk, activity.pk]),
+        "events_url": reverse("retreats:console-events", args=[retreat.pk, activity.pk])
+        if push.enabled()
+        else "",
     }
 
 
