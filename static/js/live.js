@@ -173,6 +173,7 @@
   // --- the stream: healthy, dropped (the browser reconnects by itself), or refused
   function setHealthy(now) {
     healthy = now;
+    config.dataset.state = now ? "streaming" : "polling"; // for people debugging, and the tests
     clearTimeout(graceTimer);
     graceTimer = null;
   }
