@@ -368,8 +368,10 @@ class _SyncStream:
             watcher.event.wait(max(0.0, min(next_check, next_ping, end) - now))
             now = time.monotonic()
             if now >= next_check:
-                allowed = self.still_allowed()
+                allowed = _check(self.still_allowed)
                 _release_connection()
+                if allowed is None:  # could not tell (the database is away): reconnect later
+                    return
                 if not allowed:
                     yield encode({"e": "gone", "v": None})
                     return
@@ -431,7 +433,10 @@ class _AsyncStream:
                     pass
                 now = time.monotonic()
                 if now >= next_check:
-                    if not await sync_to_async(self._allowed)():
+                    allowed = await sync_to_async(self._allowed)()
+                    if allowed is None:
+                        return
+                    if not allowed:
                         yield encode({"e": "gone", "v": None})
                         return
                     next_check = now + settings.LIVE_PUSH_RECHECK_SECONDS
@@ -456,11 +461,22 @@ class _AsyncStream:
         finally:
             _release_connection()
 
-    def _allowed(self) -> bool:
+    def _allowed(self) -> bool | None:
         try:
-            return self.still_allowed()
+            return _check(self.still_allowed)
         finally:
             _release_connection()
+
+
+def _check(still_allowed) -> bool | None:
+    """Access re-checked; None when it could not be (a database restarting): the stream then
+    ends quietly and the page reconnects through the full check, rather than every page in the
+    room being told to reload."""
+    try:
+        return still_allowed()
+    except Exception:  # noqa: BLE001
+        logger.warning("Live push: could not re-check a watcher's access", exc_info=True)
+        return None
 
 
 def _release_connection() -> None:

@@ -364,9 +364,9 @@ def board_events(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> H
 
 
 def _card_taken(request: HttpRequest, activity: Activity, participant, form) -> HttpResponse:
-    """The writer's answer when push is on: a fresh form only, whatever the board's size; the
-    card reaches the writer's board by its event, like everyone else's (or, on a private board,
-    the page fetches its own region: HX-Trigger live:refresh)."""
+    """The writer's answer on a shared board when push is on: a fresh form only, whatever the
+    board's size; the card reaches the writer's board by its event, like everyone else's.
+    `live:me` tells the page whose cards to mark (a member joins on their first card)."""
     context = {
         "activity": activity,
         "form": _card_form(activity, form.cleaned_data.get("quadrant", "")),
@@ -374,10 +374,7 @@ def _card_taken(request: HttpRequest, activity: Activity, participant, form) -> 
         "announce": "Your card is on the board.",
     }
     response = TemplateResponse(request, CARD_FORM, context)
-    trigger = {"live:me": str(participant.pk)}
-    if not push.cards_shared(activity):
-        trigger["live:refresh"] = True
-    response["HX-Trigger"] = json.dumps(trigger)
+    response["HX-Trigger"] = json.dumps({"live:me": str(participant.pk)})
     return response
 
 
@@ -400,8 +397,9 @@ def card_add(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpR
             if not request.htmx:
                 messages.success(request, "Your card is on the board.")
                 return redirect(_board_url(activity) + "#add-card")
-            if push.enabled():
+            if push.enabled() and push.cards_shared(activity):
                 return _card_taken(request, activity, participant, form)
+            # (A private board's region holds only the writer's own cards: it comes along.)
             version = selectors.activity_version(activity.pk)
             context = _board_context(
                 _with_participant(retreat_access, participant),

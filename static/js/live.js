@@ -80,6 +80,13 @@
     }
   });
 
+  // Is the page's "Connection lost" banner up (static/js/retreat.js)? Then polls go on (at its
+  // backoff): a card or dot is waiting to be sent again, and an answered poll says when to.
+  function troubled() {
+    var banner = document.getElementById("connection-banner");
+    return Boolean(banner && banner.classList.contains("connection-banner--shown"));
+  }
+
   // While the stream is healthy, the region's own every-1s poll stays quiet.
   document.addEventListener("htmx:beforeRequest", function (event) {
     var detail = event.detail || {};
@@ -87,7 +94,7 @@
       return;
     }
     if (!isOurs(detail)) {
-      if (healthy) {
+      if (healthy && !troubled()) {
         event.preventDefault();
       }
     } else if (event.defaultPrevented) { // held back (a finger on a button, a backoff): later
@@ -256,8 +263,8 @@
     connect();
   });
 
-  // The writer's answer (views.participant.card_add): who "me" is, and whether to fetch (a
-  // card on a private board reaches only its author, by the author fetching).
+  // The writer's answer (views.participant.card_add) says who "me" is: a member joins on their
+  // first card.
   document.addEventListener("live:me", function (event) {
     var value = event.detail && event.detail.value;
     if (value && !me) {
@@ -266,7 +273,6 @@
       fetchRegion(); // a first card may have come in unmarked
     }
   });
-  document.addEventListener("live:refresh", fetchRegion);
 
   connect();
 })();

@@ -326,7 +326,12 @@ def test_the_writer_s_answer_does_not_grow_with_the_board(client, retreat, share
     assert json.loads(big["HX-Trigger"]) == {"live:me": str(guest.pk)}
 
 
-def test_on_a_private_board_the_writer_fetches_their_own_region(client, retreat, private):
+def test_on_a_private_board_the_writer_s_answer_brings_their_own_cards(client, retreat, private):
+    """Others learn only that the version moved; the writer's region (their own cards only, so
+    its size does not grow with the room) comes with the answer."""
     join_as_guest(client, retreat)
+    CardFactory.create_batch(5, activity=private)  # other people's, private
     response = client.post(url("card-add", private), {"text": "Mine"}, headers=HTMX)
-    assert json.loads(response["HX-Trigger"])["live:refresh"] is True
+    body = response.content.decode()
+    assert 'id="board-live"' in body and "Mine" in body
+    assert body.count('<li class="idea-card') == 1
