@@ -2,9 +2,10 @@
 engagement page, guests by code), the phone-first board with its cards and dots, and the
 full-screen projector board.
 
-Both boards stay live by polling: every second the page asks `live/?v=<version>`, and the answer
-is an empty 204 while the board's version has not moved (the access check loads the activity, so
-that costs no query of its own), or the fresh board region when it has. Only that region is
+Both boards stay live by server push (`events/`, retreats/push.py; README, "Live updates"): a new
+card is put in place by the page, anything else makes it fetch its region at `live/?v=<version>`.
+That address is also the fallback poll, every second while no stream is up: an empty 204 while
+the board's version has not moved, or the fresh board region when it has. Only that region is
 swapped: the add-card form stays as the person left it, typed words and focus included.
 """
 
