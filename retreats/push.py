@@ -35,6 +35,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 CHANNEL = "aligned:live:"
 KEEP_ALIVE_SECONDS = 15
 WRITE_EVERY = 0.2  # a stream writes at most five times a second, all that came meanwhile at once
+BREAKER_SECONDS = 5  # after Redis fails a publish, skip it this long
 MAX_PENDING = 500  # a watcher this far behind gets one `board` event instead (it fetches)
 PARTICIPANT = frozenset({"card", "board", "version", "gone"})
 FACILITATOR = PARTICIPANT | {"room"}
@@ -211,9 +212,18 @@ class RedisBackend:
         self.listening = threading.Event()
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
+        self.skip_until = 0.0
 
     def publish(self, message: dict) -> None:
-        self.client.publish(CHANNEL + message["a"], json.dumps(message, separators=(",", ":")))
+        """After a failure Redis is skipped for a few seconds, so that writers do not each wait
+        for its timeout while it is away (as config/cache.py does for the cache)."""
+        if time.monotonic() < self.skip_until:
+            raise ConnectionError("Redis failed a moment ago: not publishing for now")
+        try:
+            self.client.publish(CHANNEL + message["a"], json.dumps(message, separators=(",", ":")))
+        except Exception:
+            self.skip_until = time.monotonic() + BREAKER_SECONDS
+            raise
 
     def start(self) -> None:
         with self.lock:

@@ -248,12 +248,17 @@
     retryTimer = setTimeout(connect, Math.min(60000, 5000 * Math.pow(2, Math.min(failures - 1, 4))));
   }
 
+  // Back from sleep (or from another tab): a stream may have died without a word, so open a
+  // fresh one; with ?v= the server sends `board` at once if anything moved meanwhile.
+  var hiddenAt = 0;
+
   function wake() {
     if (document.visibilityState === "hidden") {
+      hiddenAt = Date.now();
       return;
     }
-    if (!healthy) {
-      connect(); // with ?v=: the server sends `board` at once if anything moved meanwhile
+    if (!healthy || Date.now() - hiddenAt > 5000) {
+      connect();
     }
   }
 
