@@ -165,3 +165,19 @@ def test_a_card_added_on_one_process_reaches_a_watcher_on_another_within_a_secon
     assert "Across processes" in data
     assert arrived - answered < 1.0
     watcher.close()
+
+    # A phone that missed it (asleep) reconnects to A with its last version: `board` at once.
+    late = a.connection(timeout=5)
+    late.request(
+        "GET",
+        events_url,
+        headers={
+            "Cookie": f"{settings.SESSION_COOKIE_NAME}={session}",
+            "Last-Event-ID": str(activity.version),
+        },
+    )
+    caught: queue.Queue = queue.Queue()
+    threading.Thread(target=read_events, args=(late.getresponse(), caught), daemon=True).start()
+    name, data, _ = caught.get(timeout=2)
+    assert (name, data) == ("board", f'{{"v":{activity.version + 1}}}')
+    late.close()
