@@ -124,13 +124,13 @@ def test_three_phones_the_projector_and_the_console_get_cards_over_push(page, ne
     expect(ben.get_by_label("Your idea")).to_have_value("Half-typed wor")
     expect(ben.get_by_label("Your idea")).to_be_focused()
 
-    # Over a few seconds (a stream ends and comes back every 4 s here) nobody polled each second:
-    # the phones asked nothing, the projector and console once per event at most.
-    time.sleep(max(0, 6 - (time.monotonic() - watching_since)))
-    for phone in phones:
-        assert len(asked[id(phone)]) <= 1, f"a phone polled {len(asked[id(phone)])} times"
-    for screen in (projector, page):
-        assert len(asked[id(screen)]) <= 3, f"{screen.url} polled {len(asked[id(screen)])} times"
+    # Over 8 seconds nobody polled each second (that would be 8 asks or more): the phones put the
+    # card in place, the projector and console fetched once for it. A stream ends and comes back
+    # every 4 s here; an event that falls between two streams is caught up with one fetch (and one
+    # more if another event comes while it is on its way).
+    time.sleep(max(0, 8 - (time.monotonic() - watching_since)))
+    for screen in screens:
+        assert len(asked[id(screen)]) <= 3, f"{screen.url} asked {len(asked[id(screen)])} times"
 
     # Cleo's and the projector's streams are cut: they go back to polling, and still get cards.
     for screen in (cleo, projector):
