@@ -452,6 +452,21 @@ if SENTRY_DSN:
 # so a board changing many times a second is rendered a few times a second, not per watcher.
 LIVE_BOARD_MAX_STALENESS = float(os.environ.get("LIVE_BOARD_MAX_STALENESS", "0.5"))
 
+# Server push for live boards (retreats/push.py; README, "Live updates"): on by default; off,
+# every live screen polls once a second as before. Events go through the broker's Redis when
+# there is one (any web process serves any watcher), else through one process's memory.
+LIVE_PUSH = env_bool("LIVE_PUSH", True)
+LIVE_PUSH_REDIS_URL = os.environ.get("LIVE_PUSH_REDIS_URL", REDIS_URL)
+# Under WSGI (runserver, gunicorn gthread) each open stream holds a thread: at most this many
+# streams per process (beyond, the page polls), each ended after this many seconds (the browser
+# reconnects at once). Under ASGI (uvicorn) a stream holds no thread and has no such limit.
+LIVE_PUSH_WSGI_STREAMS = int(os.environ.get("LIVE_PUSH_WSGI_STREAMS", "4"))
+LIVE_PUSH_WSGI_SECONDS = float(os.environ.get("LIVE_PUSH_WSGI_SECONDS", "25"))
+LIVE_PUSH_ASGI_SECONDS = float(os.environ.get("LIVE_PUSH_ASGI_SECONDS", "3600"))
+# How often an open stream checks again that its viewer may still watch (a closed retreat or a
+# removed member is cut off within this, or at once when the retreat is closed).
+LIVE_PUSH_RECHECK_SECONDS = float(os.environ.get("LIVE_PUSH_RECHECK_SECONDS", "15"))
+
 # Wrong or closed retreat join codes allowed per network address (a whole school may share one
 # address, so right codes are not counted); past them, only the codes of retreats joined or shown
 # on the projector from that address within JOIN_CODE_ROOM_HOURS still work there.

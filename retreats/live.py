@@ -90,6 +90,15 @@ def grant(request: HttpRequest, activity_id, participant_id) -> None:
         _quietly(cache.set, _grant_key(session_key, activity_id), value, GRANT_SECONDS)
 
 
+def granted(request: HttpRequest, activity_id) -> bool:
+    """Is this session's note that it may watch this board still there? (An open stream's cheap
+    re-check; without the note the full access check runs.)"""
+    session_key = getattr(request, "session", None) and request.session.session_key
+    if not session_key:
+        return False
+    return _quietly(cache.get, _grant_key(session_key, activity_id)) is not None
+
+
 def start_rendering(key: str) -> bool:
     """Claim the rendering of a newer shared region; False while another request has it."""
     return _quietly(cache.add, f"{key}:rendering", 1, RENDERING_SECONDS, default=True)

@@ -17,7 +17,7 @@ from accounts.models import User
 from engagements.access import guest_token_hash
 from engagements.models import Engagement, Meeting, Membership, Phase, StakeholderGroup
 
-from . import live
+from . import live, push
 from .models import (
     Activity,
     Ballot,
@@ -36,9 +36,11 @@ SUBMISSION_KEY_DAYS = 1
 STAGES = [choice for choice, _ in Activity.Stage.choices]
 
 
-def _bump(activity: Activity) -> None:
-    """Move the board's version on, and note the new number for the live shortcut
-    (retreats/live.py) before the change commits. One query: UPDATE ... RETURNING."""
+def _bump(activity: Activity, *, card: Card | None = None, gone: bool = False) -> None:
+    """Move the board's version on, note the new number for the live shortcut (retreats/live.py)
+    before the change commits, and have the change pushed to the board's watchers once it has
+    committed (retreats/push.py): `card` when the change is that new card, `gone` when the
+    retreat closed. One query: UPDATE ... RETURNING."""
     table = connection.ops.quote_name(Activity._meta.db_table)
     column = connection.ops.quote_name(Activity._meta.get_field("version").column)
     key = connection.ops.quote_name(Activity._meta.pk.column)
@@ -48,6 +50,7 @@ def _bump(activity: Activity) -> None:
         row = cursor.fetchone()
     if row is not None:
         live.version_moved(activity.pk, row[0])
+        push.announce(activity, row[0], card=card, gone=gone)
 
 
 # --- retreats and activities -------------------------------------------------------------------
@@ -87,7 +90,7 @@ def retreat_set_open(*, retreat: Retreat, is_open: bool) -> Retreat:
     retreat.is_open = is_open
     retreat.save(update_fields=["is_open"])
     for activity in retreat.activities.all():
-        _bump(activity)
+        _bump(activity, gone=not is_open)
     return retreat
 
 
@@ -218,7 +221,7 @@ def activity_lock(*, activity: Activity, locked: bool) -> Activity:
 
 def participant_join_member(*, retreat: Retreat, membership: Membership) -> Participant:
     """A member joins (again): one participant row each, carrying their stakeholder group."""
-    participant, _ = Participant.objects.get_or_create(
+    participant, created = Participant.objects.get_or_create(
         retreat=retreat,
         membership=membership,
         defaults={
@@ -226,6 +229,8 @@ def participant_join_member(*, retreat: Retreat, membership: Membership) -> Part
             "stakeholder_group": membership.stakeholder_group,
         },
     )
+    if created:
+        push.room_changed(retreat)
     return participant
 
 
@@ -252,6 +257,7 @@ def participant_join_guest(
         stakeholder_group=stakeholder_group,
         guest_token_hash=guest_token_hash(token),
     )
+    push.room_changed(retreat)
     return GuestPass(participant=participant, token=token)
 
 
@@ -337,7 +343,7 @@ def card_add(
             card = Card.objects.create(
                 activity=activity, author=participant, text=text, quadrant=quadrant
             )
-            _bump(activity)
+            _bump(activity, card=card)
             _remember(participant, submission_key, SubmissionKey.Kind.CARD, card=card)
     except IntegrityError:
         return _twin(participant, submission_key, SubmissionKey.Kind.CARD).card

@@ -36,7 +36,7 @@ from engagements.forms.meetings import MoveForm
 from engagements.selectors.engagements import current_or_next_phase
 from engagements.views.confirm import confirm_page
 
-from .. import selectors, services, throttle
+from .. import push, selectors, services, throttle
 from ..forms.console import (
     ActivityAddForm,
     ActivitySettingsForm,
@@ -267,7 +267,10 @@ def _after_action(
 @require_GET
 def console(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpResponse:
     found, activity = _activity(request, retreat_id, activity_id)
-    return TemplateResponse(request, CONSOLE, _console_context(found, activity))
+    context = _console_context(found, activity)
+    if push.enabled():
+        context["events_url"] = reverse("retreats:console-events", args=[retreat_id, activity_id])
+    return TemplateResponse(request, CONSOLE, context)
 
 
 @members_only
@@ -286,6 +289,31 @@ def console_live(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> H
     if request.GET.get("v") == selectors.console_stamp(activity.pk):
         return _no_store(HttpResponse(status=204))
     return _no_store(TemplateResponse(request, CONSOLE_LIVE, _console_context(found, activity)))
+
+
+@members_only
+@require_GET
+def console_events(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpResponse:
+    """The board's changes as server-sent events for the console and the projector (they fetch
+    their region on each; retreats/push.py). Access is checked again every few seconds."""
+    if not push.enabled():
+        return push.refused(404)
+    _, activity = _activity(request, retreat_id, activity_id)
+
+    def still_allowed() -> bool:
+        try:
+            _activity(request, retreat_id, activity_id)
+        except (Http404, PermissionDenied):
+            return False
+        return True
+
+    return push.stream(
+        request,
+        activity,
+        kinds=push.FACILITATOR,
+        still_allowed=still_allowed,
+        current_version=lambda: selectors.activity_version(activity.pk),
+    )
 
 
 @members_only

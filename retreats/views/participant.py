@@ -2,12 +2,14 @@
 engagement page, guests by code), the phone-first board with its cards and dots, and the
 full-screen projector board.
 
-Both boards stay live by polling: every second the page asks `live/?v=<version>`, and the answer
-is an empty 204 while the board's version has not moved (the access check loads the activity, so
-that costs no query of its own), or the fresh board region when it has. Only that region is
+Both boards stay live by server push (`events/`, retreats/push.py; README, "Live updates"): a new
+card is put in place by the page, anything else makes it fetch its region at `live/?v=<version>`.
+That address is also the fallback poll, every second while no stream is up: an empty 204 while
+the board's version has not moved, or the fresh board region when it has. Only that region is
 swapped: the add-card form stays as the person left it, typed words and focus included.
 """
 
+import json
 import time
 from functools import lru_cache
 from uuid import UUID
@@ -38,7 +40,7 @@ from engagements.access import (
 )
 from engagements.models import StakeholderGroup
 
-from .. import live, selectors, services, throttle
+from .. import live, push, selectors, services, throttle
 from ..forms.participant import CardForm, GuestJoinForm, JoinCodeForm, VoteForm
 from ..models import Activity, Card, Participant, Retreat
 
@@ -191,10 +193,18 @@ def _board_context(
         "form_state": _form_state(activity),
         "timer": _timer(activity),
         "live_url": reverse("retreats:board-live", args=[activity.retreat_id, activity.pk]),
+        "events_url": _events_url(activity),
         **extra,
     }
     context["board_region"] = _board_region(context)
     return context
+
+
+def _events_url(activity: Activity) -> str:
+    """Where the page listens for the board's changes (static/js/live.js), when push is on."""
+    if not push.enabled():
+        return ""
+    return reverse("retreats:board-events", args=[activity.retreat_id, activity.pk])
 
 
 def _region_is_shared(context: dict) -> bool:
@@ -325,6 +335,51 @@ def board_live(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> Htt
 
 
 @retreat_participants
+@require_GET
+def board_events(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpResponse:
+    """The board's changes as server-sent events (retreats/push.py): access is checked as for
+    the poll, and again while the stream is open."""
+    if not push.enabled():
+        return push.refused(404)
+    retreat_access, activity = access_activity(request, retreat_id, activity_id)
+    participant = retreat_access.participant
+    _watching(request, activity, participant)
+
+    def still_allowed() -> bool:
+        if live.granted(request, activity.pk):
+            return True
+        try:
+            found, _ = access_activity(request, retreat_id, activity_id)
+        except (Http404, PermissionDenied):
+            return False
+        live.grant(request, activity.pk, found.participant.pk if found.participant else None)
+        return True
+
+    return push.stream(
+        request,
+        activity,
+        kinds=push.PARTICIPANT,
+        still_allowed=still_allowed,
+        current_version=lambda: selectors.activity_version(activity.pk),
+    )
+
+
+def _card_taken(request: HttpRequest, activity: Activity, participant, form) -> HttpResponse:
+    """The writer's answer on a shared board when push is on: a fresh form only, whatever the
+    board's size; the card reaches the writer's board by its event, like everyone else's.
+    `live:me` tells the page whose cards to mark (a member joins on their first card)."""
+    context = {
+        "activity": activity,
+        "form": _card_form(activity, form.cleaned_data.get("quadrant", "")),
+        "form_state": _form_state(activity),
+        "announce": "Your card is on the board.",
+    }
+    response = TemplateResponse(request, CARD_FORM, context)
+    response["HX-Trigger"] = json.dumps({"live:me": str(participant.pk)})
+    return response
+
+
+@retreat_participants
 @require_POST
 @vary_on_headers("HX-Request")
 def card_add(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpResponse:
@@ -343,6 +398,9 @@ def card_add(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpR
             if not request.htmx:
                 messages.success(request, "Your card is on the board.")
                 return redirect(_board_url(activity) + "#add-card")
+            if push.enabled() and push.cards_shared(activity):
+                return _card_taken(request, activity, participant, form)
+            # (A private board's region holds only the writer's own cards: it comes along.)
             version = selectors.activity_version(activity.pk)
             context = _board_context(
                 _with_participant(retreat_access, participant),
@@ -601,6 +659,9 @@ def _projector_context(request: HttpRequest, activity: Activity, *, version: int
         "version": version,
         "timer": _timer(activity),
         "live_url": reverse("retreats:projector-live", args=[retreat.pk, activity.pk]),
+        "events_url": reverse("retreats:console-events", args=[retreat.pk, activity.pk])
+        if push.enabled()
+        else "",
     }
 
 

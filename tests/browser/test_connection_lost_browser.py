@@ -79,7 +79,10 @@ def test_a_card_sent_on_a_dropping_connection_is_kept_retried_and_added_once(pag
     assert Card.objects.filter(activity=board).count() == 1
 
 
-def test_polls_that_fail_show_the_banner_and_clear_it_when_the_server_answers(page, board):
+def test_polls_that_fail_show_the_banner_and_clear_it_when_the_server_answers(
+    page, board, settings
+):
+    settings.LIVE_PUSH = False  # a polling page (push off, or a stream refused)
     join(page)
     failing = {"on": True}
 

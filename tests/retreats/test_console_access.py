@@ -18,6 +18,7 @@ ACTIVITY_VIEWS = [
     "activity-move",
     "console",
     "console-live",
+    "console-events",
     "stage",
     "timer",
     "reveal",

@@ -196,6 +196,9 @@ def test_the_writer_sees_their_own_card_even_when_a_recent_rendering_exists(
     retreat, activity, settings
 ):
     settings.LIVE_BOARD_MAX_STALENESS = 60  # every rendering counts as recent
+    settings.LIVE_PUSH = (
+        False  # with push the card comes by its event (tests/retreats/test_push.py)
+    )
     sam = join(retreat, "Sam")
     open_board(sam, activity)
     poll(sam, activity, 0)  # the room's rendering, without the new card

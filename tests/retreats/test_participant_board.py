@@ -133,7 +133,10 @@ def test_the_swot_board_shows_each_quadrant_with_its_guiding_questions(client, r
         assert words in board
 
 
-def test_htmx_adds_a_card_and_answers_with_the_form_and_the_board(client, retreat, swot):
+def test_htmx_adds_a_card_and_answers_with_the_form_and_the_board(client, retreat, swot, settings):
+    settings.LIVE_PUSH = (
+        False  # polling: the answer carries the board (push: tests/retreats/test_push.py)
+    )
     join_as_guest(client, retreat)
     response = client.post(
         url("card-add", swot), {"text": "Strong community", "quadrant": "O"}, headers=HTMX

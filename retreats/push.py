@@ -1,0 +1,496 @@
+"""Server push for live boards: each change of a board is sent to the screens watching it as a
+server-sent event, instead of every screen asking once a second (see README, "Live updates").
+
+Publishing: services._bump calls `announce` inside the writer's transaction; the event leaves
+only once that transaction commits (`transaction.on_commit`), never after a rollback. With
+`LIVE_PUSH_REDIS_URL` (the broker's Redis by default) it goes out on the Redis channel
+`aligned:live:<activity id>`, so a watcher on any web process gets it; without Redis (the
+embedded default, one process) an in-process hub hands it on. A failing Redis is logged and
+skipped: the write stands, and watchers catch up by version when they reconnect.
+
+Receiving: one Redis connection per process (a pattern subscription), read by one background
+thread, fans each event out to the streams open in that process. Each event is encoded as SSE
+bytes once per process, whatever the number of watchers.
+
+Events (`id:` is the board's version, `data:` one line of JSON):
+- `card`: a card was added to a board everyone sees alike; `html` is the card as the shared
+  region renders it (own-card markers left for the page to fill), `quadrant` where it goes;
+- `board`: anything else changed: the page fetches its region the usual way (the live GET);
+- `version`: the version moved with nothing others may see (a card on a private board);
+- `room`: someone joined the retreat (only the facilitator's console cares; no version);
+- `gone`: the retreat was closed or the viewer lost access: the page reloads, which explains.
+"""
+
+import asyncio
+import json
+import logging
+import threading
+import time
+from collections import defaultdict
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+
+CHANNEL = "aligned:live:"
+KEEP_ALIVE_SECONDS = 15
+WRITE_EVERY = 0.2  # a stream writes at most five times a second, all that came meanwhile at once
+BREAKER_SECONDS = 5  # after Redis fails a publish, skip it this long
+MAX_PENDING = 500  # a watcher this far behind gets one `board` event instead (it fetches)
+PARTICIPANT = frozenset({"card", "board", "version", "gone"})
+FACILITATOR = PARTICIPANT | {"room"}
+
+logger = logging.getLogger(__name__)
+
+
+def enabled() -> bool:
+    return settings.LIVE_PUSH
+
+
+# --- publishing ---------------------------------------------------------------------------------
+
+
+def announce(activity, version: int, *, card=None, gone: bool = False) -> None:
+    """The board `activity` moved to `version` (called by services._bump, in the transaction).
+
+    `card`: the change was this new card; `gone`: the retreat was closed."""
+    if not enabled():
+        return
+    activity_id = str(activity.pk)
+    if gone:
+        message = {"a": activity_id, "e": "gone", "v": version}
+    elif card is not None and cards_shared(activity):
+        transaction.on_commit(lambda: _publish(_card_message(activity, card, version)))
+        return
+    elif card is not None:  # a private board: the others learn only that the version moved
+        message = {"a": activity_id, "e": "version", "v": version}
+    else:
+        message = {"a": activity_id, "e": "board", "v": version}
+    transaction.on_commit(lambda: _publish(message))
+
+
+def room_changed(retreat) -> None:
+    """Someone joined the retreat: its consoles list who is in the room (joining does not move
+    a board's version)."""
+    if not enabled():
+        return
+
+    def publish() -> None:
+        for activity_id in retreat.activities.values_list("pk", flat=True):
+            _publish({"a": str(activity_id), "e": "room"})
+
+    transaction.on_commit(publish)
+
+
+def cards_shared(activity) -> bool:
+    """Is a new card seen by everyone alike (the shared region of views.participant)?"""
+    private = activity.private_until_revealed and not activity.cards_revealed
+    return activity.stage == activity.Stage.COLLECTING and not private
+
+
+def _card_message(activity, card, version: int) -> dict:
+    from .templatetags.retreat_live import idea_card
+
+    return {
+        "a": str(activity.pk),
+        "e": "card",
+        "v": version,
+        "html": str(idea_card(card, activity)),
+        "quadrant": card.quadrant,
+    }
+
+
+def _publish(message: dict) -> None:
+    try:
+        backend().publish(message)
+    except Exception:  # noqa: BLE001 - the write has committed; watchers catch up by version
+        logger.warning("Live push: could not publish %s", message.get("e"), exc_info=True)
+
+
+# --- one process's watchers ---------------------------------------------------------------------
+
+
+def encode(message: dict) -> bytes:
+    """The event as SSE bytes: built once per process and event, sent to every watcher."""
+    kind = message["e"]
+    data = {key: value for key, value in message.items() if key not in ("a", "e")}
+    head = f"id: {message['v']}\n" if message.get("v") is not None else ""
+    return f"{head}event: {kind}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
+
+
+class Watcher:
+    """One open stream: the events waiting to be written, and a way to wake its writer (an
+    asyncio event under ASGI, a threading one under WSGI)."""
+
+    def __init__(self, activity_id: str, kinds: frozenset, loop=None) -> None:
+        self.activity_id, self.kinds, self.loop = activity_id, kinds, loop
+        self.pending: list[bytes] = []
+        self.gone = False
+        self.lock = threading.Lock()
+        self.event = asyncio.Event() if loop else threading.Event()
+
+    def put(self, kind: str, data: bytes) -> None:
+        if kind not in self.kinds:
+            return
+        with self.lock:
+            if kind == "gone":
+                self.gone = True
+            if len(self.pending) >= MAX_PENDING:  # far behind: fetching the region is cheaper
+                self.pending = [encode({"e": "board", "v": None})]
+            self.pending.append(data)
+        if self.loop:
+            self.loop.call_soon_threadsafe(self.event.set)
+        else:
+            self.event.set()
+
+    def take(self) -> bytes:
+        self.event.clear()
+        with self.lock:
+            data, self.pending = b"".join(self.pending), []
+        return data
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.watchers: dict[str, set[Watcher]] = defaultdict(set)
+        self.lock = threading.Lock()
+
+    def add(self, watcher: Watcher) -> None:
+        with self.lock:
+            self.watchers[watcher.activity_id].add(watcher)
+
+    def remove(self, watcher: Watcher) -> None:
+        with self.lock:
+            found = self.watchers.get(watcher.activity_id)
+            if found is not None:
+                found.discard(watcher)
+                if not found:
+                    del self.watchers[watcher.activity_id]
+
+    def count(self) -> int:
+        with self.lock:
+            return sum(len(found) for found in self.watchers.values())
+
+    def dispatch(self, message: dict) -> None:
+        with self.lock:
+            targets = list(self.watchers.get(message["a"], ()))
+        if targets:
+            data = encode(message)
+            for watcher in targets:
+                watcher.put(message["e"], data)
+
+    def everyone_catch_up(self) -> None:
+        """Events may have been lost (Redis was away): every watcher fetches its region."""
+        with self.lock:
+            activity_ids = list(self.watchers)
+        for activity_id in activity_ids:
+            self.dispatch({"a": activity_id, "e": "board", "v": None})
+
+
+hub = Hub()
+
+
+class LocalBackend:
+    """One process (the embedded default): publishing is handing the event to the hub."""
+
+    def publish(self, message: dict) -> None:
+        hub.dispatch(message)
+
+    def start(self) -> None:
+        pass
+
+
+class RedisBackend:
+    """Every web process: publish on the activity's channel; one thread per process listens to
+    all of them and hands what it hears to this process's hub."""
+
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self.url = url
+        self.client = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+        self.listening = threading.Event()
+        self.thread: threading.Thread | None = None
+        self.lock = threading.Lock()
+        self.skip_until = 0.0
+
+    def publish(self, message: dict) -> None:
+        """After a failure Redis is skipped for a few seconds, so that writers do not each wait
+        for its timeout while it is away (as config/cache.py does for the cache)."""
+        if time.monotonic() < self.skip_until:
+            raise ConnectionError("Redis failed a moment ago: not publishing for now")
+        try:
+            self.client.publish(CHANNEL + message["a"], json.dumps(message, separators=(",", ":")))
+        except Exception:
+            self.skip_until = time.monotonic() + BREAKER_SECONDS
+            raise
+
+    def start(self) -> None:
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._listen, name="live-push", daemon=True)
+                self.thread.start()
+        self.listening.wait(1)  # a first watcher must not miss what comes in the meantime
+
+    def _listen(self) -> None:
+        import redis
+
+        lost = False
+        while True:
+            try:
+                client = redis.Redis.from_url(
+                    self.url, socket_connect_timeout=2, socket_timeout=30, health_check_interval=10
+                )
+                pubsub = client.pubsub(ignore_subscribe_messages=True)
+                pubsub.psubscribe(CHANNEL + "*")
+                self.listening.set()
+                if lost:  # what was published while we were away is lost: everyone fetches
+                    hub.everyone_catch_up()
+                    lost = False
+                while True:
+                    found = pubsub.get_message(timeout=5)
+                    if found and found.get("type") == "pmessage":
+                        hub.dispatch(json.loads(found["data"]))
+            except Exception:  # noqa: BLE001 - keep listening: Redis may come back
+                if not lost:
+                    logger.warning("Live push: lost the Redis subscription", exc_info=True)
+                lost = True
+                self.listening.clear()
+                time.sleep(1)
+
+
+_backend = None
+_backend_lock = threading.Lock()
+
+
+def backend():
+    global _backend
+    url = settings.LIVE_PUSH_REDIS_URL
+    if _backend is None or getattr(_backend, "url", "") != url:
+        with _backend_lock:
+            if _backend is None or getattr(_backend, "url", "") != url:
+                _backend = RedisBackend(url) if url else LocalBackend()
+    return _backend
+
+
+# --- the stream ---------------------------------------------------------------------------------
+
+_wsgi_streams = 0
+_wsgi_lock = threading.Lock()
+
+
+def _retry(milliseconds: int) -> bytes:
+    return f"retry: {milliseconds}\n\n".encode()
+
+
+def _seen(request: HttpRequest) -> int | None:
+    seen = request.headers.get("Last-Event-ID") or request.GET.get("v", "")
+    return int(seen) if seen.isdigit() else None
+
+
+def _is_asgi(request: HttpRequest) -> bool:
+    from django.core.handlers.asgi import ASGIRequest
+
+    return isinstance(request, ASGIRequest)
+
+
+def refused(status: int = 503) -> HttpResponse:
+    """No stream for now: the page polls instead, and tries the stream again later."""
+    response = HttpResponse(status=status, headers={"Cache-Control": "no-store"})
+    response["Retry-After"] = "30"
+    return response
+
+
+def stream(request: HttpRequest, activity, *, kinds: frozenset, still_allowed, current_version):
+    """The event stream of one board for one viewer whose access was just checked.
+
+    `still_allowed()` re-checks access (sync; called every LIVE_PUSH_RECHECK_SECONDS);
+    `current_version()` reads the board's version once the watcher is listening, so that nothing
+    committed between the access check and now is missed."""
+    asgi = _is_asgi(request)
+    global _wsgi_streams
+    if not asgi:
+        with _wsgi_lock:
+            if _wsgi_streams >= settings.LIVE_PUSH_WSGI_STREAMS:
+                return refused()
+            _wsgi_streams += 1
+    watcher = Watcher(str(activity.pk), kinds)  # (its asyncio event is made in the loop)
+    if asgi:
+        body = _AsyncStream(watcher, request, activity, still_allowed, current_version)
+    else:
+        body = _SyncStream(watcher, request, activity, still_allowed, current_version)
+    response = StreamingHttpResponse(body, content_type="text/event-stream")
+    response["Cache-Control"] = "no-store"
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+def _first(watcher: Watcher, seen: int | None, version: int) -> bytes:
+    """What a stream says first: how soon to reconnect, and a `board` event if the page is behind
+    (it slept, changed network, or its stream ended while the board moved)."""
+    first = _retry(1000) + b": connected\n\n"
+    if seen is None or seen < version:
+        first += encode({"e": "board", "v": version})
+    return first
+
+
+class _SyncStream:
+    """Under WSGI (runserver, gunicorn gthread, the test server): a thread is held per stream, so
+    a stream ends after LIVE_PUSH_WSGI_SECONDS (the browser reconnects, with Last-Event-ID) and a
+    process serves at most LIVE_PUSH_WSGI_STREAMS at once."""
+
+    def __init__(self, watcher, request, activity, still_allowed, current_version) -> None:
+        self.closed, self.generator = False, None
+        self.watcher, self.still_allowed = watcher, still_allowed
+        backend().start()
+        hub.add(watcher)
+        self.seen, self.version = _seen(request), current_version() or 0
+        _release_connection()
+        self.generator = self._events()
+
+    def __iter__(self):
+        return self.generator
+
+    def close(self) -> None:
+        global _wsgi_streams
+        if self.closed:
+            return
+        self.closed = True
+        hub.remove(self.watcher)
+        with _wsgi_lock:
+            _wsgi_streams -= 1
+        if self.generator is not None:
+            self.generator.close()
+
+    __del__ = close  # a response dropped unread (a test, a server that never iterated it)
+
+    def _events(self):
+        watcher = self.watcher
+        yield _first(watcher, self.seen, self.version)
+        start = last_write = time.monotonic()
+        next_check = start + settings.LIVE_PUSH_RECHECK_SECONDS
+        next_ping = start + KEEP_ALIVE_SECONDS
+        end = start + settings.LIVE_PUSH_WSGI_SECONDS
+        while True:
+            now = time.monotonic()
+            if now >= end:
+                return
+            watcher.event.wait(max(0.0, min(next_check, next_ping, end) - now))
+            now = time.monotonic()
+            if now >= next_check:
+                allowed = _check(self.still_allowed)
+                _release_connection()
+                if allowed is None:  # could not tell (the database is away): reconnect later
+                    return
+                if not allowed:
+                    yield encode({"e": "gone", "v": None})
+                    return
+                next_check = now + settings.LIVE_PUSH_RECHECK_SECONDS
+            if watcher.pending:
+                time.sleep(max(0.0, last_write + WRITE_EVERY - now))
+                gone, data = watcher.gone, watcher.take()
+                if data:
+                    yield data
+                    last_write = next_ping = time.monotonic()
+                    next_ping += KEEP_ALIVE_SECONDS
+                if gone:
+                    return
+            elif now >= next_ping:
+                yield b": keep-alive\n\n"
+                next_ping = now + KEEP_ALIVE_SECONDS
+
+
+class _AsyncStream:
+    """Under ASGI (uvicorn): an async generator per stream, no thread held; it lives until the
+    viewer leaves (or LIVE_PUSH_ASGI_SECONDS, so access and memory are renewed now and then)."""
+
+    def __init__(self, watcher, request, activity, still_allowed, current_version) -> None:
+        self.watcher, self.still_allowed = watcher, still_allowed
+        self.request, self.current_version = request, current_version
+        self.closed = False
+
+    def __aiter__(self):
+        return self._events()
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            hub.remove(self.watcher)
+
+    async def _events(self):
+        from asgiref.sync import sync_to_async
+
+        watcher = self.watcher
+        watcher.loop = asyncio.get_running_loop()
+        watcher.event = asyncio.Event()
+        try:
+            await sync_to_async(backend().start, thread_sensitive=False)()
+            hub.add(watcher)
+            version = await sync_to_async(self._version)() or 0
+            yield _first(watcher, _seen(self.request), version)
+            start = last_write = time.monotonic()
+            next_check = start + settings.LIVE_PUSH_RECHECK_SECONDS
+            next_ping = start + KEEP_ALIVE_SECONDS
+            end = start + settings.LIVE_PUSH_ASGI_SECONDS
+            while True:
+                now = time.monotonic()
+                if now >= end:
+                    return
+                try:
+                    timeout = max(0.0, min(next_check, next_ping, end) - now)
+                    await asyncio.wait_for(watcher.event.wait(), timeout)
+                except TimeoutError:
+                    pass
+                now = time.monotonic()
+                if now >= next_check:
+                    allowed = await sync_to_async(self._allowed)()
+                    if allowed is None:
+                        return
+                    if not allowed:
+                        yield encode({"e": "gone", "v": None})
+                        return
+                    next_check = now + settings.LIVE_PUSH_RECHECK_SECONDS
+                if watcher.pending:
+                    await asyncio.sleep(max(0.0, last_write + WRITE_EVERY - now))
+                    gone, data = watcher.gone, watcher.take()
+                    if data:
+                        yield data
+                        last_write = next_ping = time.monotonic()
+                        next_ping += KEEP_ALIVE_SECONDS
+                    if gone:
+                        return
+                elif now >= next_ping:
+                    yield b": keep-alive\n\n"
+                    next_ping = now + KEEP_ALIVE_SECONDS
+        finally:
+            self.close()
+
+    def _version(self) -> int:
+        try:
+            return self.current_version()
+        finally:
+            _release_connection()
+
+    def _allowed(self) -> bool | None:
+        try:
+            return _check(self.still_allowed)
+        finally:
+            _release_connection()
+
+
+def _check(still_allowed) -> bool | None:
+    """Access re-checked; None when it could not be (a database restarting): the stream then
+    ends quietly and the page reconnects through the full check, rather than every page in the
+    room being told to reload."""
+    try:
+        return still_allowed()
+    except Exception:  # noqa: BLE001
+        logger.warning("Live push: could not re-check a watcher's access", exc_info=True)
+        return None
+
+
+def _release_connection() -> None:
+    """A stream may stay open for hours: it must not hold a database connection meanwhile (a
+    thousand watchers would hold a thousand). Not inside a transaction (the test suite's)."""
+    if not connection.in_atomic_block:
+        connection.close()

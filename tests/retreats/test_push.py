@@ -1,0 +1,335 @@
+"""Server push for live boards (retreats/push.py): what is sent, when, to whom, and what happens
+when something goes wrong. Streams are read here as the WSGI test server sends them (a sync
+stream that ends after LIVE_PUSH_WSGI_SECONDS); the two-process test runs them under uvicorn."""
+
+import json
+import time
+
+import pytest
+from django.db import transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from engagements.models import Membership
+from retreats import push, services
+from retreats.models import Activity, Card
+from tests.factories import ActivityFactory, CardFactory, ParticipantFactory
+
+from .test_participant_board import HTMX, join_as_guest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _short_streams(settings):
+    """One process, short streams: a test reads a stream to its end in about a second."""
+    settings.LIVE_PUSH = True
+    settings.LIVE_PUSH_REDIS_URL = ""
+    settings.LIVE_PUSH_WSGI_SECONDS = 1
+    settings.LIVE_PUSH_WSGI_STREAMS = 4
+
+
+def url(name, activity):
+    return reverse(f"retreats:{name}", args=[activity.retreat_id, activity.pk])
+
+
+def events(raw: bytes) -> list[tuple[str, dict, str | None]]:
+    """(event, data, id) for each event in a stream's bytes; comments and `retry:` left out."""
+    found = []
+    for block in raw.decode().split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in block.splitlines() if line and ": " in line)
+        if "event" in fields:
+            found.append((fields["event"], json.loads(fields["data"]), fields.get("id")))
+    return found
+
+
+def read(response, *, seconds: float = 5.0) -> bytes:
+    """The whole stream (it ends by itself after LIVE_PUSH_WSGI_SECONDS, or on `gone`)."""
+    assert response.status_code == 200, response.status_code
+    assert response["Content-Type"] == "text/event-stream"
+    started, chunks = time.monotonic(), []
+    for chunk in response.streaming_content:
+        chunks.append(chunk)
+        assert time.monotonic() - started < seconds, "the stream did not end in time"
+    return b"".join(chunks)
+
+
+def watch(activity, kinds=push.PARTICIPANT) -> push.Watcher:
+    watcher = push.Watcher(str(activity.pk), kinds)
+    push.hub.add(watcher)
+    return watcher
+
+
+@pytest.fixture
+def shared(retreat):
+    return ActivityFactory(retreat=retreat, kind=Activity.Kind.SWOT, private_until_revealed=False)
+
+
+@pytest.fixture
+def private(retreat):
+    return ActivityFactory(retreat=retreat, private_until_revealed=True)
+
+
+# --- publishing ---------------------------------------------------------------------------------
+
+
+def test_a_card_is_pushed_once_its_transaction_commits(
+    retreat, shared, django_capture_on_commit_callbacks
+):
+    watcher = watch(shared)
+    author = ParticipantFactory(retreat=retreat, display_name="Ana")
+    try:
+        with django_capture_on_commit_callbacks() as callbacks:
+            services.card_add(
+                activity=shared, participant=author, text="Our teachers", quadrant="S"
+            )
+            assert watcher.pending == []  # not before the commit
+        for callback in callbacks:
+            callback()
+        (kind, data, event_id), *rest = events(watcher.take())
+    finally:
+        push.hub.remove(watcher)
+    assert not rest
+    version = Activity.objects.get(pk=shared.pk).version
+    assert (kind, event_id, data["v"], data["quadrant"]) == ("card", str(version), version, "S")
+    assert "Our teachers" in data["html"]
+    # The author's markers are left for each page to fill in (as retreats/live.py does).
+    assert f"<!--yours:{author.pk}-->" in data["html"]
+
+
+def test_nothing_is_pushed_when_the_write_rolls_back(
+    retreat, shared, django_capture_on_commit_callbacks
+):
+    watcher = watch(shared)
+    author = ParticipantFactory(retreat=retreat)
+    try:
+        with (
+            django_capture_on_commit_callbacks(execute=True),
+            pytest.raises(RuntimeError),
+            transaction.atomic(),
+        ):
+            services.card_add(activity=shared, participant=author, text="Gone", quadrant="S")
+            raise RuntimeError("the request failed after the card")
+    finally:
+        push.hub.remove(watcher)
+    assert watcher.take() == b""
+    assert not Card.objects.filter(text="Gone").exists()
+
+
+def test_a_private_card_reaches_others_only_as_a_moved_version(
+    client, retreat, private, django_capture_on_commit_callbacks
+):
+    join_as_guest(client, retreat, name="Other")
+    stream = client.get(url("board-events", private), {"v": private.version})
+    author = ParticipantFactory(retreat=retreat)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.card_add(activity=private, participant=author, text="My secret idea")
+    raw = read(stream)
+    assert b"secret" not in raw
+    assert [(kind, data) for kind, data, _ in events(raw)] == [
+        ("version", {"v": private.version + 1})
+    ]
+
+
+def test_other_changes_send_the_version_only(retreat, shared, django_capture_on_commit_callbacks):
+    watcher = watch(shared)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.activity_lock(activity=shared, locked=True)
+    finally:
+        push.hub.remove(watcher)
+    assert [(kind, data) for kind, data, _ in events(watcher.take())] == [
+        ("board", {"v": shared.version + 1})
+    ]
+
+
+def test_joining_tells_the_console_but_not_the_phones(
+    client, retreat, shared, django_capture_on_commit_callbacks
+):
+    console, phone = watch(shared, push.FACILITATOR), watch(shared)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            join_as_guest(client, retreat, name="New")
+    finally:
+        push.hub.remove(console)
+        push.hub.remove(phone)
+    assert [kind for kind, _, _ in events(console.take())] == ["room"]
+    assert phone.take() == b""
+
+
+def test_a_redis_that_does_not_answer_does_not_fail_the_card(
+    client, retreat, shared, settings, django_capture_on_commit_callbacks, caplog
+):
+    settings.LIVE_PUSH_REDIS_URL = "redis://127.0.0.1:9/0"  # nothing listens there
+    join_as_guest(client, retreat)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url("card-add", shared), {"text": "Still here", "quadrant": "O"}, headers=HTMX
+        )
+    assert response.status_code == 200
+    assert "Your card is on the board." in response.content.decode()
+    assert Card.objects.filter(text="Still here").exists()
+    assert "Live push: could not publish card" in caplog.text
+
+
+# --- the stream ---------------------------------------------------------------------------------
+
+
+def test_the_stream_carries_a_new_card_to_another_phone(
+    client, retreat, shared, django_capture_on_commit_callbacks
+):
+    join_as_guest(client, retreat, name="Watcher")
+    stream = client.get(url("board-events", shared), {"v": shared.version})
+    assert stream["Cache-Control"] == "no-store"
+    assert stream["X-Accel-Buffering"] == "no"
+    author = ParticipantFactory(retreat=retreat, display_name="Ana")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.card_add(activity=shared, participant=author, text="Bus routes", quadrant="T")
+    (kind, data, event_id), *rest = events(read(stream))
+    assert not rest
+    assert kind == "card" and "Bus routes" in data["html"] and data["quadrant"] == "T"
+    assert event_id == str(shared.version + 1)
+
+
+def test_many_cards_at_once_come_in_one_write(
+    client, retreat, shared, django_capture_on_commit_callbacks
+):
+    join_as_guest(client, retreat, name="Watcher")
+    stream = client.get(url("board-events", shared), {"v": shared.version})
+    chunks = iter(stream.streaming_content)
+    next(chunks)  # connected
+    author = ParticipantFactory(retreat=retreat)
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(5):
+            services.card_add(activity=shared, participant=author, text=f"Idea {n}", quadrant="S")
+    write = next(chunks)
+    assert [kind for kind, _, _ in events(write)] == ["card"] * 5
+    assert b"".join(chunks) == b""  # then nothing till the stream ends
+
+
+def test_a_page_behind_gets_a_board_event_at_once(client, retreat, shared):
+    join_as_guest(client, retreat)
+    CardFactory(activity=shared, quadrant="S")
+    services.activity_set_timer(activity=shared, minutes=5)
+    current = Activity.objects.get(pk=shared.pk).version
+    for asked in ({"HTTP_LAST_EVENT_ID": str(current - 1)}, {"data": {"v": "0"}}):
+        stream = client.get(url("board-events", shared), **asked)
+        assert events(read(stream)) == [("board", {"v": current}, str(current))]
+    up_to_date = client.get(url("board-events", shared), HTTP_LAST_EVENT_ID=str(current))
+    assert events(read(up_to_date)) == []
+
+
+def test_a_closed_retreat_ends_the_stream_with_gone(
+    client, retreat, shared, django_capture_on_commit_callbacks, settings
+):
+    settings.LIVE_PUSH_WSGI_SECONDS = 20
+    join_as_guest(client, retreat)
+    stream = client.get(url("board-events", shared), {"v": shared.version})
+    with django_capture_on_commit_callbacks(execute=True):
+        services.retreat_set_open(retreat=retreat, is_open=False)
+    started = time.monotonic()
+    assert [kind for kind, _, _ in events(read(stream))] == ["gone"]
+    assert time.monotonic() - started < 2  # at once, not at the stream's end
+    # ...and the page's reconnection is refused as the poll would be (a guest of a closed retreat).
+    assert client.get(url("board-events", shared)).status_code == 403
+
+
+def test_a_removed_member_is_cut_off_within_seconds(client, cast, retreat, shared, settings):
+    settings.LIVE_PUSH_WSGI_SECONDS = 20
+    settings.LIVE_PUSH_RECHECK_SECONDS = 0.3
+    client.force_login(cast.plan_team)
+    stream = client.get(url("board-events", shared), {"v": shared.version})
+    Membership.objects.filter(user=cast.plan_team, engagement=cast.engagement).delete()
+    session_key = client.session.session_key
+    from django.core.cache import cache
+
+    cache.delete(f"retreats:grant:{session_key}:{shared.pk}")  # the grant note has lapsed
+    started = time.monotonic()
+    assert [kind for kind, _, _ in events(read(stream))] == ["gone"]
+    assert time.monotonic() - started < 2
+
+
+def test_a_stream_is_refused_to_those_who_may_not_see_the_board(client, cast, retreat, shared):
+    assert client.get(url("board-events", shared)).status_code == 404  # nobody
+    client.force_login(cast.outsider)
+    assert client.get(url("board-events", shared)).status_code == 404  # another organization
+    unknown = reverse("retreats:board-events", args=[retreat.pk, cast.engagement.pk])
+    client.force_login(cast.plan_team)
+    assert client.get(unknown).status_code == 404  # no such board in this retreat
+    # The facilitator's stream (console, projector): 403 for a member who cannot run the retreat.
+    assert client.get(url("console-events", shared)).status_code == 403
+    client.force_login(cast.facilitator)
+    assert events(read(client.get(url("console-events", shared)))) == [
+        ("board", {"v": shared.version}, str(shared.version))  # (no version asked: fetch once)
+    ]
+
+
+def test_a_guest_gets_no_facilitator_stream(client, retreat, shared):
+    join_as_guest(client, retreat)
+    response = client.get(url("console-events", shared))  # as the console's poll: sign in first
+    assert response.status_code == 302 and "/sign-in/" in response.url
+
+
+def test_past_the_limit_of_streams_the_page_is_told_to_poll(client, retreat, shared, settings):
+    settings.LIVE_PUSH_WSGI_STREAMS = 2
+    join_as_guest(client, retreat)
+    first = client.get(url("board-events", shared))
+    second = client.get(url("board-events", shared))
+    refused = client.get(url("board-events", shared))
+    assert (first.status_code, second.status_code, refused.status_code) == (200, 200, 503)
+    assert refused["Cache-Control"] == "no-store"
+    read(first)  # it ends (a WSGI stream lasts LIVE_PUSH_WSGI_SECONDS): its slot comes free
+    read(client.get(url("board-events", shared)))
+
+
+def test_push_off_refuses_streams_and_pages_poll(client, retreat, shared, settings):
+    settings.LIVE_PUSH = False
+    join_as_guest(client, retreat)
+    board = client.get(url("board", shared)).content.decode()
+    assert "live-push" not in board and 'hx-trigger="every 1s"' in board
+    assert client.get(url("board-events", shared)).status_code == 404
+
+
+# --- the pages and the writer's answer ----------------------------------------------------------
+
+
+def test_the_three_pages_say_where_to_listen(client, cast, retreat, shared):
+    client.force_login(cast.facilitator)
+    events_url = url("console-events", shared)
+    for page in ("console", "projector"):
+        body = client.get(url(page, shared)).content.decode()
+        assert f'data-events="{events_url}" data-mode="refresh"' in body
+        assert "js/live.js" in body
+    board = client.get(url("board", shared)).content.decode()
+    assert f'data-events="{url("board-events", shared)}" data-mode="board"' in board
+
+
+def test_the_writer_s_answer_does_not_grow_with_the_board(client, retreat, shared):
+    guest = join_as_guest(client, retreat)
+
+    def add(text):
+        with CaptureQueriesContext(transaction.get_connection()) as queries:
+            response = client.post(
+                url("card-add", shared), {"text": text, "quadrant": "W"}, headers=HTMX
+            )
+        return response, len(queries)
+
+    small, small_queries = add("First")
+    CardFactory.create_batch(60, activity=shared, quadrant="W")
+    big, big_queries = add("Sixty-second")
+    assert big_queries == small_queries
+    assert len(big.content) == pytest.approx(len(small.content), abs=200)
+    body = big.content.decode()
+    assert "Sixty-second" not in body and 'id="board-live"' not in body  # the event brings it
+    assert json.loads(big["HX-Trigger"]) == {"live:me": str(guest.pk)}
+
+
+def test_on_a_private_board_the_writer_s_answer_brings_their_own_cards(client, retreat, private):
+    """Others learn only that the version moved; the writer's region (their own cards only, so
+    its size does not grow with the room) comes with the answer."""
+    join_as_guest(client, retreat)
+    CardFactory.create_batch(5, activity=private)  # other people's, private
+    response = client.post(url("card-add", private), {"text": "Mine"}, headers=HTMX)
+    body = response.content.decode()
+    assert 'id="board-live"' in body and "Mine" in body
+    assert body.count('<li class="idea-card') == 1
