@@ -74,8 +74,9 @@ def test_a_parent_gives_feedback_and_answers_the_survey_on_a_phone(page, riversi
 
     page.get_by_role("link", name="Back to the draft").click()
     page.get_by_role("link", name="Answer a short survey on the goals").click()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
     first = page.get_by_role("group", name="Goal 1: Every reader by grade 3")
+    expect(first).to_be_visible()  # the survey page has loaded (not the draft still leaving)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
     first.get_by_label("Strongly support").check()
     # The keyboard alone: arrow keys move between the choices of a question.
     second = page.get_by_role("group", name="Goal 2: Safe and welcoming schools")
