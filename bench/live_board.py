@@ -21,8 +21,10 @@ level, for a bounded time:
 - probes time a trivial view (`/healthz`: no query) and a signed-in page elsewhere on the site
   (a facilitator's engagement page of another organization) under the same load.
 
-Each level starts with 5 s of the room joining (every screen connects for the first time within
-a second), reported on its own line; then the level is measured. It prints the p50/p95/p99
+Each level starts with the room joining: every screen loads the board and connects (or starts
+polling), and every participant may already write; this is reported on its own line with how
+long it took (at most --join-max seconds). After 2 s more, the level is measured, without a
+break (the same connections go on). It prints the p50/p95/p99
 latency of writes (card and vote POSTs), the p95 delay from a card's POST until each watcher
 has it, the error rate, the probes' latency, and the load generator's own CPU. The client is
 asyncio with one keep-alive connection per participant for writes and one for watching.
@@ -54,7 +56,6 @@ DATABASE_URL = BASE_DB.rsplit("/", 1)[0] + "/aligned_bench"
 REDIS_URL = os.environ.get("STACK_REDIS_URL", "redis://127.0.0.1:6379/13")
 CARD_EVERY = 20.0  # seconds between a participant's cards, on average
 VOTE_EVERY = 10.0  # seconds between a participant's dots, on average
-JOINING_SECONDS = 5.0  # each level starts with the room joining, reported apart
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -154,8 +155,27 @@ class Stats:
     errors: int = 0
     streams: int = 0  # event streams opened (reconnections included)
     events: int = 0  # SSE messages received
-    posted: dict = field(default_factory=dict)  # card text -> time its POST started
     watched_bytes: int = 0  # what the watchers received, compressed as sent
+
+
+class Room:
+    """One level, run without a break: the room joins (every screen loads the board and
+    connects), then is measured for a fixed time. Each figure goes to the phase it happened in;
+    a card's delay to the phase its POST started in."""
+
+    def __init__(self, screens: int) -> None:
+        self.joining, self.measured = Stats(), Stats()
+        self.stats = self.joining
+        self.screens, self.connected = screens, 0
+        self.measure_from = float("inf")
+        self.stop = float("inf")
+        self.posted: dict[bytes, float] = {}  # card token -> when its POST started
+
+    def running(self) -> bool:
+        return time.monotonic() < self.stop
+
+    def phase_of(self, moment: float) -> Stats:
+        return self.measured if moment >= self.measure_from else self.joining
 
 
 VERSION = re.compile(rb'data-version="(\d+)"')
@@ -163,17 +183,18 @@ STATE = re.compile(rb'hx-get="[^"]*?s=([a-z_]+)')
 CARD_TEXT = re.compile(rb"bench card ([0-9a-f]{12})")
 
 
-def _seen(body: bytes, seen: set, stats: Stats) -> None:
+def _seen(body: bytes, seen: set, room: Room) -> None:
     now = time.monotonic()
     for token in set(CARD_TEXT.findall(body)) - seen:
         seen.add(token)
-        if token in stats.posted:
-            stats.visibility.append(now - stats.posted[token])
+        if (posted := room.posted.get(token)) is not None:
+            room.phase_of(posted).visibility.append(now - posted)
 
 
-async def _fetch_region(conn: Connection, live_url: str, state: dict, seen, stats) -> None:
+async def _fetch_region(conn: Connection, live_url: str, state: dict, seen, room: Room) -> None:
     started = time.monotonic()
     status, body = await conn.request("GET", f"{live_url}?v={state['v']}&s={state['s']}")
+    stats = room.stats
     stats.requests += 1
     stats.polls.append(time.monotonic() - started)
     if status == 200:
@@ -181,56 +202,62 @@ async def _fetch_region(conn: Connection, live_url: str, state: dict, seen, stat
             state["v"] = match.group(1).decode()
         if match := STATE.search(body):
             state["s"] = match.group(1).decode()
-        _seen(body, seen, stats)
+        _seen(body, seen, room)
     elif status != 204:
         stats.errors += 1
 
 
-async def poller(conn: Connection, live_url: str, stats: Stats, stop: float) -> None:
+async def poller(conn: Connection, live_url: str, room: Room) -> None:
     """Poll every second like the page did before push; note when each new card shows up."""
-    state, seen = {"v": "", "s": "open"}, set()
+    state, seen, counted = {"v": "", "s": "open"}, set(), False
     await asyncio.sleep(random.random())
-    while time.monotonic() < stop:
+    while room.running():
         started = time.monotonic()
         try:
-            await _fetch_region(conn, live_url, state, seen, stats)
+            await _fetch_region(conn, live_url, state, seen, room)
+            if not counted:
+                room.connected, counted = room.connected + 1, True
         except (OSError, ConnectionError, asyncio.IncompleteReadError):
-            stats.errors += 1
+            room.stats.errors += 1
             conn.close()
         await asyncio.sleep(max(0.0, 1.0 - (time.monotonic() - started)))
 
 
-async def streamer(conn: Connection, urls: dict, stats: Stats, stop: float) -> None:
-    """Watch like the page does with push: the board once, then its event stream; a `card` event
-    carries the card, any other event means "fetch the board" (one fetch at a time)."""
+async def streamer(conn: Connection, urls: dict, room: Room) -> None:
+    """Watch like the page does with push: the board once (as the page loads it), then its event
+    stream with the board's version; a `card` event carries the card, `ping` is a keep-alive, any
+    other event means "fetch the board" (one fetch at a time)."""
     web = Connection(conn.cookie)
-    state, seen = {"v": "", "s": "open"}, set()
+    state, seen, counted = {"v": "", "s": "open"}, set(), False
     await asyncio.sleep(random.random())
-    try:
-        await _fetch_region(web, urls["live"], state, seen, stats)
-    except (OSError, ConnectionError, asyncio.IncompleteReadError):
-        stats.errors += 1
-        web.close()
-    while time.monotonic() < stop:
+    while room.running() and not state["v"]:
+        try:
+            await _fetch_region(web, urls["live"], state, seen, room)
+        except (OSError, ConnectionError, asyncio.IncompleteReadError):
+            room.stats.errors += 1
+            web.close()
+            await asyncio.sleep(0.5)
+    while room.running():
         try:
             await conn.open()
-            extra = ["Accept: text/event-stream"]
-            if state["v"]:
-                extra.append(f"Last-Event-ID: {state['v']}")
-            conn.writer.write(conn._request_bytes("GET", urls["events"], extra=extra))
+            path = f"{urls['events']}?v={state['v']}"
+            conn.writer.write(conn._request_bytes("GET", path, extra=["Accept: text/event-stream"]))
             await conn.writer.drain()
-            status, headers = await asyncio.wait_for(_headers(conn.reader), stop - time.monotonic())
-            stats.requests += 1
-            stats.streams += 1
+            left = room.stop - time.monotonic()
+            status, headers = await asyncio.wait_for(_headers(conn.reader), left)
+            room.stats.requests += 1
+            room.stats.streams += 1
             if status != 200:
-                stats.errors += 1
+                room.stats.errors += 1
                 conn.close()
                 await asyncio.sleep(1)
                 continue
+            if not counted:
+                room.connected, counted = room.connected + 1, True
             chunked = headers.get("transfer-encoding", "").lower() == "chunked"
             buffer = b""
-            while time.monotonic() < stop:
-                left = stop - time.monotonic()
+            while room.running():
+                left = room.stop - time.monotonic()
                 if chunked:
                     data = await asyncio.wait_for(_chunk(conn.reader), left)
                 else:
@@ -242,28 +269,30 @@ async def streamer(conn: Connection, urls: dict, stats: Stats, stop: float) -> N
                 *messages, buffer = buffer.split(b"\n\n")
                 refetch = False
                 for message in messages:
-                    stats.events += 1
                     kind, version = b"message", None
                     for line in message.split(b"\n"):
                         if line.startswith(b"event:"):
                             kind = line[6:].strip()
                         elif line.startswith(b"id:"):
                             version = line[3:].strip().decode()
+                    if kind == b"message":
+                        continue  # `retry:` or a comment
+                    room.stats.events += 1
                     if kind == b"card":
-                        _seen(message, seen, stats)
+                        _seen(message, seen, room)
                         if version and (not state["v"] or int(version) > int(state["v"])):
                             state["v"] = version
                     elif kind == b"gone":
-                        stats.errors += 1
-                    elif kind != b"message" or message.startswith(b"data"):
+                        room.stats.errors += 1
+                    elif kind not in (b"ping", b"room"):
                         refetch = True
                 if refetch:
-                    await _fetch_region(web, urls["live"], state, seen, stats)
+                    await _fetch_region(web, urls["live"], state, seen, room)
             conn.close()
         except TimeoutError:
             break
         except (OSError, ConnectionError, asyncio.IncompleteReadError, ValueError):
-            stats.errors += 1
+            room.stats.errors += 1
             conn.close()
             await asyncio.sleep(0.5)
     conn.close()
@@ -271,77 +300,92 @@ async def streamer(conn: Connection, urls: dict, stats: Stats, stop: float) -> N
     conn.received += web.received
 
 
-async def writer(conn: Connection, urls: dict, items: list[str], stats: Stats, stop: float) -> None:
+async def writer(conn: Connection, urls: dict, items: list[str], room: Room) -> None:
     """Add a card now and then on the collecting board, and put dots on the voting board."""
     next_card = time.monotonic() + random.expovariate(1 / CARD_EVERY)
     next_vote = time.monotonic() + random.expovariate(1 / VOTE_EVERY)
-    while time.monotonic() < stop:
+    while room.running():
         now = time.monotonic()
         if now >= next_card:
             token = uuid.uuid4().hex[:12].encode()
-            stats.posted[token] = time.monotonic()
+            room.posted[token] = time.monotonic()
             body = b"text=bench+card+" + token
-            await _post(conn, urls["card"], body, stats)
+            await _post(conn, urls["card"], body, room)
             next_card = now + random.expovariate(1 / CARD_EVERY)
         if now >= next_vote:
             body = f"item={random.choice(items)}&action=add".encode()
-            await _post(conn, urls["vote"], body, stats)
+            await _post(conn, urls["vote"], body, room)
             next_vote = now + random.expovariate(1 / VOTE_EVERY)
-        await asyncio.sleep(max(0.0, min(next_card, next_vote) - time.monotonic()))
+        await asyncio.sleep(max(0.0, min(next_card, next_vote, room.stop) - time.monotonic()))
 
 
-async def _post(conn: Connection, path: str, body: bytes, stats: Stats) -> None:
+async def _post(conn: Connection, path: str, body: bytes, room: Room) -> None:
     started = time.monotonic()
     try:
         status, _ = await conn.request("POST", path, body)
+        stats = room.phase_of(started)
         stats.requests += 1
         stats.writes.append(time.monotonic() - started)
         if status >= 400:
             stats.errors += 1
     except (OSError, ConnectionError, asyncio.IncompleteReadError):
-        stats.errors += 1
+        room.stats.errors += 1
         conn.close()
 
 
-async def probe(cookie: str, path: str, into: list, stats: Stats, stop: float) -> None:
+async def probe(cookie: str, path: str, kind: str, room: Room) -> None:
     conn = Connection(cookie=cookie)
-    while time.monotonic() < stop:
+    while room.running():
         started = time.monotonic()
         try:
             status, _ = await conn.request("GET", path)
-            into.append(time.monotonic() - started)
+            stats = room.phase_of(started)
+            getattr(stats, kind).append(time.monotonic() - started)
             stats.errors += status != 200
         except (OSError, ConnectionError, asyncio.IncompleteReadError):
-            stats.errors += 1
+            room.stats.errors += 1
             conn.close()
         await asyncio.sleep(0.1)
 
 
-async def run_level(world: dict, count: int, seconds: float, mode: str) -> Stats:
-    stats = Stats()
-    stop = time.monotonic() + seconds
+async def run_level(
+    world: dict, count: int, seconds: float, mode: str, join_max: float
+) -> tuple[Room, float, float]:
+    """The room joins (until every screen is connected, at most `join_max` seconds, then 2 s to
+    settle), then `seconds` are measured. Returns the room, how long joining took, and the load
+    generator's CPU share during the measured time."""
+    room = Room(screens=count + 1)
     tasks = [
-        asyncio.create_task(probe("probe=1", "/healthz", stats.probe, stats, stop)),
-        asyncio.create_task(probe(world["page_cookie"], world["page"], stats.page, stats, stop)),
+        asyncio.create_task(probe("probe=1", "/healthz", "probe", room)),
+        asyncio.create_task(probe(world["page_cookie"], world["page"], "page", room)),
     ]
     watchers = []
     screens = [(cookie, world["board"]) for cookie in world["cookies"][:count]]
     screens.append((world["projector_cookie"], world["projector"]))
+    began = time.monotonic()
     for index, (cookie, urls) in enumerate(screens):
         watch = Connection(cookie, PUSH_PORT if mode == "push" else PORT)
         watchers.append(watch)
         if mode == "push":
-            tasks.append(asyncio.create_task(streamer(watch, urls, stats, stop)))
+            tasks.append(asyncio.create_task(streamer(watch, urls, room)))
         else:
-            tasks.append(asyncio.create_task(poller(watch, urls["live"], stats, stop)))
+            tasks.append(asyncio.create_task(poller(watch, urls["live"], room)))
         if index < count:
             write = Connection(cookie)
-            tasks.append(
-                asyncio.create_task(writer(write, world["writes"], world["items"], stats, stop))
-            )
+            tasks.append(asyncio.create_task(writer(write, world["writes"], world["items"], room)))
+    while room.connected < room.screens and time.monotonic() - began < join_max:
+        await asyncio.sleep(0.1)
+    joined = time.monotonic() - began
+    await asyncio.sleep(2)  # the joining's last answers drain
+    cpu = time.process_time()
+    room.measure_from = time.monotonic()
+    room.stats = room.measured
+    room.stop = room.measure_from + seconds
+    await asyncio.sleep(seconds)
+    share = (time.process_time() - cpu) / seconds
     await asyncio.gather(*tasks)
-    stats.watched_bytes = sum(watch.received for watch in watchers[:count])
-    return stats
+    room.measured.watched_bytes = sum(watch.received for watch in watchers[:count])
+    return room, joined, share
 
 
 # --- setting up the servers and the world --------------------------------------------------------
@@ -603,6 +647,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20, help="per level (at most 120)")
     parser.add_argument("--runs", type=int, default=1, help="runs per level (medians printed)")
     parser.add_argument("--mode", choices=["push", "poll"], default="push")
+    parser.add_argument(
+        "--join-max", type=float, default=60, help="seconds the room may take to join"
+    )
     parser.add_argument("--workers", type=int, default=3, help="web: gunicorn gthread workers")
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--push-workers", type=int, default=1, help="push: uvicorn workers")
@@ -630,18 +677,18 @@ def main() -> None:
         for count in args.levels:
             runs = []
             for run in range(args.runs):
-                # The room joins: every screen connects and the first requests take the slow
-                # path (access checked, session loaded) within the same second.
-                joining = asyncio.run(run_level(world, count, JOINING_SECONDS, args.mode))
+                room, joined, cpu = asyncio.run(
+                    run_level(world, count, seconds, args.mode, args.join_max)
+                )
+                joining = room.joining
                 print(
-                    f"{count:>5} participants joining (run {run + 1}, {JOINING_SECONDS:.0f} s, not "
-                    f"counted below): write p95 {percentile(joining.writes, 95) * 1000:.0f} ms, "
+                    f"{count:>5} participants joining (run {run + 1}, not counted below): every "
+                    f"screen connected after {joined:.1f} s ({room.connected} of {room.screens}); "
+                    f"meanwhile write p95 {percentile(joining.writes, 95) * 1000:.0f} ms, "
                     f"fetch p95 {percentile(joining.polls, 95) * 1000:.0f} ms, "
                     f"errors {joining.errors}"
                 )
-                cpu = time.process_time()
-                stats = asyncio.run(run_level(world, count, seconds, args.mode))
-                runs.append(report(count, seconds, stats, (time.process_time() - cpu) / seconds))
+                runs.append(report(count, seconds, room.measured, cpu))
             if args.runs > 1:
                 median = Figures(
                     *(
