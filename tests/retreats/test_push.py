@@ -27,6 +27,10 @@ def _short_streams(settings):
     settings.LIVE_PUSH_REDIS_URL = ""
     settings.LIVE_PUSH_WSGI_SECONDS = 1
     settings.LIVE_PUSH_WSGI_STREAMS = 4
+    yield
+    # Every test closes what it opens: no stream left counted, no watcher left in the hub.
+    assert push._wsgi_streams == 0
+    assert push.hub.count() == 0
 
 
 def url(name, activity):
@@ -172,6 +176,100 @@ def test_a_redis_that_does_not_answer_does_not_fail_the_card(
     assert "Live push: could not publish card" in caplog.text
 
 
+@pytest.mark.parametrize("made_private", [True, False])
+def test_a_card_s_words_follow_the_board_s_privacy_at_the_moment_it_is_added(
+    retreat, shared, django_capture_on_commit_callbacks, made_private
+):
+    """The writer's request loaded the board before the facilitator hid its cards (or showed
+    them): what goes out follows the board as it is when the card lands, not as loaded."""
+    loaded = Activity.objects.get(pk=shared.pk)
+    Activity.objects.filter(pk=shared.pk).update(
+        private_until_revealed=made_private, cards_revealed=False
+    )
+    if not made_private:
+        loaded.private_until_revealed = True
+    watcher = watch(shared)
+    author = ParticipantFactory(retreat=retreat)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.card_add(activity=loaded, participant=author, text="Night buses", quadrant="S")
+    finally:
+        push.hub.remove(watcher)
+    raw = watcher.take()
+    if made_private:
+        assert b"Night buses" not in raw
+        assert [kind for kind, _, _ in events(raw)] == ["version"]
+    else:
+        assert [kind for kind, _, _ in events(raw)] == ["card"] and b"Night buses" in raw
+
+
+class Counted:
+    """A watcher's wake-up, counted."""
+
+    def __init__(self) -> None:
+        self.times = 0
+
+    def set(self) -> None:
+        self.times += 1
+
+    def clear(self) -> None:
+        pass
+
+
+def test_a_watcher_is_woken_once_for_all_that_came_meanwhile(shared):
+    watcher = push.Watcher(str(shared.pk), push.PARTICIPANT)
+    watcher.event = Counted()
+    for version in range(50):
+        watcher.put("board", push.encode({"e": "board", "v": version}))
+    assert watcher.event.times == 1
+    assert len(events(watcher.take())) == 50
+    watcher.put("board", push.encode({"e": "board", "v": 51}))
+    assert watcher.event.times == 2
+
+
+def test_a_board_whose_event_was_lost_is_caught_up_by_the_version_check(shared):
+    """Each process checks its watched boards' versions every few seconds: a board that moved
+    past what this process sent (a publish skipped, the listener away) gets a `board` event."""
+    watcher = watch(shared)
+    try:
+        push.hub.known(str(shared.pk), shared.version)
+        push.hub.check_versions()
+        assert watcher.take() == b""  # nothing moved
+        Activity.objects.filter(pk=shared.pk).update(version=shared.version + 3)  # no event
+        push.hub.check_versions()
+        assert [(kind, data) for kind, data, _ in events(watcher.take())] == [
+            ("board", {"v": shared.version + 3})
+        ]
+        push.hub.check_versions()
+        assert watcher.take() == b""  # once
+    finally:
+        push.hub.remove(watcher)
+
+
+def test_while_redis_is_away_new_streams_do_not_wait_and_open_ones_end(
+    client, retreat, shared, settings, monkeypatch
+):
+    settings.LIVE_PUSH_WSGI_SECONDS = 20
+    join_as_guest(client, retreat)
+    stream = client.get(url("board-events", shared), {"v": shared.version})
+    started = time.monotonic()
+    push.hub.end_all()  # what the listener does when it loses Redis: pages poll meanwhile
+    assert events(read(stream)) == []
+    assert time.monotonic() - started < 1
+
+    away = push.RedisBackend("redis://127.0.0.1:9/0")
+    monkeypatch.setattr(away, "_listen", lambda: time.sleep(5))  # never gets to listen
+    monkeypatch.setattr(away, "_check_versions", lambda: None)
+    monkeypatch.setattr(push, "backend", lambda: away)
+    started = time.monotonic()
+    assert away.start() is False  # the stream that starts the listener waits (up to 1 s)
+    assert time.monotonic() - started < 1.5
+    started = time.monotonic()
+    refused = client.get(url("board-events", shared))
+    assert time.monotonic() - started < 0.5  # the next ones do not
+    assert refused.status_code == 503 and refused["Cache-Control"] == "no-store"
+
+
 # --- the stream ---------------------------------------------------------------------------------
 
 
@@ -217,6 +315,18 @@ def test_a_page_behind_gets_a_board_event_at_once(client, retreat, shared):
         assert events(read(stream)) == [("board", {"v": current}, str(current))]
     up_to_date = client.get(url("board-events", shared), HTTP_LAST_EVENT_ID=str(current))
     assert events(read(up_to_date)) == []
+    # The page's own `?v=` wins over the browser's Last-Event-ID (it knows what it shows).
+    stale = client.get(url("board-events", shared), {"v": "0"}, HTTP_LAST_EVENT_ID=str(current))
+    assert events(read(stale)) == [("board", {"v": current}, str(current))]
+
+
+def test_a_quiet_stream_pings_so_the_page_knows_it_is_alive(
+    client, retreat, shared, settings, monkeypatch
+):
+    monkeypatch.setattr(push, "KEEP_ALIVE_SECONDS", 0.3)
+    join_as_guest(client, retreat)
+    pings = events(read(client.get(url("board-events", shared), {"v": shared.version})))
+    assert pings and all(event == ("ping", {}, None) for event in pings)
 
 
 def test_a_closed_retreat_ends_the_stream_with_gone(
@@ -280,6 +390,7 @@ def test_past_the_limit_of_streams_the_page_is_told_to_poll(client, retreat, sha
     assert refused["Cache-Control"] == "no-store"
     read(first)  # it ends (a WSGI stream lasts LIVE_PUSH_WSGI_SECONDS): its slot comes free
     read(client.get(url("board-events", shared)))
+    second.close()
 
 
 def test_push_off_refuses_streams_and_pages_poll(client, retreat, shared, settings):
