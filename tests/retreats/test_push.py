@@ -6,12 +6,13 @@ import json
 import time
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from engagements.models import Membership
-from retreats import push, services
+from retreats import push, push_asgi, services
 from retreats.models import Activity, Card
 from tests.factories import ActivityFactory, CardFactory, ParticipantFactory
 
@@ -444,3 +445,48 @@ def test_on_a_private_board_the_writer_s_answer_brings_their_own_cards(client, r
     body = response.content.decode()
     assert 'id="board-live"' in body and "Mine" in body
     assert body.count('<li class="idea-card') == 1
+
+
+# --- the push process's own answer (retreats/push_asgi.py; streamed on the stack) ----------------
+
+
+def scope_for(client, path: str) -> dict:
+    name = settings.SESSION_COOKIE_NAME
+    cookie = client.cookies.get(name)
+    headers = [(b"cookie", f"{name}={cookie.value}".encode())] if cookie else []
+    return {"type": "http", "path": path, "headers": headers, "query_string": b""}
+
+
+def test_the_push_process_checks_access_as_the_views_do(client, cast, retreat, shared):
+    board, console = url("board-events", shared), url("console-events", shared)
+    kwargs = {"retreat_id": retreat.pk, "activity_id": shared.pk}
+    assert push_asgi.check(scope_for(client, board), "participant", kwargs)[0] == 404  # nobody
+    status, _, location = push_asgi.check(scope_for(client, console), "console", kwargs)
+    assert status == 302 and "/sign-in/" in location
+    client.force_login(cast.outsider)
+    assert push_asgi.check(scope_for(client, board), "participant", kwargs)[0] == 404
+    client.force_login(cast.plan_team)
+    assert push_asgi.check(scope_for(client, console), "console", kwargs)[0] == 403
+    status, found, _ = push_asgi.check(scope_for(client, board), "participant", kwargs)
+    assert status == 200 and found.pk == shared.pk
+
+
+def test_the_push_process_s_recheck_loads_the_session_and_account_again(
+    client, cast, retreat, shared
+):
+    """A signed-out session or a deactivated account loses its open stream at the next
+    re-check, not when the stream would have ended (an hour)."""
+    client.force_login(cast.facilitator)
+    board = scope_for(client, url("board-events", shared))
+    console = scope_for(client, url("console-events", shared))
+    assert push_asgi.still_allowed(board, "participant", shared)
+    assert push_asgi.still_allowed(console, "console", shared)
+    cast.facilitator.is_active = False
+    cast.facilitator.save(update_fields=["is_active"])
+    assert not push_asgi.still_allowed(console, "console", shared)
+    cast.facilitator.is_active = True
+    cast.facilitator.save(update_fields=["is_active"])
+    assert push_asgi.still_allowed(console, "console", shared)
+    client.logout()  # the session is gone from the database
+    assert not push_asgi.still_allowed(board, "participant", shared)
+    assert not push_asgi.still_allowed(console, "console", shared)
