@@ -201,9 +201,10 @@ class Hub:
                 self.versions[activity_id] = max(self.versions.get(activity_id, 0), version)
 
     def boards(self) -> dict[str, int]:
-        """The boards watched in this process, each with the last version sent to it."""
+        """The boards watched in this process, each with the last version sent to it (a board
+        whose first stream has not read its version yet is left for the next check)."""
         with self.lock:
-            return {key: self.versions.get(key, 0) for key in self.watchers}
+            return {key: self.versions[key] for key in self.watchers if key in self.versions}
 
     def count(self) -> int:
         with self.lock:
@@ -248,7 +249,7 @@ class Hub:
         finally:
             _release_connection()
         for pk, version in found.items():
-            if version > watched.get(str(pk), version):
+            if version > watched[str(pk)]:
                 self.dispatch({"a": str(pk), "e": "board", "v": version})
 
 
