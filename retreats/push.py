@@ -12,6 +12,14 @@ Receiving: one Redis connection per process (a pattern subscription), read by on
 thread, fans each event out to the streams open in that process. Each event is encoded as SSE
 bytes once per process, whatever the number of watchers.
 
+Healing: every CHECK_SECONDS a second thread reads the version of each board watched in the
+process (one query) and sends `board` to a board that moved past the last version sent there (an
+event lost to the publish breaker or while the listener was away). When the listener loses Redis,
+the process's streams end and new ones are refused until it listens again: the pages poll.
+
+Under ASGI the push process answers the stream addresses itself (retreats/push_asgi.py): access
+checks and version reads run on a small shared pool (`run_sync`), a stream holds no thread.
+
 Events (`id:` is the board's version, `data:` one line of JSON):
 - `card`: a card was added to a board everyone sees alike; `html` is the card as the shared
   region renders it (own-card markers left for the page to fill), `quadrant` where it goes;
@@ -19,6 +27,7 @@ Events (`id:` is the board's version, `data:` one line of JSON):
 - `version`: the version moved with nothing others may see (a card on a private board);
 - `room`: someone joined the retreat (only the facilitator's console cares; no version);
 - `gone`: the retreat was closed or the viewer lost access: the page reloads, which explains.
+- `ping`: nothing for KEEP_ALIVE_SECONDS: the page knows its stream is alive (no id).
 """
 
 import asyncio
