@@ -490,3 +490,35 @@ def test_the_push_process_s_recheck_loads_the_session_and_account_again(
     client.logout()  # the session is gone from the database
     assert not push_asgi.still_allowed(board, "participant", shared)
     assert not push_asgi.still_allowed(console, "console", shared)
+
+
+def test_a_viewer_who_leaves_frees_their_stream_at_once(shared):
+    """The push process's stream (retreats/push_asgi.py): the viewer's disconnect ends it and
+    takes its watcher out of the hub, while the board is quiet."""
+    import asyncio
+
+    sent: list[dict] = []
+
+    async def scenario() -> None:
+        body = push.AsyncStream(
+            push.Watcher(str(shared.pk), push.PARTICIPANT), 3, lambda: True, lambda: 3
+        )
+        assert await body.open()
+        assert push.hub.count() == 1
+        left = asyncio.Event()
+
+        async def receive() -> dict:
+            await left.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict) -> None:
+            sent.append(message)
+            if message.get("body", b"").endswith(b": connected\n\n"):
+                left.set()  # the viewer leaves once the stream is open
+
+        await asyncio.wait_for(push_asgi._stream(body, receive, send), 2)
+
+    asyncio.run(scenario())
+    assert sent[0]["status"] == 200
+    assert (b"cache-control", b"no-store") in sent[0]["headers"]
+    assert push.hub.count() == 0
