@@ -4,8 +4,10 @@ bench/live_board.py start it with `gunicorn config.asgi -c config/gunicorn_push.
 in front sends the event-stream addresses here and everything else to `web` (README, "Live
 updates" and "docker-compose").
 
-Each open stream is a coroutine waiting for its board's next event, not a thread, so one worker
-holds thousands of screens; events reach a worker by one Redis subscription per worker.
+Each open stream is a coroutine waiting for its board's next event, not a thread (config/asgi.py
+hands the stream addresses to retreats/push_asgi.py, whose access checks share LIVE_PUSH_THREADS
+threads, as many as DB_POOL_MAX), so one worker holds thousands of screens; events reach a
+worker by one Redis subscription per worker.
 """
 
 import gc

@@ -466,6 +466,9 @@ LIVE_PUSH_ASGI_SECONDS = float(os.environ.get("LIVE_PUSH_ASGI_SECONDS", "3600"))
 # How often an open stream checks again that its viewer may still watch (a closed retreat or a
 # removed member is cut off within this, or at once when the retreat is closed).
 LIVE_PUSH_RECHECK_SECONDS = float(os.environ.get("LIVE_PUSH_RECHECK_SECONDS", "15"))
+# Under ASGI the streams of a process share this many threads for their blocking work (access
+# checks, reading a board's version): as many as the push process's DB_POOL_MAX.
+LIVE_PUSH_THREADS = int(os.environ.get("LIVE_PUSH_THREADS", "8"))
 
 # Wrong or closed retreat join codes allowed per network address (a whole school may share one
 # address, so right codes are not counted); past them, only the codes of retreats joined or shown

@@ -12,6 +12,14 @@ Receiving: one Redis connection per process (a pattern subscription), read by on
 thread, fans each event out to the streams open in that process. Each event is encoded as SSE
 bytes once per process, whatever the number of watchers.
 
+Healing: every CHECK_SECONDS a second thread reads the version of each board watched in the
+process (one query) and sends `board` to a board that moved past the last version sent there (an
+event lost to the publish breaker or while the listener was away). When the listener loses Redis,
+the process's streams end and new ones are refused until it listens again: the pages poll.
+
+Under ASGI the push process answers the stream addresses itself (retreats/push_asgi.py): access
+checks and version reads run on a small shared pool (`run_sync`), a stream holds no thread.
+
 Events (`id:` is the board's version, `data:` one line of JSON):
 - `card`: a card was added to a board everyone sees alike; `html` is the card as the shared
   region renders it (own-card markers left for the page to fill), `quadrant` where it goes;
@@ -19,14 +27,17 @@ Events (`id:` is the board's version, `data:` one line of JSON):
 - `version`: the version moved with nothing others may see (a card on a private board);
 - `room`: someone joined the retreat (only the facilitator's console cares; no version);
 - `gone`: the retreat was closed or the viewer lost access: the page reloads, which explains.
+- `ping`: nothing for KEEP_ALIVE_SECONDS: the page knows its stream is alive (no id).
 """
 
 import asyncio
+import contextlib
 import json
 import logging
 import threading
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -36,6 +47,8 @@ CHANNEL = "aligned:live:"
 KEEP_ALIVE_SECONDS = 15
 WRITE_EVERY = 0.2  # a stream writes at most five times a second, all that came meanwhile at once
 BREAKER_SECONDS = 5  # after Redis fails a publish, skip it this long
+CHECK_SECONDS = 5  # each process checks its watched boards' versions this often (lost events)
+PING = b"event: ping\ndata: {}\n\n"  # every KEEP_ALIVE_SECONDS of silence: the page sees it
 MAX_PENDING = 500  # a watcher this far behind gets one `board` event instead (it fetches)
 PARTICIPANT = frozenset({"card", "board", "version", "gone"})
 FACILITATOR = PARTICIPANT | {"room"}
@@ -50,16 +63,20 @@ def enabled() -> bool:
 # --- publishing ---------------------------------------------------------------------------------
 
 
-def announce(activity, version: int, *, card=None, gone: bool = False) -> None:
+def announce(activity, version: int, *, card=None, gone: bool = False, state=None) -> None:
     """The board `activity` moved to `version` (called by services._bump, in the transaction).
 
-    `card`: the change was this new card; `gone`: the retreat was closed."""
+    `card`: the change was this new card; `gone`: the retreat was closed; `state`: the board's
+    (stage, private_until_revealed, cards_revealed) as the locked row has them, which decide
+    whether the card's words may go out (not the activity as the writer's request loaded it: the
+    facilitator may have hidden the cards meanwhile)."""
     if not enabled():
         return
     activity_id = str(activity.pk)
+    shared = _shared(*state) if state is not None else cards_shared(activity)
     if gone:
         message = {"a": activity_id, "e": "gone", "v": version}
-    elif card is not None and cards_shared(activity):
+    elif card is not None and shared:
         transaction.on_commit(lambda: _publish(_card_message(activity, card, version)))
         return
     elif card is not None:  # a private board: the others learn only that the version moved
@@ -84,8 +101,14 @@ def room_changed(retreat) -> None:
 
 def cards_shared(activity) -> bool:
     """Is a new card seen by everyone alike (the shared region of views.participant)?"""
-    private = activity.private_until_revealed and not activity.cards_revealed
-    return activity.stage == activity.Stage.COLLECTING and not private
+    return _shared(activity.stage, activity.private_until_revealed, activity.cards_revealed)
+
+
+def _shared(stage: str, private_until_revealed: bool, cards_revealed: bool) -> bool:
+    from .models import Activity
+
+    hidden = private_until_revealed and not cards_revealed
+    return stage == Activity.Stage.COLLECTING and not hidden
 
 
 def _card_message(activity, card, version: int) -> dict:
@@ -126,6 +149,7 @@ class Watcher:
         self.activity_id, self.kinds, self.loop = activity_id, kinds, loop
         self.pending: list[bytes] = []
         self.gone = False
+        self.ended = False  # the process lost Redis: the stream ends, the page polls meanwhile
         self.lock = threading.Lock()
         self.event = asyncio.Event() if loop else threading.Event()
 
@@ -135,11 +159,21 @@ class Watcher:
         with self.lock:
             if kind == "gone":
                 self.gone = True
+            wake = not self.pending  # woken once until its writer takes what is waiting
             if len(self.pending) >= MAX_PENDING:  # far behind: fetching the region is cheaper
                 self.pending = [encode({"e": "board", "v": None})]
             self.pending.append(data)
+        if wake:
+            self.wake()
+
+    def end(self) -> None:
+        self.ended = True
+        self.wake()
+
+    def wake(self) -> None:
         if self.loop:
-            self.loop.call_soon_threadsafe(self.event.set)
+            with contextlib.suppress(RuntimeError):  # its loop has closed (a server stopping)
+                self.loop.call_soon_threadsafe(self.event.set)
         else:
             self.event.set()
 
@@ -153,6 +187,7 @@ class Watcher:
 class Hub:
     def __init__(self) -> None:
         self.watchers: dict[str, set[Watcher]] = defaultdict(set)
+        self.versions: dict[str, int] = {}  # the last version this process sent, per board
         self.lock = threading.Lock()
 
     def add(self, watcher: Watcher) -> None:
@@ -166,6 +201,19 @@ class Hub:
                 found.discard(watcher)
                 if not found:
                     del self.watchers[watcher.activity_id]
+                    self.versions.pop(watcher.activity_id, None)
+
+    def known(self, activity_id: str, version: int) -> None:
+        """A stream read the board's version as it opened: the self-check starts from there."""
+        with self.lock:
+            if activity_id in self.watchers:
+                self.versions[activity_id] = max(self.versions.get(activity_id, 0), version)
+
+    def boards(self) -> dict[str, int]:
+        """The boards watched in this process, each with the last version sent to it (a board
+        whose first stream has not read its version yet is left for the next check)."""
+        with self.lock:
+            return {key: self.versions[key] for key in self.watchers if key in self.versions}
 
     def count(self) -> int:
         with self.lock:
@@ -174,6 +222,9 @@ class Hub:
     def dispatch(self, message: dict) -> None:
         with self.lock:
             targets = list(self.watchers.get(message["a"], ()))
+            version = message.get("v")
+            if targets and version is not None:
+                self.versions[message["a"]] = max(self.versions.get(message["a"], 0), version)
         if targets:
             data = encode(message)
             for watcher in targets:
@@ -186,6 +237,30 @@ class Hub:
         for activity_id in activity_ids:
             self.dispatch({"a": activity_id, "e": "board", "v": None})
 
+    def end_all(self) -> None:
+        """Redis is away: every stream of this process ends (its page polls until it reconnects)."""
+        with self.lock:
+            targets = [watcher for found in self.watchers.values() for watcher in found]
+        for watcher in targets:
+            watcher.end()
+
+    def check_versions(self) -> None:
+        """The self-healing check: one query for every board watched in this process; a board
+        whose version moved past the last one sent here (its event was lost: the publish
+        breaker, the listener away) gets a `board` event."""
+        watched = self.boards()
+        if not watched:
+            return
+        from .models import Activity
+
+        try:
+            found = dict(Activity.objects.filter(pk__in=list(watched)).values_list("pk", "version"))
+        finally:
+            _release_connection()
+        for pk, version in found.items():
+            if version > watched[str(pk)]:
+                self.dispatch({"a": str(pk), "e": "board", "v": version})
+
 
 hub = Hub()
 
@@ -196,8 +271,8 @@ class LocalBackend:
     def publish(self, message: dict) -> None:
         hub.dispatch(message)
 
-    def start(self) -> None:
-        pass
+    def start(self) -> bool:
+        return True
 
 
 class RedisBackend:
@@ -211,6 +286,7 @@ class RedisBackend:
         self.client = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
         self.listening = threading.Event()
         self.thread: threading.Thread | None = None
+        self.checker: threading.Thread | None = None
         self.lock = threading.Lock()
         self.skip_until = 0.0
 
@@ -225,12 +301,33 @@ class RedisBackend:
             self.skip_until = time.monotonic() + BREAKER_SECONDS
             raise
 
-    def start(self) -> None:
+    def start(self) -> bool:
+        """Is this process listening? Only the stream that starts the listener waits for it (a
+        first watcher must not miss what comes meanwhile); while Redis is away, every other
+        new stream is refused at once (the page polls) instead of waiting. Call it holding no
+        database connection."""
+        created = False
         with self.lock:
             if self.thread is None or not self.thread.is_alive():
                 self.thread = threading.Thread(target=self._listen, name="live-push", daemon=True)
                 self.thread.start()
-        self.listening.wait(1)  # a first watcher must not miss what comes in the meantime
+                created = True
+            if self.checker is None or not self.checker.is_alive():
+                self.checker = threading.Thread(
+                    target=self._check_versions, name="live-push-check", daemon=True
+                )
+                self.checker.start()
+        if created:
+            self.listening.wait(1)
+        return self.listening.is_set()
+
+    def _check_versions(self) -> None:
+        while True:
+            time.sleep(CHECK_SECONDS)
+            try:
+                hub.check_versions()
+            except Exception:  # noqa: BLE001 - the database may be away: try again later
+                logger.warning("Live push: could not check the boards' versions", exc_info=True)
 
     def _listen(self) -> None:
         import redis
@@ -252,10 +349,11 @@ class RedisBackend:
                     if found and found.get("type") == "pmessage":
                         hub.dispatch(json.loads(found["data"]))
             except Exception:  # noqa: BLE001 - keep listening: Redis may come back
+                self.listening.clear()
                 if not lost:
                     logger.warning("Live push: lost the Redis subscription", exc_info=True)
+                    hub.end_all()
                 lost = True
-                self.listening.clear()
                 time.sleep(1)
 
 
@@ -283,9 +381,17 @@ def _retry(milliseconds: int) -> bytes:
     return f"retry: {milliseconds}\n\n".encode()
 
 
+def seen(asked: str | None, last_event_id: str | None) -> int | None:
+    """The version the page has: its `?v=` (it knows what it shows), else the browser's
+    Last-Event-ID (the last event's id, when the browser reconnects by itself)."""
+    for value in (asked, last_event_id):
+        if value and value.isdigit():
+            return int(value)
+    return None
+
+
 def _seen(request: HttpRequest) -> int | None:
-    seen = request.headers.get("Last-Event-ID") or request.GET.get("v", "")
-    return int(seen) if seen.isdigit() else None
+    return seen(request.GET.get("v"), request.headers.get("Last-Event-ID"))
 
 
 def _is_asgi(request: HttpRequest) -> bool:
@@ -302,23 +408,26 @@ def refused(status: int = 503) -> HttpResponse:
 
 
 def stream(request: HttpRequest, activity, *, kinds: frozenset, still_allowed, current_version):
-    """The event stream of one board for one viewer whose access was just checked.
+    """The event stream of one board for one viewer whose access was just checked (the Django
+    views: WSGI, and ASGI when a request reaches them; config/asgi.py sends the push process's
+    streams to retreats/push_asgi.py instead).
 
     `still_allowed()` re-checks access (sync; called every LIVE_PUSH_RECHECK_SECONDS);
     `current_version()` reads the board's version once the watcher is listening, so that nothing
     committed between the access check and now is missed."""
-    asgi = _is_asgi(request)
     global _wsgi_streams
-    if not asgi:
+    watcher = Watcher(str(activity.pk), kinds)  # (its asyncio event is made in the loop)
+    if _is_asgi(request):
+        body = AsyncStream(watcher, _seen(request), still_allowed, current_version)
+    else:
         with _wsgi_lock:
             if _wsgi_streams >= settings.LIVE_PUSH_WSGI_STREAMS:
                 return refused()
             _wsgi_streams += 1
-    watcher = Watcher(str(activity.pk), kinds)  # (its asyncio event is made in the loop)
-    if asgi:
-        body = _AsyncStream(watcher, request, activity, still_allowed, current_version)
-    else:
-        body = _SyncStream(watcher, request, activity, still_allowed, current_version)
+        body = _SyncStream(watcher, _seen(request), still_allowed, current_version)
+        if not body.listening:  # Redis is away: the page polls
+            body.close()
+            return refused()
     response = StreamingHttpResponse(body, content_type="text/event-stream")
     response["Cache-Control"] = "no-store"
     response["X-Accel-Buffering"] = "no"
@@ -339,12 +448,14 @@ class _SyncStream:
     a stream ends after LIVE_PUSH_WSGI_SECONDS (the browser reconnects, with Last-Event-ID) and a
     process serves at most LIVE_PUSH_WSGI_STREAMS at once."""
 
-    def __init__(self, watcher, request, activity, still_allowed, current_version) -> None:
+    def __init__(self, watcher, seen, still_allowed, current_version) -> None:
         self.closed, self.generator = False, None
         self.watcher, self.still_allowed = watcher, still_allowed
-        backend().start()
+        _release_connection()  # not held while the listener starts
+        self.listening = backend().start()
         hub.add(watcher)
-        self.seen, self.version = _seen(request), current_version() or 0
+        self.seen, self.version = seen, current_version() or 0
+        hub.known(watcher.activity_id, self.version)
         _release_connection()
         self.generator = self._events()
 
@@ -376,6 +487,8 @@ class _SyncStream:
             if now >= end:
                 return
             watcher.event.wait(max(0.0, min(next_check, next_ping, end) - now))
+            if watcher.ended:
+                return
             now = time.monotonic()
             if now >= next_check:
                 allowed = _check(self.still_allowed)
@@ -396,21 +509,66 @@ class _SyncStream:
                 if gone:
                     return
             elif now >= next_ping:
-                yield b": keep-alive\n\n"
+                yield PING
                 next_ping = now + KEEP_ALIVE_SECONDS
 
 
-class _AsyncStream:
-    """Under ASGI (uvicorn): an async generator per stream, no thread held; it lives until the
-    viewer leaves (or LIVE_PUSH_ASGI_SECONDS, so access and memory are renewed now and then)."""
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
 
-    def __init__(self, watcher, request, activity, still_allowed, current_version) -> None:
+
+def pool() -> ThreadPoolExecutor:
+    """The few threads every ASGI stream of a process shares for its blocking work (access
+    checks, reading a version, starting the listener): LIVE_PUSH_THREADS, as many as the
+    process's database connections (DB_POOL_MAX), whatever the number of streams."""
+    global _pool
+    if _pool is None:
+        with _pool_lock:
+            if _pool is None:
+                _pool = ThreadPoolExecutor(
+                    max_workers=settings.LIVE_PUSH_THREADS, thread_name_prefix="live-push-work"
+                )
+    return _pool
+
+
+async def run_sync(function, *args):
+    """`function(*args)` on the shared pool; its database connection is given back after."""
+
+    def call():
+        try:
+            return function(*args)
+        finally:
+            _release_connection()
+
+    return await asyncio.get_running_loop().run_in_executor(pool(), call)
+
+
+class AsyncStream:
+    """Under ASGI (uvicorn): an async generator per stream, no thread held (blocking work goes
+    to the shared pool); it lives until the viewer leaves (or LIVE_PUSH_ASGI_SECONDS, so access
+    and memory are renewed now and then)."""
+
+    def __init__(self, watcher, seen, still_allowed, current_version) -> None:
         self.watcher, self.still_allowed = watcher, still_allowed
-        self.request, self.current_version = request, current_version
-        self.closed = False
+        self.seen, self.current_version = seen, current_version
+        self.closed, self.opened, self.version = False, False, 0
 
     def __aiter__(self):
         return self._events()
+
+    async def open(self) -> bool:
+        """Listen; False when this process cannot (Redis is away): the page polls meanwhile."""
+        watcher = self.watcher
+        watcher.loop = asyncio.get_running_loop()
+        watcher.event = asyncio.Event()
+        self.opened = True
+        if not await run_sync(backend().start):
+            self.close()
+            return False
+        hub.add(watcher)
+        self.version = await run_sync(self.current_version) or 0
+        hub.known(watcher.activity_id, self.version)
+        return True
 
     def close(self) -> None:
         if not self.closed:
@@ -418,16 +576,11 @@ class _AsyncStream:
             hub.remove(self.watcher)
 
     async def _events(self):
-        from asgiref.sync import sync_to_async
-
         watcher = self.watcher
-        watcher.loop = asyncio.get_running_loop()
-        watcher.event = asyncio.Event()
         try:
-            await sync_to_async(backend().start, thread_sensitive=False)()
-            hub.add(watcher)
-            version = await sync_to_async(self._version)() or 0
-            yield _first(watcher, _seen(self.request), version)
+            if not self.opened and not await self.open():
+                return
+            yield _first(watcher, self.seen, self.version)
             start = last_write = time.monotonic()
             next_check = start + settings.LIVE_PUSH_RECHECK_SECONDS
             next_ping = start + KEEP_ALIVE_SECONDS
@@ -441,9 +594,11 @@ class _AsyncStream:
                     await asyncio.wait_for(watcher.event.wait(), timeout)
                 except TimeoutError:
                     pass
+                if watcher.ended:
+                    return
                 now = time.monotonic()
                 if now >= next_check:
-                    allowed = await sync_to_async(self._allowed)()
+                    allowed = await run_sync(_check, self.still_allowed)
                     if allowed is None:
                         return
                     if not allowed:
@@ -460,22 +615,10 @@ class _AsyncStream:
                     if gone:
                         return
                 elif now >= next_ping:
-                    yield b": keep-alive\n\n"
+                    yield PING
                     next_ping = now + KEEP_ALIVE_SECONDS
         finally:
             self.close()
-
-    def _version(self) -> int:
-        try:
-            return self.current_version()
-        finally:
-            _release_connection()
-
-    def _allowed(self) -> bool | None:
-        try:
-            return _check(self.still_allowed)
-        finally:
-            _release_connection()
 
 
 def _check(still_allowed) -> bool | None:

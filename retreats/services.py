@@ -40,17 +40,23 @@ def _bump(activity: Activity, *, card: Card | None = None, gone: bool = False) -
     """Move the board's version on, note the new number for the live shortcut (retreats/live.py)
     before the change commits, and have the change pushed to the board's watchers once it has
     committed (retreats/push.py): `card` when the change is that new card, `gone` when the
-    retreat closed. One query: UPDATE ... RETURNING."""
+    retreat closed. One query: UPDATE ... RETURNING (with the board's stage and privacy, read
+    under the row's lock, so a card's words never go out after the board was made private)."""
     table = connection.ops.quote_name(Activity._meta.db_table)
     column = connection.ops.quote_name(Activity._meta.get_field("version").column)
     key = connection.ops.quote_name(Activity._meta.pk.column)
-    sql = f"UPDATE {table} SET {column} = {column} + 1 WHERE {key} = %s RETURNING {column}"  # noqa: S608
+    state = ", ".join(
+        connection.ops.quote_name(Activity._meta.get_field(name).column)
+        for name in ("stage", "private_until_revealed", "cards_revealed")
+    )
+    sql = f"UPDATE {table} SET {column} = {column} + 1 WHERE {key} = %s RETURNING {column}, {state}"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [Activity._meta.pk.get_db_prep_value(activity.pk, connection)])
         row = cursor.fetchone()
-    if row is not None:
+    if row is not None:  # the board's privacy as the locked row has it decides what goes out
         live.version_moved(activity.pk, row[0])
-        push.announce(activity, row[0], card=card, gone=gone)
+        state = (row[1], bool(row[2]), bool(row[3]))
+        push.announce(activity, row[0], card=card, gone=gone, state=state)
 
 
 # --- retreats and activities -------------------------------------------------------------------

@@ -295,25 +295,31 @@ def console_live(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> H
 @require_GET
 def console_events(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpResponse:
     """The board's changes as server-sent events for the console and the projector (they fetch
-    their region on each; retreats/push.py). Access is checked again every few seconds."""
+    their region on each; retreats/push.py). Access is checked again every few seconds. (Under
+    ASGI the push process answers this address itself, retreats/push_asgi.py.)"""
     if not push.enabled():
         return push.refused(404)
-    _, activity = _activity(request, retreat_id, activity_id)
-
-    def still_allowed() -> bool:
-        try:
-            _activity(request, retreat_id, activity_id)
-        except (Http404, PermissionDenied):
-            return False
-        return True
-
+    activity = events_access(request, retreat_id, activity_id)
     return push.stream(
         request,
         activity,
         kinds=push.FACILITATOR,
-        still_allowed=still_allowed,
+        still_allowed=lambda: events_still_allowed(request, activity),
         current_version=lambda: selectors.activity_version(activity.pk),
     )
+
+
+def events_access(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> Activity:
+    """May this member watch the console's stream? Http404 or PermissionDenied as the console."""
+    return _activity(request, retreat_id, activity_id)[1]
+
+
+def events_still_allowed(request: HttpRequest, activity: Activity) -> bool:
+    try:
+        _activity(request, activity.retreat_id, activity.pk)
+    except (Http404, PermissionDenied):
+        return False
+    return True
 
 
 @members_only

@@ -338,30 +338,37 @@ def board_live(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> Htt
 @require_GET
 def board_events(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpResponse:
     """The board's changes as server-sent events (retreats/push.py): access is checked as for
-    the poll, and again while the stream is open."""
+    the poll, and again while the stream is open. (Under ASGI the push process answers this
+    address itself, retreats/push_asgi.py, with the same two checks below.)"""
     if not push.enabled():
         return push.refused(404)
-    retreat_access, activity = access_activity(request, retreat_id, activity_id)
-    participant = retreat_access.participant
-    _watching(request, activity, participant)
-
-    def still_allowed() -> bool:
-        if live.granted(request, activity.pk):
-            return True
-        try:
-            found, _ = access_activity(request, retreat_id, activity_id)
-        except (Http404, PermissionDenied):
-            return False
-        live.grant(request, activity.pk, found.participant.pk if found.participant else None)
-        return True
-
+    activity = events_access(request, retreat_id, activity_id)
     return push.stream(
         request,
         activity,
         kinds=push.PARTICIPANT,
-        still_allowed=still_allowed,
+        still_allowed=lambda: events_still_allowed(request, activity),
         current_version=lambda: selectors.activity_version(activity.pk),
     )
+
+
+def events_access(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> Activity:
+    """May this viewer watch the board's stream? As for the poll: Http404 or PermissionDenied."""
+    retreat_access, activity = access_activity(request, retreat_id, activity_id)
+    _watching(request, activity, retreat_access.participant)
+    return activity
+
+
+def events_still_allowed(request: HttpRequest, activity: Activity) -> bool:
+    """The open stream's re-check: the session's note that it may watch, else the full check."""
+    if live.granted(request, activity.pk):
+        return True
+    try:
+        found, _ = access_activity(request, activity.retreat_id, activity.pk)
+    except (Http404, PermissionDenied):
+        return False
+    live.grant(request, activity.pk, found.participant.pk if found.participant else None)
+    return True
 
 
 def _card_taken(request: HttpRequest, activity: Activity, participant, form) -> HttpResponse:

@@ -6,12 +6,13 @@ import json
 import time
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from engagements.models import Membership
-from retreats import push, services
+from retreats import push, push_asgi, services
 from retreats.models import Activity, Card
 from tests.factories import ActivityFactory, CardFactory, ParticipantFactory
 
@@ -27,6 +28,10 @@ def _short_streams(settings):
     settings.LIVE_PUSH_REDIS_URL = ""
     settings.LIVE_PUSH_WSGI_SECONDS = 1
     settings.LIVE_PUSH_WSGI_STREAMS = 4
+    yield
+    # Every test closes what it opens: no stream left counted, no watcher left in the hub.
+    assert push._wsgi_streams == 0
+    assert push.hub.count() == 0
 
 
 def url(name, activity):
@@ -172,6 +177,100 @@ def test_a_redis_that_does_not_answer_does_not_fail_the_card(
     assert "Live push: could not publish card" in caplog.text
 
 
+@pytest.mark.parametrize("made_private", [True, False])
+def test_a_card_s_words_follow_the_board_s_privacy_at_the_moment_it_is_added(
+    retreat, shared, django_capture_on_commit_callbacks, made_private
+):
+    """The writer's request loaded the board before the facilitator hid its cards (or showed
+    them): what goes out follows the board as it is when the card lands, not as loaded."""
+    loaded = Activity.objects.get(pk=shared.pk)
+    Activity.objects.filter(pk=shared.pk).update(
+        private_until_revealed=made_private, cards_revealed=False
+    )
+    if not made_private:
+        loaded.private_until_revealed = True
+    watcher = watch(shared)
+    author = ParticipantFactory(retreat=retreat)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.card_add(activity=loaded, participant=author, text="Night buses", quadrant="S")
+    finally:
+        push.hub.remove(watcher)
+    raw = watcher.take()
+    if made_private:
+        assert b"Night buses" not in raw
+        assert [kind for kind, _, _ in events(raw)] == ["version"]
+    else:
+        assert [kind for kind, _, _ in events(raw)] == ["card"] and b"Night buses" in raw
+
+
+class Counted:
+    """A watcher's wake-up, counted."""
+
+    def __init__(self) -> None:
+        self.times = 0
+
+    def set(self) -> None:
+        self.times += 1
+
+    def clear(self) -> None:
+        pass
+
+
+def test_a_watcher_is_woken_once_for_all_that_came_meanwhile(shared):
+    watcher = push.Watcher(str(shared.pk), push.PARTICIPANT)
+    watcher.event = Counted()
+    for version in range(50):
+        watcher.put("board", push.encode({"e": "board", "v": version}))
+    assert watcher.event.times == 1
+    assert len(events(watcher.take())) == 50
+    watcher.put("board", push.encode({"e": "board", "v": 51}))
+    assert watcher.event.times == 2
+
+
+def test_a_board_whose_event_was_lost_is_caught_up_by_the_version_check(shared):
+    """Each process checks its watched boards' versions every few seconds: a board that moved
+    past what this process sent (a publish skipped, the listener away) gets a `board` event."""
+    watcher = watch(shared)
+    try:
+        push.hub.known(str(shared.pk), shared.version)
+        push.hub.check_versions()
+        assert watcher.take() == b""  # nothing moved
+        Activity.objects.filter(pk=shared.pk).update(version=shared.version + 3)  # no event
+        push.hub.check_versions()
+        assert [(kind, data) for kind, data, _ in events(watcher.take())] == [
+            ("board", {"v": shared.version + 3})
+        ]
+        push.hub.check_versions()
+        assert watcher.take() == b""  # once
+    finally:
+        push.hub.remove(watcher)
+
+
+def test_while_redis_is_away_new_streams_do_not_wait_and_open_ones_end(
+    client, retreat, shared, settings, monkeypatch
+):
+    settings.LIVE_PUSH_WSGI_SECONDS = 20
+    join_as_guest(client, retreat)
+    stream = client.get(url("board-events", shared), {"v": shared.version})
+    started = time.monotonic()
+    push.hub.end_all()  # what the listener does when it loses Redis: pages poll meanwhile
+    assert events(read(stream)) == []
+    assert time.monotonic() - started < 1
+
+    away = push.RedisBackend("redis://127.0.0.1:9/0")
+    monkeypatch.setattr(away, "_listen", lambda: time.sleep(5))  # never gets to listen
+    monkeypatch.setattr(away, "_check_versions", lambda: None)
+    monkeypatch.setattr(push, "backend", lambda: away)
+    started = time.monotonic()
+    assert away.start() is False  # the stream that starts the listener waits (up to 1 s)
+    assert time.monotonic() - started < 1.5
+    started = time.monotonic()
+    refused = client.get(url("board-events", shared))
+    assert time.monotonic() - started < 0.5  # the next ones do not
+    assert refused.status_code == 503 and refused["Cache-Control"] == "no-store"
+
+
 # --- the stream ---------------------------------------------------------------------------------
 
 
@@ -217,6 +316,18 @@ def test_a_page_behind_gets_a_board_event_at_once(client, retreat, shared):
         assert events(read(stream)) == [("board", {"v": current}, str(current))]
     up_to_date = client.get(url("board-events", shared), HTTP_LAST_EVENT_ID=str(current))
     assert events(read(up_to_date)) == []
+    # The page's own `?v=` wins over the browser's Last-Event-ID (it knows what it shows).
+    stale = client.get(url("board-events", shared), {"v": "0"}, HTTP_LAST_EVENT_ID=str(current))
+    assert events(read(stale)) == [("board", {"v": current}, str(current))]
+
+
+def test_a_quiet_stream_pings_so_the_page_knows_it_is_alive(
+    client, retreat, shared, settings, monkeypatch
+):
+    monkeypatch.setattr(push, "KEEP_ALIVE_SECONDS", 0.3)
+    join_as_guest(client, retreat)
+    pings = events(read(client.get(url("board-events", shared), {"v": shared.version})))
+    assert pings and all(event == ("ping", {}, None) for event in pings)
 
 
 def test_a_closed_retreat_ends_the_stream_with_gone(
@@ -280,6 +391,7 @@ def test_past_the_limit_of_streams_the_page_is_told_to_poll(client, retreat, sha
     assert refused["Cache-Control"] == "no-store"
     read(first)  # it ends (a WSGI stream lasts LIVE_PUSH_WSGI_SECONDS): its slot comes free
     read(client.get(url("board-events", shared)))
+    second.close()
 
 
 def test_push_off_refuses_streams_and_pages_poll(client, retreat, shared, settings):
@@ -333,3 +445,80 @@ def test_on_a_private_board_the_writer_s_answer_brings_their_own_cards(client, r
     body = response.content.decode()
     assert 'id="board-live"' in body and "Mine" in body
     assert body.count('<li class="idea-card') == 1
+
+
+# --- the push process's own answer (retreats/push_asgi.py; streamed on the stack) ----------------
+
+
+def scope_for(client, path: str) -> dict:
+    name = settings.SESSION_COOKIE_NAME
+    cookie = client.cookies.get(name)
+    headers = [(b"cookie", f"{name}={cookie.value}".encode())] if cookie else []
+    return {"type": "http", "path": path, "headers": headers, "query_string": b""}
+
+
+def test_the_push_process_checks_access_as_the_views_do(client, cast, retreat, shared):
+    board, console = url("board-events", shared), url("console-events", shared)
+    kwargs = {"retreat_id": retreat.pk, "activity_id": shared.pk}
+    assert push_asgi.check(scope_for(client, board), "participant", kwargs)[0] == 404  # nobody
+    status, _, location = push_asgi.check(scope_for(client, console), "console", kwargs)
+    assert status == 302 and "/sign-in/" in location
+    client.force_login(cast.outsider)
+    assert push_asgi.check(scope_for(client, board), "participant", kwargs)[0] == 404
+    client.force_login(cast.plan_team)
+    assert push_asgi.check(scope_for(client, console), "console", kwargs)[0] == 403
+    status, found, _ = push_asgi.check(scope_for(client, board), "participant", kwargs)
+    assert status == 200 and found.pk == shared.pk
+
+
+def test_the_push_process_s_recheck_loads_the_session_and_account_again(
+    client, cast, retreat, shared
+):
+    """A signed-out session or a deactivated account loses its open stream at the next
+    re-check, not when the stream would have ended (an hour)."""
+    client.force_login(cast.facilitator)
+    board = scope_for(client, url("board-events", shared))
+    console = scope_for(client, url("console-events", shared))
+    assert push_asgi.still_allowed(board, "participant", shared)
+    assert push_asgi.still_allowed(console, "console", shared)
+    cast.facilitator.is_active = False
+    cast.facilitator.save(update_fields=["is_active"])
+    assert not push_asgi.still_allowed(console, "console", shared)
+    cast.facilitator.is_active = True
+    cast.facilitator.save(update_fields=["is_active"])
+    assert push_asgi.still_allowed(console, "console", shared)
+    client.logout()  # the session is gone from the database
+    assert not push_asgi.still_allowed(board, "participant", shared)
+    assert not push_asgi.still_allowed(console, "console", shared)
+
+
+def test_a_viewer_who_leaves_frees_their_stream_at_once(shared):
+    """The push process's stream (retreats/push_asgi.py): the viewer's disconnect ends it and
+    takes its watcher out of the hub, while the board is quiet."""
+    import asyncio
+
+    sent: list[dict] = []
+
+    async def scenario() -> None:
+        body = push.AsyncStream(
+            push.Watcher(str(shared.pk), push.PARTICIPANT), 3, lambda: True, lambda: 3
+        )
+        assert await body.open()
+        assert push.hub.count() == 1
+        left = asyncio.Event()
+
+        async def receive() -> dict:
+            await left.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict) -> None:
+            sent.append(message)
+            if message.get("body", b"").endswith(b": connected\n\n"):
+                left.set()  # the viewer leaves once the stream is open
+
+        await asyncio.wait_for(push_asgi._stream(body, receive, send), 2)
+
+    asyncio.run(scenario())
+    assert sent[0]["status"] == 200
+    assert (b"cache-control", b"no-store") in sent[0]["headers"]
+    assert push.hub.count() == 0

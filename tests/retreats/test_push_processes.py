@@ -98,7 +98,9 @@ def read_events(response, found: queue.Queue) -> None:
             if not line:
                 return
             line = line.decode().rstrip("\n")
-            if line.startswith("event: "):
+            if line == ": connected":  # the stream is listening
+                found.put(("connected", "", time.monotonic()))
+            elif line.startswith("event: "):
                 name = line[len("event: ") :]
             elif line.startswith("data: ") and name:
                 found.put((name, line[len("data: ") :], time.monotonic()))
@@ -140,7 +142,7 @@ def test_a_card_added_on_one_process_reaches_a_watcher_on_another_within_a_secon
     csrf_cookie = re.search(r"csrftoken=([^;]+)", page.getheader("Set-Cookie") or "").group(1)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
     cookies = f"{settings.SESSION_COOKIE_NAME}={session}; csrftoken={csrf_cookie}"
-    time.sleep(0.5)  # the stream on B is open and listening
+    assert found.get(timeout=5)[0] == "connected"  # the stream on B is open and listening
     writer.request(
         "POST",
         reverse("retreats:card-add", args=[retreat.pk, activity.pk]),
@@ -178,6 +180,50 @@ def test_a_card_added_on_one_process_reaches_a_watcher_on_another_within_a_secon
     )
     caught: queue.Queue = queue.Queue()
     threading.Thread(target=read_events, args=(late.getresponse(), caught), daemon=True).start()
+    assert caught.get(timeout=2)[0] == "connected"
     name, data, _ = caught.get(timeout=2)
     assert (name, data) == ("board", f'{{"v":{activity.version + 1}}}')
     late.close()
+
+
+def threads(pid: int) -> int:
+    return len(os.listdir(f"/proc/{pid}/task"))
+
+
+def test_fifty_open_streams_hold_no_thread_each(cast, servers):
+    """Under uvicorn a stream is a coroutine: fifty phones watching add a handful of threads to
+    the process (its shared pool, the Redis listener and the version check), not fifty."""
+    _, b = servers
+    retreat = RetreatFactory(phase=PhaseFactory(engagement=cast.engagement), is_open=True)
+    activity = ActivityFactory(retreat=retreat)
+    client = Client()
+    client.force_login(cast.facilitator)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    events_url = reverse("retreats:board-events", args=[retreat.pk, activity.pk])
+    console_url = reverse("retreats:console-events", args=[retreat.pk, activity.pk])
+    before = threads(b.process.pid)
+    opened = []
+    for n in range(50):
+        watcher = b.connection()
+        watcher.request(
+            "GET",
+            f"{console_url if n % 10 == 0 else events_url}?v={activity.version}",
+            headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"},
+        )
+        stream = watcher.getresponse()
+        assert stream.status == 200
+        while stream.fp.readline().rstrip() != b": connected":  # it is open and listening
+            pass
+        opened.append(watcher)
+    assert threads(b.process.pid) - before < 10
+    # Nobody else gets a stream, and the streams' answers stay as the views' were.
+    stranger = b.connection()
+    stranger.request("GET", events_url)
+    refused = stranger.getresponse()
+    refused.read()
+    assert refused.status == 404 and refused.getheader("Cache-Control") == "no-store"
+    stranger.request("GET", console_url)
+    to_sign_in = stranger.getresponse()
+    assert to_sign_in.status == 302 and "/sign-in/" in to_sign_in.getheader("Location")
+    for watcher in opened:
+        watcher.close()
