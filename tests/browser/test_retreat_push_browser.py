@@ -245,10 +245,14 @@ def test_a_missed_event_makes_the_phone_fetch_and_show_every_card(page, new_page
     assert asked, "the phone should have fetched its board for the gap"
 
 
-def test_a_failed_fetch_is_tried_again_and_the_phone_catches_up(page, room):
-    activity = room["activity"]
-    page.set_viewport_size(PHONE)
-    join(page, "Ana")
+def test_a_failed_fetch_is_tried_again_and_the_projector_catches_up(page, new_page, room):
+    # (The projector has no "Connection lost" banner whose polls would catch up on the phone.)
+    activity, retreat = room["activity"], room["retreat"]
+    phone = new_page(viewport=PHONE)
+    join(phone, "Ana")
+    page.set_viewport_size(PROJECTOR)
+    sign_in(page, room["facilitator"])
+    page.goto(page.live_server_url + reverse("retreats:projector", args=[retreat.pk, activity.pk]))
     streaming(page)
     failed: list[str] = []
 
@@ -261,9 +265,8 @@ def test_a_failed_fetch_is_tried_again_and_the_phone_catches_up(page, room):
 
     page.route(re.compile(r".*/live/.*"), fail_once)
     asked = polls(page)
-    activity.refresh_from_db()
-    services.activity_lock(activity=activity, locked=True)  # a `board` event: the phone fetches
-    expect(page.get_by_text("The facilitator has paused adding cards")).to_be_visible(timeout=LIVE)
+    add_card(phone, "Shown after all")  # its event: the projector fetches, gets a 500, asks again
+    expect(page.locator(".projector-card", has_text="Shown after all")).to_be_visible(timeout=LIVE)
     assert len(failed) == 1 and len(asked) >= 2, (failed, asked)
 
 
@@ -289,3 +292,14 @@ def test_a_silent_stream_is_opened_again(page, room):
     expect(page.locator("#live-push")).to_have_attribute("data-state", "polling", timeout=10_000)
     services.card_add(activity=activity, participant=_guest(retreat, "Ana"), text="Still here")
     expect(page.locator(".idea-card", has_text="Still here")).to_be_visible(timeout=LIVE)
+
+
+def test_the_console_asks_once_as_its_stream_opens(page, room):
+    activity, retreat = room["activity"], room["retreat"]
+    page.set_viewport_size(LAPTOP)
+    sign_in(page, room["facilitator"])
+    asked = polls(page)
+    page.goto(page.live_server_url + reverse("retreats:console", args=[retreat.pk, activity.pk]))
+    streaming(page)
+    settled(asked, quiet=2)
+    assert len(asked) == 1, f"the console asked {len(asked)} times as its stream opened"
