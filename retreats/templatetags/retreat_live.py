@@ -47,8 +47,10 @@ def idea_card(card, activity) -> SafeString:
             pluralize(count),
         )
     return format_html(
-        '<li class="idea-card" data-author="{}"><p class="idea-card__text">{}</p>{}{}</li>',
+        '<li class="idea-card" data-author="{}" data-card="{}">'
+        '<p class="idea-card__text">{}</p>{}{}</li>',
         card.author_id,
+        card.pk,
         card.text,
         who,
         merged,

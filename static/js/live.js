@@ -5,7 +5,13 @@
    new card in place and fetches the region for anything else; "refresh" (projector, console)
    fetches its region on any event. While the stream is healthy the region's every-1s poll is
    held back; when the stream fails or is refused, polling simply goes on, and the stream is
-   tried again later. Without this file (or EventSource) the page polls as before. */
+   tried again later. Without this file (or EventSource) the page polls as before.
+
+   The page never trusts one answer to bring it level: it keeps the highest version any event
+   named (`wanted`), and after every swap of its region or failed fetch that leaves the region
+   older than that, asks again shortly (one request at a time, a bounded number of times). It
+   reopens its stream itself, always with `?v=` of the region it shows, and reopens a stream that
+   has said nothing (not even its keep-alive `ping`) for data-silence-ms (35 s). */
 (function () {
   "use strict";
 
@@ -17,13 +23,22 @@
   var me = config.dataset.me || "";
   var MARKER = /<!--(?:you|yours):[\w-]*-->/g;
   var GRACE = 3000; // ms a dropped stream has to come back before polling takes over again
+  var REOPEN = 1000; // ms before a stream that ended is opened again
+  var SILENCE = 35000; // ms without a word (the server pings every 15 s) before a stream counts as dead
+  var CATCH_UP = 300; // ms before asking again when the region is still older than an event said
+  var CATCH_UP_TRIES = 10; // then the next event (or the fallback poll) starts again
   var source = null;
   var healthy = false;
   var failures = 0;
   var graceTimer = null;
   var retryTimer = null;
+  var silenceTimer = null;
+  var openTimer = null;
   var fetching = false;
   var fetchAgain = false;
+  var wanted = 0; // the highest version any event named
+  var catchUpTimer = null;
+  var catchUpTries = 0;
 
   function region() {
     return document.querySelector("[data-live]");
@@ -32,6 +47,11 @@
   function version() {
     var live = region();
     return live && live.dataset.version ? Number(live.dataset.version) : null;
+  }
+
+  function behind() {
+    var seen = version();
+    return seen !== null && seen < wanted;
   }
 
   // --- fetching the region the usual way (the live GET): one in flight, one more if needed.
@@ -48,12 +68,37 @@
       fetchAgain = true;
       return;
     }
+    clearTimeout(catchUpTimer);
+    catchUpTimer = null;
     fetching = true;
     fetchAgain = false;
     fetchStarted = Date.now();
     var headers = {};
     headers[HEADER] = "1";
     window.htmx.ajax("GET", live.getAttribute("hx-get"), { source: live, target: live, swap: "outerHTML", headers: headers });
+  }
+
+  // After a swap or a failed fetch: is the region still older than an event said (the server may
+  // answer with the room's previous rendering while another request renders the newest; a poll
+  // may swap in over cards just put in place), or did the fetch fail? Then ask again shortly.
+  function catchUp(failed) {
+    if (catchUpTimer || fetching) {
+      return;
+    }
+    if (!failed && !behind()) {
+      catchUpTries = 0;
+      return;
+    }
+    if (catchUpTries >= CATCH_UP_TRIES) {
+      return;
+    }
+    catchUpTries += 1;
+    catchUpTimer = setTimeout(function () {
+      catchUpTimer = null;
+      if (failed || behind()) {
+        fetchRegion();
+      }
+    }, Math.min(3000, CATCH_UP * catchUpTries));
   }
 
   function isOurs(detail) {
@@ -67,17 +112,28 @@
     return verb === "get" && elt && elt.hasAttribute && elt.hasAttribute("data-live");
   }
 
-  function fetched() {
+  function fetched(failed) {
     fetching = false;
-    if (fetchAgain) {
+    if (failed) {
+      fetchAgain = false;
+      catchUp(true);
+    } else if (fetchAgain) {
       fetchRegion();
+    } else {
+      catchUp(false);
     }
   }
 
   document.addEventListener("htmx:afterRequest", function (event) {
-    if (isOurs(event.detail)) {
-      fetched();
+    var detail = event.detail || {};
+    if (isOurs(detail)) {
+      fetched(Boolean(detail.failed || detail.successful === false));
+    } else {
+      catchUp(false); // a poll or an action's answer swapped an older region in
     }
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    catchUp(false);
   });
 
   // Is the page's "Connection lost" banner up (static/js/retreat.js)? Then polls go on (at its
@@ -131,6 +187,11 @@
     return { list: live.querySelector(".idea-list--grid"), count: heading && heading.querySelector(".count") };
   }
 
+  function onBoard(live, card) {
+    var id = card && card.getAttribute("data-card");
+    return Boolean(id && live.querySelector('[data-card="' + window.CSS.escape(id) + '"]'));
+  }
+
   function addCard(data) {
     var live = region();
     var seen = version();
@@ -145,10 +206,12 @@
       return fetchRegion(); // a gap (an event missed), or the first card of an empty board
     }
     var template = document.createElement("template");
-    template.innerHTML = personal(data.html);
-    place.list.appendChild(template.content);
-    if (place.count) {
-      place.count.textContent = "(" + place.list.children.length + ")";
+    template.innerHTML = personal(data.html || "");
+    if (!onBoard(live, template.content.firstElementChild)) { // never twice
+      place.list.appendChild(template.content);
+      if (place.count) {
+        place.count.textContent = "(" + place.list.children.length + ")";
+      }
     }
     moveVersion(live, data.v);
   }
@@ -170,14 +233,20 @@
   }
 
   function parse(event) {
+    var data;
     try {
-      return JSON.parse(event.data || "{}");
+      data = JSON.parse(event.data || "{}") || {};
     } catch (error) {
-      return {};
+      data = {};
     }
+    if (typeof data.v === "number" && data.v > wanted) {
+      wanted = data.v;
+      catchUpTries = 0;
+    }
+    return data;
   }
 
-  // --- the stream: healthy, dropped (the browser reconnects by itself), or refused
+  // --- the stream: healthy, dropped (we open it again ourselves, with ?v=), silent, or refused
   function setHealthy(now) {
     healthy = now;
     config.dataset.state = now ? "streaming" : "polling"; // for people debugging, and the tests
@@ -191,57 +260,115 @@
     return seen === null ? url : url + (url.indexOf("?") < 0 ? "?" : "&") + "v=" + seen;
   }
 
+  function closeSource() {
+    if (source) {
+      source.close();
+      source = null;
+    }
+    clearTimeout(silenceTimer);
+    clearTimeout(openTimer);
+    silenceTimer = openTimer = null;
+  }
+
+  // A stream that went quiet for too long (a proxy or a network that dropped it without a word)
+  // is opened again, and the page asks once in case something was missed meanwhile.
+  function silenceMs() {
+    var ms = Number(config.dataset.silenceMs);
+    return ms > 0 ? ms : SILENCE;
+  }
+
+  function listen() {
+    clearTimeout(silenceTimer);
+    silenceTimer = setTimeout(function () {
+      silenceTimer = null;
+      dropped();
+      connect();
+      fetchRegion();
+    }, silenceMs());
+  }
+
+  // A healthy stream stopped: poll again only if it does not come back soon.
+  function dropped() {
+    closeSource();
+    if (healthy && !graceTimer) {
+      graceTimer = setTimeout(stopped, GRACE);
+    }
+  }
+
   function connect() {
     clearTimeout(retryTimer);
     retryTimer = null;
-    if (source) {
-      source.close();
+    closeSource();
+    var stream = new EventSource(streamUrl());
+    var opened = false;
+    source = stream;
+    listen();
+
+    function on(kind, handler) {
+      stream.addEventListener(kind, function (event) {
+        if (source !== stream) {
+          return; // an old stream's last words
+        }
+        listen(); // any word is proof of life
+        handler(event);
+      });
     }
-    source = new EventSource(streamUrl());
-    source.addEventListener("open", function () {
+
+    on("open", function () {
+      opened = true;
       failures = 0;
       setHealthy(true);
-      if (mode !== "board") {
-        fetchRegion(); // the console's stamp also counts who joined: ask once (often a 204)
+      if (mode !== "board" && version() === null) {
+        // The console shows who joined, which moves no version: the server opens its stream with
+        // a `board` event; ask once if that did not come.
+        openTimer = setTimeout(function () {
+          openTimer = null;
+          fetchRegion();
+        }, 1000);
       }
     });
-    source.addEventListener("error", function () {
-      if (source.readyState === EventSource.CLOSED) { // refused (503: too many streams here)
-        stopped();
+    stream.addEventListener("error", function () {
+      if (source !== stream) {
         return;
       }
-      // Dropped: the browser reconnects at once (a WSGI stream ends every 25 s). Poll only if
-      // it does not come back soon.
-      if (healthy && !graceTimer) {
-        graceTimer = setTimeout(function () { stopped(); }, GRACE);
-      } else if (!healthy) {
+      var refused = stream.readyState === EventSource.CLOSED; // (503: too many streams here)
+      if (opened) { // ended (a WSGI stream lasts 25 s) or cut: open it again with ?v=
+        dropped();
+      } else {
+        dropped(); // (the stream it replaced was healthy: poll if none comes back soon)
         failures += 1;
-        if (failures >= 3) {
+        if (refused || failures >= 3) {
           stopped();
+          return;
         }
       }
+      clearTimeout(retryTimer);
+      retryTimer = setTimeout(connect, REOPEN);
     });
+    on("ping", function () {});
+    on("message", function () {});
     if (mode === "board") {
-      source.addEventListener("card", function (event) { addCard(parse(event)); });
-      source.addEventListener("version", function (event) { versionMoved(parse(event)); });
+      on("card", function (event) { addCard(parse(event)); });
+      on("version", function (event) { versionMoved(parse(event)); });
     } else {
-      source.addEventListener("card", fetchRegion);
-      source.addEventListener("version", fetchRegion);
-      source.addEventListener("room", fetchRegion);
+      on("card", function (event) { parse(event); fetchRegion(); });
+      on("version", function (event) { parse(event); fetchRegion(); });
+      on("room", fetchRegion);
     }
-    source.addEventListener("board", function (event) { boardChanged(parse(event)); });
-    source.addEventListener("gone", function () {
-      source.close();
+    on("board", function (event) {
+      clearTimeout(openTimer);
+      openTimer = null;
+      boardChanged(parse(event));
+    });
+    on("gone", function () {
+      closeSource();
       window.location.reload(); // the page says why (closed retreat, no access)
     });
   }
 
   function stopped() {
     setHealthy(false);
-    if (source) {
-      source.close();
-      source = null;
-    }
+    closeSource();
     failures += 1;
     clearTimeout(retryTimer);
     // Polling goes on meanwhile; try the stream again in 5 s, 10 s, 20 s... up to a minute.
@@ -279,5 +406,6 @@
     }
   });
 
+  wanted = version() || 0;
   connect();
 })();
