@@ -188,6 +188,7 @@ class Hub:
     def __init__(self) -> None:
         self.watchers: dict[str, set[Watcher]] = defaultdict(set)
         self.versions: dict[str, int] = {}  # the last version this process sent, per board
+        self.checked: dict[str, int] = {}  # each watched board's version at the last check
         self.lock = threading.Lock()
 
     def add(self, watcher: Watcher) -> None:
@@ -245,11 +246,15 @@ class Hub:
             watcher.end()
 
     def check_versions(self) -> None:
-        """The self-healing check: one query for every board watched in this process; a board
-        whose version moved past the last one sent here (its event was lost: the publish
-        breaker, the listener away) gets a `board` event."""
+        """The self-healing check: one query for every board watched in this process. A board
+        whose version at the *previous* check (CHECK_SECONDS ago) is still past the last one
+        sent here lost an event (the publish breaker, the listener away) and gets a `board`
+        event. The previous reading, not this one: a busy board's newest changes are always a
+        few milliseconds from arriving, and sending every page "fetch your board" for them
+        would make a 1,000-person room fetch all at once every few seconds."""
         watched = self.boards()
         if not watched:
+            self.checked = {}
             return
         from .models import Activity
 
@@ -257,9 +262,11 @@ class Hub:
             found = dict(Activity.objects.filter(pk__in=list(watched)).values_list("pk", "version"))
         finally:
             _release_connection()
-        for pk, version in found.items():
-            if version > watched[str(pk)]:
-                self.dispatch({"a": str(pk), "e": "board", "v": version})
+        previous, self.checked = self.checked, {str(pk): version for pk, version in found.items()}
+        for key, version in self.checked.items():
+            before = previous.get(key)
+            if before is not None and before > watched[key]:
+                self.dispatch({"a": key, "e": "board", "v": version})
 
 
 hub = Hub()

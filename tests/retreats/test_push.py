@@ -229,20 +229,30 @@ def test_a_watcher_is_woken_once_for_all_that_came_meanwhile(shared):
 
 
 def test_a_board_whose_event_was_lost_is_caught_up_by_the_version_check(shared):
-    """Each process checks its watched boards' versions every few seconds: a board that moved
-    past what this process sent (a publish skipped, the listener away) gets a `board` event."""
+    """Each process checks its watched boards' versions every few seconds: a board that had
+    already moved at the previous check past what this process sent (a publish skipped, the
+    listener away) gets a `board` event; a change whose event may still be on its way does not
+    (else a busy room would be told to fetch its board every few seconds)."""
     watcher = watch(shared)
     try:
         push.hub.known(str(shared.pk), shared.version)
         push.hub.check_versions()
         assert watcher.take() == b""  # nothing moved
-        Activity.objects.filter(pk=shared.pk).update(version=shared.version + 3)  # no event
+        Activity.objects.filter(pk=shared.pk).update(version=shared.version + 3)  # no event yet
         push.hub.check_versions()
+        assert watcher.take() == b""  # its event may still be on its way
+        push.hub.check_versions()  # a check later, still no event: it was lost
         assert [(kind, data) for kind, data, _ in events(watcher.take())] == [
             ("board", {"v": shared.version + 3})
         ]
         push.hub.check_versions()
         assert watcher.take() == b""  # once
+        Activity.objects.filter(pk=shared.pk).update(version=shared.version + 4)
+        push.hub.check_versions()
+        push.hub.dispatch({"a": str(shared.pk), "e": "board", "v": shared.version + 4})
+        watcher.take()  # its event came between two checks
+        push.hub.check_versions()
+        assert watcher.take() == b""  # so nothing more is sent
     finally:
         push.hub.remove(watcher)
 
