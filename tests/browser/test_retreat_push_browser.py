@@ -140,11 +140,12 @@ def test_three_phones_the_projector_and_the_console_get_cards_over_push(page, ne
     expect(ben.get_by_label("Your idea")).to_be_focused()
 
     # Over 8 seconds nobody polled each second (that would be 8 asks or more): the phones put the
-    # card in place (or fetched once: the first card of an empty board has no list to go in),
-    # the projector and console fetched once for it.
+    # card in place (or fetched: the first card of an empty board has no list to go in), the
+    # projector and console fetched for it; a fetch answered with the room's previous rendering
+    # (another request rendering the newest) is asked again once, by design.
     time.sleep(max(0, 8 - (time.monotonic() - watching_since)))
     for screen in screens:
-        assert len(asked[id(screen)]) <= 1, f"{screen.url} asked {len(asked[id(screen)])} times"
+        assert len(asked[id(screen)]) <= 2, f"{screen.url} asked {len(asked[id(screen)])} times"
 
     # Cleo's and the projector's streams are cut (their network changed, and the server cannot
     # be reached for streams): they go back to polling, and still get cards.
