@@ -49,11 +49,15 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-HOST, PORT, PUSH_PORT = "127.0.0.1", 8765, 8766
+HOST, PORT, PUSH_PORT, ROOM_PORT = "127.0.0.1", 8765, 8766, 8767
+# Where the live room's requests go (its board, fetches, cards and dots): `room`, a web pool of
+# its own as docker-compose.yml runs it, or `web` itself with --pools one.
+ROOM = {"port": ROOM_PORT}
 CSRF = "benchcsrftoken0123456789abcdefgh"  # 32 characters: a valid unmasked CSRF secret
 BASE_DB = os.environ.get("STACK_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/aligned")
 DATABASE_URL = BASE_DB.rsplit("/", 1)[0] + "/aligned_bench"
 REDIS_URL = os.environ.get("STACK_REDIS_URL", "redis://127.0.0.1:6379/13")
+ROOM_NICE = 6
 CARD_EVERY = 20.0  # seconds between a participant's cards, on average
 VOTE_EVERY = 10.0  # seconds between a participant's dots, on average
 
@@ -91,8 +95,8 @@ async def _chunk(reader: asyncio.StreamReader) -> bytes:
 
 
 class Connection:
-    def __init__(self, cookie: str, port: int = PORT):
-        self.cookie, self.port = cookie, port
+    def __init__(self, cookie: str, port: int | None = None):
+        self.cookie, self.port = cookie, port or ROOM["port"]
         self.reader = self.writer = None
         self.received = 0  # bytes of response bodies, as sent
 
@@ -334,7 +338,7 @@ async def _post(conn: Connection, path: str, body: bytes, room: Room) -> None:
 
 
 async def probe(cookie: str, path: str, kind: str, room: Room) -> None:
-    conn = Connection(cookie=cookie)
+    conn = Connection(cookie=cookie, port=PORT)  # the rest of the site: `web`
     while room.running():
         started = time.monotonic()
         try:
@@ -364,7 +368,7 @@ async def run_level(
     screens.append((world["projector_cookie"], world["projector"]))
     began = time.monotonic()
     for index, (cookie, urls) in enumerate(screens):
-        watch = Connection(cookie, PUSH_PORT if mode == "push" else PORT)
+        watch = Connection(cookie, PUSH_PORT if mode == "push" else None)
         watchers.append(watch)
         if mode == "push":
             tasks.append(asyncio.create_task(streamer(watch, urls, room)))
@@ -546,6 +550,21 @@ def start_servers(args) -> list[subprocess.Popen]:
     )
     _wait_for(PORT, web, "gunicorn (web)")
     servers = [web]
+    if args.pools == "two":
+        # The live rooms' own pool, as docker-compose.yml's `room` (cpu_shares 256 against the
+        # default 1024): at a lower priority, so that a saturated room slows itself, not the
+        # rest of the site. nice 6 gives Linux's scheduler about the same 1:4 weight.
+        room = subprocess.Popen(
+            ["nice", "-n", str(ROOM_NICE), *gunicorn_cmd, "config.wsgi", "-c", "config/gunicorn.py"]
+            + ["--bind", f"{HOST}:{ROOM_PORT}", "--workers", str(args.room_workers)]
+            + ["--threads", str(args.threads), "--keep-alive", "30"]
+            + common,
+            cwd=ROOT,
+            env=django_env(),
+            start_new_session=True,
+        )
+        _wait_for(ROOM_PORT, room, "gunicorn (room)")
+        servers.append(room)
     if args.mode == "push":
         push = subprocess.Popen(
             [*gunicorn_cmd, "config.asgi", "-c", "config/gunicorn_push.py"]
@@ -650,7 +669,17 @@ def main() -> None:
     parser.add_argument(
         "--join-max", type=float, default=60, help="seconds the room may take to join"
     )
+    parser.add_argument(
+        "--pools",
+        choices=["two", "one"],
+        default="two",
+        help="two: the room's requests to its own lower-priority pool (`room`, as deployed); "
+        "one: everything to `web`",
+    )
     parser.add_argument("--workers", type=int, default=3, help="web: gunicorn gthread workers")
+    parser.add_argument(
+        "--room-workers", type=int, default=3, help="room: gunicorn gthread workers"
+    )
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--push-workers", type=int, default=1, help="push: uvicorn workers")
     parser.add_argument(
@@ -664,12 +693,19 @@ def main() -> None:
             sys.exit(f"Loopback only: {url} is not on this machine.")
     recreate_database()
     world = build_world(max(args.levels))
+    ROOM["port"] = ROOM_PORT if args.pools == "two" else PORT
     servers = start_servers(args)
     failed = False
     try:
         print(
             f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}; web: gunicorn gthread "
             f"{args.workers} workers x {args.threads} threads"
+            + (
+                f"; room: its own pool, {args.room_workers} workers x {args.threads} threads, "
+                f"nice {ROOM_NICE}"
+                if args.pools == "two"
+                else "; the room on web"
+            )
             + (f"; push: {args.push_workers} uvicorn worker(s)" if args.mode == "push" else "")
             + f"; mode {args.mode}"
             + (f"; app pinned to cores {args.cpus}" if args.cpus else "")

@@ -300,7 +300,6 @@ def access_retreat(
     A guest, once the retreat is closed or for anything but viewing and contributing: 403.
     """
     retreat_model = apps.get_model("retreats", "Retreat")
-    participant_model = apps.get_model("retreats", "Participant")
     retreat = (
         retreat_model.objects.select_related("engagement__organization", "phase")
         .filter(pk=retreat_id)
@@ -308,6 +307,11 @@ def access_retreat(
     )
     if retreat is None:
         raise Http404("No such retreat.")
+    return _retreat_access(request, retreat, need)
+
+
+def _retreat_access(request: HttpRequest, retreat: Model, need: Can) -> RetreatAccess:
+    participant_model = apps.get_model("retreats", "Participant")
     if request.user.is_authenticated:
         membership = (
             Membership.objects.select_related("stakeholder_group", "user")
@@ -346,11 +350,17 @@ def access_activity(
     request: HttpRequest, retreat_id: UUID, activity_id: UUID, *, need: Can = Can.VIEW
 ) -> tuple[RetreatAccess, Model]:
     """An activity of a retreat, through access_retreat; an activity of another retreat is a 404."""
-    retreat_access = access_retreat(request, retreat_id, need=need)
     activity_model = apps.get_model("retreats", "Activity")
-    activity = get_object_or_404(activity_model, pk=activity_id, retreat=retreat_access.retreat)
-    activity.retreat = retreat_access.retreat
-    return retreat_access, activity
+    # One query for the board and its retreat (a board's writes are a live room's most frequent
+    # requests): an unknown board, or one of another retreat, is a 404 like an unknown retreat.
+    activity = (
+        activity_model.objects.select_related("retreat__engagement__organization", "retreat__phase")
+        .filter(pk=activity_id, retreat_id=retreat_id)
+        .first()
+    )
+    if activity is None:
+        raise Http404("No such activity.")
+    return _retreat_access(request, activity.retreat, need), activity
 
 
 # --- markers: every view carries exactly one ---------------------------------------------------

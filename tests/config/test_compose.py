@@ -20,6 +20,7 @@ def test_the_stack_has_web_worker_beat_postgres_and_redis():
         "migrate",
         "proxy",
         "web",
+        "room",
         "push",
         "worker",
         "beat",
@@ -36,7 +37,7 @@ def test_the_stack_has_web_worker_beat_postgres_and_redis():
 
 def test_every_app_process_runs_in_production_mode_against_the_stack():
     services = load()["services"]
-    for name in ("migrate", "web", "push", "worker", "beat"):
+    for name in ("migrate", "web", "room", "push", "worker", "beat"):
         env = services[name]["environment"]
         assert env["DEBUG"] == "0"
         assert env["DATABASE_URL"].startswith("postgres://")
@@ -83,7 +84,7 @@ def test_files_stay_on_the_volume_unless_asked_and_minio_is_an_opt_in_profile():
     no storage URL and no AWS credentials are set by default; MinIO runs only with its profile,
     and makes its private bucket."""
     services = load()["services"]
-    for name in ("web", "push", "worker", "beat"):
+    for name in ("web", "room", "push", "worker", "beat"):
         env = services[name]["environment"]
         assert storage_from_url(default_of(env["STORAGE_URL"])) == {
             "BACKEND": "django.core.files.storage.FileSystemStorage"
@@ -142,3 +143,30 @@ def test_the_push_process_runs_uvicorn_workers_on_the_asgi_application():
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_live_rooms_have_their_own_lower_priority_pool_behind_the_proxy():
+    """A saturated room slows itself, not the rest of the site: nginx sends the rooms' pages,
+    boards, cards, dots, join links and observer links to `room` (streams still to `push`), and
+    `room` runs the same web process with a quarter of `web`'s CPU weight."""
+    services = load()["services"]
+    room, web = services["room"], services["web"]
+    assert room["command"] == web["command"] == "gunicorn config.wsgi -c config/gunicorn.py"
+    assert room["cpu_shares"] == 256 and "cpu_shares" not in web  # docker's default: 1024
+    assert "ports" not in room
+    assert room["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+    assert services["proxy"]["depends_on"]["room"] == {"condition": "service_healthy"}
+    assert "/readyz" in " ".join(room["healthcheck"]["test"])
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert re.search(r"upstream room \{\s*server room:8000;", nginx)
+    rooms = re.search(r"location ~ (\S+) \{\s*proxy_pass http://room;", nginx)
+    assert rooms is not None
+    # nginx tries regex locations in order: the streams' must come first.
+    assert nginx.index("location ~ /events/$") < rooms.start()
+    pattern = re.compile(rooms.group(1))
+    for path in ("/retreats/1/activities/2/cards/", "/retreats/1/", "/j/ABC123/", "/watch/t/"):
+        assert pattern.search(path), path
+    for path in ("/engagements/1/retreats/new/", "/plans/1/", "/accounts/login/", "/healthz"):
+        assert not pattern.search(path), path
+    bench = (ROOT / "bench" / "live_board.py").read_text()
+    assert 'choices=["two", "one"],\n        default="two"' in bench  # measured as deployed

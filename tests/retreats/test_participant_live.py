@@ -47,9 +47,10 @@ def test_the_board_page_polls_its_live_address_with_its_version(guest, activity)
 
 
 def test_the_poll_is_204_while_nothing_changed(guest, activity, django_assert_num_queries):
-    # session, retreat, guest, activity (with its version); sessions live in the database only, so
-    # that Redis trouble never takes signing in down (most polls never get here: retreats/live.py)
-    with django_assert_num_queries(4):
+    # session, the board (with its version and its retreat), guest; sessions live in the database
+    # only, so that Redis trouble never takes signing in down (most polls never get here:
+    # retreats/live.py)
+    with django_assert_num_queries(3):
         response = live(guest, activity, activity.version)
     assert response.status_code == 204
     assert response.content == b""
@@ -57,11 +58,11 @@ def test_the_poll_is_204_while_nothing_changed(guest, activity, django_assert_nu
     assert response["Cache-Control"] == "no-store"
 
 
-def test_a_member_polls_in_six_queries(client, cast, activity, django_assert_num_queries):
+def test_a_member_polls_in_five_queries(client, cast, activity, django_assert_num_queries):
     client.force_login(cast.plan_team)
-    # session (from the database: README, "Redis trouble"), user, retreat, membership,
-    # participant, activity
-    with django_assert_num_queries(6):
+    # session (from the database: README, "Redis trouble"), user, the board with its retreat,
+    # membership, participant
+    with django_assert_num_queries(5):
         assert live(client, activity, activity.version).status_code == 204
 
 
@@ -113,8 +114,8 @@ def test_the_projector_polls_too(client, cast, activity, django_assert_num_queri
     body = page.content.decode()
     live_url = reverse("retreats:projector-live", args=[activity.retreat_id, activity.pk])
     assert polled_url(body) == f"{live_url}?v={activity.version}"
-    # session, user, retreat, membership, participant, activity
-    with django_assert_num_queries(6):
+    # session, user, the board with its retreat, membership, participant
+    with django_assert_num_queries(5):
         assert live(client, activity, activity.version, name="projector-live").status_code == 204
     CardFactory(activity=activity, text="Later start times")
     services.activity_set_timer(activity=activity, minutes=5)
