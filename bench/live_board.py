@@ -17,7 +17,8 @@ level, for a bounded time:
   like the page, fetches the board only when an event says more than "a card was added"; in poll
   mode it polls the live address once a second (htmx `every 1s`); so does one projector;
 - participants add cards (each about every 20 s) on a collecting board and put dots (each about
-  every 10 s, within the budget) on a voting board;
+  every 10 s, within the budget) on a voting board, each with its idempotency key as the page
+  sends it;
 - probes time a trivial view (`/healthz`: no query) and a signed-in page elsewhere on the site
   (a facilitator's engagement page of another organization) under the same load.
 
@@ -36,6 +37,7 @@ import gzip
 import os
 import random
 import re
+import secrets
 import signal
 import socket
 import statistics
@@ -304,6 +306,10 @@ async def streamer(conn: Connection, urls: dict, room: Room) -> None:
     conn.received += web.received
 
 
+def _key() -> bytes:
+    return secrets.token_urlsafe(16).encode()
+
+
 async def writer(conn: Connection, urls: dict, items: list[str], room: Room) -> None:
     """Add a card now and then on the collecting board, and put dots on the voting board."""
     next_card = time.monotonic() + random.expovariate(1 / CARD_EVERY)
@@ -313,11 +319,12 @@ async def writer(conn: Connection, urls: dict, items: list[str], room: Room) -> 
         if now >= next_card:
             token = uuid.uuid4().hex[:12].encode()
             room.posted[token] = time.monotonic()
-            body = b"text=bench+card+" + token
+            # Like the page: each card and dot carries its idempotency key (a new one each time).
+            body = b"text=bench+card+" + token + b"&submission_key=" + _key()
             await _post(conn, urls["card"], body, room)
             next_card = now + random.expovariate(1 / CARD_EVERY)
         if now >= next_vote:
-            body = f"item={random.choice(items)}&action=add".encode()
+            body = f"item={random.choice(items)}&action=add&submission_key=".encode() + _key()
             await _post(conn, urls["vote"], body, room)
             next_vote = now + random.expovariate(1 / VOTE_EVERY)
         await asyncio.sleep(max(0.0, min(next_card, next_vote, room.stop) - time.monotonic()))

@@ -270,6 +270,8 @@ CELERY_BEAT_SCHEDULE = {
     # The board progress report, a few days before each board meeting (once per meeting). Runs
     # hourly so a beat that was down catches up the same day; a mailing is sent once.
     "send-board-reports": {"task": "reports.send_board_reports", "schedule": 60 * 60},
+    # Cards' and dots' idempotency keys (a retry's answer) are kept a day, then dropped.
+    "forget-submission-keys": {"task": "retreats.forget_submission_keys", "schedule": 60 * 60},
 }
 # A rendering report job beats (heartbeat_at) every REPORT_HEARTBEAT_SECONDS; one silent for
 # REPORT_HEARTBEAT_STALE_SECONDS (or queued that long without being taken) is taken for lost

@@ -300,14 +300,19 @@ def _answered(participant: Participant, key: str, kind: str) -> SubmissionKey | 
 
 def _remember(participant: Participant, key: str, kind: str, **answer) -> None:
     """Record the key with the answer, inside the write's own transaction: a write is committed
-    if and only if its key is. Keys older than a day are dropped as new ones come."""
+    if and only if its key is. Keys older than a day are dropped by submission_keys_forget (beat,
+    hourly), not by the writes: a busy room's writes stay one query shorter."""
     if not key:
         return
-    SubmissionKey.objects.filter(
-        participant=participant,
-        created_at__lt=timezone.now() - timedelta(days=SUBMISSION_KEY_DAYS),
-    ).delete()
     SubmissionKey.objects.create(participant=participant, key=key, kind=kind, **answer)
+
+
+def submission_keys_forget(*, now=None) -> int:
+    """Drop the idempotency keys older than SUBMISSION_KEY_DAYS (a retry comes within seconds or
+    minutes, never a day later); returns how many."""
+    before = (now or timezone.now()) - timedelta(days=SUBMISSION_KEY_DAYS)
+    deleted, _ = SubmissionKey.objects.filter(created_at__lt=before).delete()
+    return deleted
 
 
 def _twin(participant: Participant, key: str, kind: str) -> SubmissionKey:
@@ -500,6 +505,23 @@ def _ballot(activity: Activity, participant: Participant) -> Ballot:
     return ballot
 
 
+def _spend(ballot: Ballot, budget: int) -> int | None:
+    """Spend one dot of the ballot if it has one left: the dots now spent, or None. One query,
+    UPDATE ... RETURNING: the database applies concurrent spends one at a time, so the budget
+    can never be overspent."""
+    table = connection.ops.quote_name(Ballot._meta.db_table)
+    spent = connection.ops.quote_name(Ballot._meta.get_field("spent").column)
+    key = connection.ops.quote_name(Ballot._meta.pk.column)
+    sql = (
+        f"UPDATE {table} SET {spent} = {spent} + 1 "  # noqa: S608
+        f"WHERE {key} = %s AND {spent} < %s RETURNING {spent}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Ballot._meta.pk.get_db_prep_value(ballot.pk, connection), budget])
+        row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
 def _target(activity: Activity, card: Card | None, theme: Theme | None) -> dict:
     if activity.vote_on == Activity.VoteOn.THEMES:
         if theme is None or theme.activity_id != activity.pk:
@@ -536,10 +558,8 @@ def vote_add(
     ballot = _ballot(activity, participant)
     try:
         with transaction.atomic():
-            spent = Ballot.objects.filter(pk=ballot.pk, spent__lt=budget).update(
-                spent=F("spent") + 1
-            )
-            if not spent:
+            spent = _spend(ballot, budget)
+            if spent is None:
                 raise VoteRefused(f"You have used all {budget} of your dots.")
             dot, _ = Dot.objects.get_or_create(ballot=ballot, **target)
             added = Dot.objects.filter(pk=dot.pk, count__lt=activity.max_per_item).update(
@@ -548,7 +568,7 @@ def vote_add(
             if not added:
                 # Undo the spend: the whole transaction rolls back.
                 raise VoteRefused(f"You can put at most {activity.max_per_item} dots on one item.")
-            left = budget - Ballot.objects.values_list("spent", flat=True).get(pk=ballot.pk)
+            left = budget - spent
             _remember(
                 participant,
                 submission_key,

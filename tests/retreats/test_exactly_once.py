@@ -142,14 +142,6 @@ def test_a_refused_card_records_no_key_so_it_can_be_sent_again(client, retreat, 
     assert Card.objects.filter(text="Wait for me").count() == 1
 
 
-def test_keys_are_kept_a_day(client, retreat, brainstorm):
-    join_as_guest(client, retreat)
-    client.post(url("card-add", brainstorm), {"text": "Old", "submission_key": "o" * 22})
-    SubmissionKey.objects.update(created_at=timezone.now() - timedelta(days=1, minutes=1))
-    client.post(url("card-add", brainstorm), {"text": "New", "submission_key": "n" * 22})
-    assert list(SubmissionKey.objects.values_list("key", flat=True)) == ["n" * 22]
-
-
 def test_a_malformed_key_is_refused_plainly_and_the_words_kept(client, retreat, brainstorm):
     join_as_guest(client, retreat)
     data = {"text": "Mes idées", "submission_key": "<script>"}
@@ -189,3 +181,23 @@ def test_a_failing_cache_after_the_commit_still_answers_success_with_one_dot(
         assert "You have 3 of 4 dots left." in answer.content.decode()
     assert Ballot.objects.get(activity=activity).spent == 1
     cache.clear()
+
+
+def test_keys_older_than_a_day_are_dropped_hourly_and_a_retry_within_the_day_still_counts_once(
+    client, retreat, brainstorm, time_machine, settings
+):
+    from retreats import tasks
+
+    entry = settings.CELERY_BEAT_SCHEDULE["forget-submission-keys"]
+    assert entry == {"task": "retreats.forget_submission_keys", "schedule": 60 * 60}
+    join_as_guest(client, retreat)
+    data = {"text": "Later start", "submission_key": "a" * 22}
+    client.post(url("card-add", brainstorm), data, headers=HTMX)
+    time_machine.move_to(timezone.now() + timedelta(hours=23), tick=False)
+    client.post(url("card-add", brainstorm), {"text": "Bus", "submission_key": "b" * 22})
+    assert tasks.forget_submission_keys() == 0
+    client.post(url("card-add", brainstorm), data, headers=HTMX)  # a late retry: still once
+    assert Card.objects.filter(activity=brainstorm, text="Later start").count() == 1
+    time_machine.move_to(timezone.now() + timedelta(hours=2), tick=False)
+    assert tasks.forget_submission_keys() == 1  # the first, 25 hours old; not the second
+    assert list(SubmissionKey.objects.values_list("key", flat=True)) == ["b" * 22]
