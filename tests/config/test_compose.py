@@ -159,14 +159,28 @@ def test_live_rooms_have_their_own_lower_priority_pool_behind_the_proxy():
     assert "/readyz" in " ".join(room["healthcheck"]["test"])
     nginx = (ROOT / "deploy" / "nginx.conf").read_text()
     assert re.search(r"upstream room \{\s*server room:8000;", nginx)
-    rooms = re.search(r"location ~ (\S+) \{\s*proxy_pass http://room;", nginx)
+    rooms = re.search(r"location ~ (\S+) \{\s*proxy_pass http://room;\s*proxy_read", nginx)
     assert rooms is not None
     # nginx tries regex locations in order: the streams' must come first.
     assert nginx.index("location ~ /events/$") < rooms.start()
     pattern = re.compile(rooms.group(1))
-    for path in ("/retreats/1/activities/2/cards/", "/retreats/1/", "/j/ABC123/", "/watch/t/"):
+    for path in ("/retreats/1/activities/2/cards/", "/retreats/1/", "/j/ABC123/"):
         assert pattern.search(path), path
     for path in ("/engagements/1/retreats/new/", "/plans/1/", "/accounts/login/", "/healthz"):
         assert not pattern.search(path), path
     bench = (ROOT / "bench" / "live_board.py").read_text()
     assert 'choices=["two", "one"],\n        default="two"' in bench  # measured as deployed
+
+
+def test_the_proxy_keeps_observers_answers_a_second_and_asks_the_app_once_for_everyone():
+    """The observer link's page and polls are public and the same for everyone (max-age=1 from
+    the app): nginx caches them, and concurrent misses wait for one request to the app."""
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert re.search(r"proxy_cache_path /var/cache/nginx/observers .*keys_zone=observers:", nginx)
+    watch = nginx[nginx.index("location ~ ^/watch/") :]
+    watch = watch[: watch.index("}")]
+    assert "proxy_pass http://room;" in watch
+    assert "proxy_cache observers;" in watch and "proxy_cache_lock on;" in watch
+    for location in re.findall(r"location [^{]*\{[^}]*\}", nginx):
+        if "/watch/" not in location:
+            assert not re.search(r"proxy_cache (?!off)", location)  # pages are personal
