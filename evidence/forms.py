@@ -231,7 +231,11 @@ class PackItemForm(CleanTextMixin, forms.Form):
         label="Indicator",
         queryset=Indicator.objects.none(),
         empty_label="Choose an indicator",
-        error_messages={"required": "Choose the indicator to add."},
+        error_messages={
+            "required": "Choose the indicator to add.",
+            "invalid_choice": "Choose one of this engagement’s indicators that is not in the "
+            "pack yet.",
+        },
     )
     commentary = forms.CharField(
         label="Commentary",
