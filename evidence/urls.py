@@ -7,7 +7,7 @@ app_name = "evidence"
 E = "engagements/<uuid:engagement_id>/evidence/"
 I = E + "indicators/<uuid:indicator_id>/"  # noqa: E741
 P = E + "packs/<uuid:pack_id>/"
-IT = E + "pack-items/<uuid:item_id>/"
+IT = E + "pack-items/<uuid:pack_item_id>/"
 
 urlpatterns = [
     path(E, views.indicator_list, name="indicators"),

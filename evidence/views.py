@@ -42,10 +42,10 @@ def _pack(request, engagement_id, pack_id, need=Can.VIEW) -> tuple[Access, DataP
     return access_object(request, engagement_id, queryset, pack_id, need=need)
 
 
-def _item(request, engagement_id, item_id, need=Can.KEEP_INDICATORS):
+def _item(request, engagement_id, pack_item_id, need=Can.KEEP_INDICATORS):
     queryset = DataPackItem.objects.select_related("pack", "indicator")
     return access_object(
-        request, engagement_id, queryset, item_id, need=need, via="pack__engagement"
+        request, engagement_id, queryset, pack_item_id, need=need, via="pack__engagement"
     )
 
 
@@ -285,8 +285,8 @@ def pack_delete(request: HttpRequest, engagement_id: UUID, pack_id: UUID) -> Htt
 
 @members_only
 @require_http_methods(["GET", "POST"])
-def pack_item_edit(request: HttpRequest, engagement_id: UUID, item_id: UUID) -> HttpResponse:
-    access, item = _item(request, engagement_id, item_id)
+def pack_item_edit(request: HttpRequest, engagement_id: UUID, pack_item_id: UUID) -> HttpResponse:
+    access, item = _item(request, engagement_id, pack_item_id)
     form = CommentaryForm(request.POST or None, initial={"commentary": item.commentary})
     if request.method == "POST" and form.is_valid():
         services.pack_item_update(item=item, **form.cleaned_data)
@@ -299,8 +299,8 @@ def pack_item_edit(request: HttpRequest, engagement_id: UUID, item_id: UUID) -> 
 
 @members_only
 @require_POST
-def pack_item_move(request: HttpRequest, engagement_id: UUID, item_id: UUID) -> HttpResponse:
-    _, item = _item(request, engagement_id, item_id)
+def pack_item_move(request: HttpRequest, engagement_id: UUID, pack_item_id: UUID) -> HttpResponse:
+    _, item = _item(request, engagement_id, pack_item_id)
     form = MoveForm(request.POST)
     if form.is_valid() and services.pack_item_move(item=item, **form.cleaned_data):
         messages.success(
@@ -311,8 +311,8 @@ def pack_item_move(request: HttpRequest, engagement_id: UUID, item_id: UUID) -> 
 
 @members_only
 @require_http_methods(["GET", "POST"])
-def pack_item_remove(request: HttpRequest, engagement_id: UUID, item_id: UUID) -> HttpResponse:
-    _, item = _item(request, engagement_id, item_id)
+def pack_item_remove(request: HttpRequest, engagement_id: UUID, pack_item_id: UUID) -> HttpResponse:
+    _, item = _item(request, engagement_id, pack_item_id)
     if request.method == "POST":
         services.pack_item_remove(item=item)
         messages.success(request, f"“{item.indicator.name}” is out of the pack.")
