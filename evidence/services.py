@@ -252,9 +252,15 @@ def indicators_check(
 @transaction.atomic
 def indicators_import(*, engagement: Engagement, checked: list[ImportedIndicator]) -> int:
     """Save a checked file: new indicators are added, kept ones take the file's values (a year
-    and group already kept is replaced). Returns how many values were saved."""
+    and group already kept is replaced; groups match whatever their case). Returns how many
+    values were saved. A few queries whatever the file's length."""
     position = _next_position(engagement)
-    saved = 0
+    kept = [item.existing.pk for item in checked if item.existing is not None]
+    current: dict[tuple, IndicatorValue] = {
+        (value.indicator_id, value.year, value.breakdown.lower()): value
+        for value in IndicatorValue.objects.filter(indicator_id__in=kept)
+    }
+    new_values, changed_values = [], []
     for item in checked:
         indicator = item.existing
         if indicator is None:
@@ -274,19 +280,17 @@ def indicators_import(*, engagement: Engagement, checked: list[ImportedIndicator
             if changed:
                 indicator.save(update_fields=changed)
         for (year, breakdown), value in item.values.items():
-            # Breakdowns match whatever their case: "english learners" is "English learners".
-            current = IndicatorValue.objects.filter(
-                indicator=indicator, year=year, breakdown__iexact=breakdown
-            ).first()
-            if current is None:
-                IndicatorValue.objects.create(
-                    indicator=indicator, year=year, breakdown=breakdown, value=value
+            found = current.get((indicator.pk, year, breakdown.lower()))
+            if found is None:
+                new_values.append(
+                    IndicatorValue(indicator=indicator, year=year, breakdown=breakdown, value=value)
                 )
             else:
-                current.value = value
-                current.save(update_fields=["value"])
-            saved += 1
-    return saved
+                found.value = value
+                changed_values.append(found)
+    IndicatorValue.objects.bulk_create(new_values)
+    IndicatorValue.objects.bulk_update(changed_values, ["value"])
+    return len(new_values) + len(changed_values)
 
 
 # --- data packs ---------------------------------------------------------------------------------

@@ -143,3 +143,19 @@ def test_the_template_downloads_and_imports_as_is(client, cast):
     assert response["Content-Disposition"] == 'attachment; filename="indicators-template.csv"'
     assert upload(client, cast, csv_file(response.content.decode())).status_code == 302
     assert Indicator.objects.filter(engagement=cast.engagement).count() == 2
+
+
+def test_a_long_file_costs_no_query_per_row(client, cast, django_assert_max_num_queries):
+    kept = IndicatorFactory(engagement=cast.engagement, name="Graduation rate")
+    IndicatorValueFactory(indicator=kept, year=2020, value="70", breakdown="School 1")
+    rows = "".join(
+        f"Graduation rate,%,{2000 + n % 25},{70 + n % 9},School {n // 25}\n" for n in range(600)
+    )
+    client.force_login(cast.facilitator)
+    with django_assert_max_num_queries(30):
+        response = client.post(
+            url(cast), {"file": csv_file("indicator,unit,year,value,school\n" + rows)}
+        )
+    assert response.status_code == 302
+    assert kept.values.count() == 600
+    assert kept.values.get(year=2020, breakdown="School 1").value == Decimal("70")
