@@ -67,8 +67,12 @@ class ValuesGrid(CleanTextMixin, forms.Form):
         """`values`: (year, breakdown) → Decimal, the indicator's values for an unbound grid."""
         data = args[0] if args else kwargs.get("data")
         if data is not None:
+            # "More rows" / "More columns" send what is typed back with room for more.
+            more_rows = 3 if "grid-more-rows" in data else 0
+            more_cols = 1 if "grid-more-cols" in data else 0
             n_rows = _clamp(data.get("grid-rows"), 1, 60, 4)
             n_cols = _clamp(data.get("grid-cols"), 1, 13, 3)
+            n_rows, n_cols = min(n_rows + more_rows, 60), min(n_cols + more_cols, 13)
             initial = {}
         else:
             values = values or {}
@@ -144,6 +148,11 @@ class ValuesGrid(CleanTextMixin, forms.Form):
                     values[(year, groups[c])] = number
         cleaned["values"] = values
         return cleaned
+
+    def wants_room(self) -> bool:
+        """The "More rows" or "More columns" button: show the grid again, larger, unsaved and
+        without errors (the rows being typed are not finished yet)."""
+        return self.is_bound and ("grid-more-rows" in self.data or "grid-more-cols" in self.data)
 
     def grid(self) -> dict:
         """The bound fields laid out for the template."""

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -94,6 +95,10 @@ def _save_indicator(request, access, indicator) -> HttpResponse:
     post = request.POST if request.method == "POST" else None
     form = IndicatorForm(post, initial=initial)
     grid = ValuesGrid(post, values=values)
+    if grid.wants_room():
+        form, grid = IndicatorForm(initial=dict(post.items())), ValuesGrid(post, values=values)
+        grid._errors = ErrorDict()  # the grid grows; nothing is checked or saved yet
+        return _indicator_form_page(request, access, indicator, form, grid)
     if post is not None and form.is_valid() & grid.is_valid():
         try:
             saved = services.indicator_save(

@@ -243,3 +243,17 @@ def test_the_list_and_the_page_take_constant_queries(client, cast, django_assert
 def test_services_refuse_an_empty_name():
     with pytest.raises(Exception, match="Give the indicator a name"):
         services.indicator_save(engagement=IndicatorFactory().engagement, name="   ")
+
+
+def test_more_rows_and_another_column_keep_what_is_typed_and_save_nothing(client, cast):
+    client.force_login(cast.facilitator)
+    data = grid_post(**{"grid-more-rows": "1", "grid-y2": "20"})  # an unfinished year: no error
+    page = client.post(url("indicator-new", cast), data).text
+    assert not Indicator.objects.exists()
+    assert 'name="grid-y5"' in page and 'name="grid-y6"' not in page
+    assert 'value="Élèves de Lincoln"' in page and 'value="12,5"' in page and 'value="20"' in page
+    assert 'value="Chronic absenteeism"' in page
+    assert "Write a year" not in page
+    page = client.post(url("indicator-new", cast), grid_post(**{"grid-more-cols": "1"})).text
+    assert 'name="grid-g2"' in page and 'name="grid-v0_2"' in page
+    assert not Indicator.objects.exists()
