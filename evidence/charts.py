@@ -4,6 +4,7 @@ text is escaped. A sibling of monitoring/charts.py (which draws readings by date
 target, and sits above this app): here the axis is the year and lines are told apart by their
 dash pattern, point shape and a label at their end, never by colour alone."""
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -85,6 +86,23 @@ def table(series: list[Series]) -> dict:
     }
 
 
+def _nice_bounds(low: float, high: float) -> tuple[float, float]:
+    """Round numbers around the values for the axis (68.7–87.3 becomes 65–90), never below zero
+    when no value is."""
+    never_negative = low >= 0
+    if low == high:
+        pad = abs(low) * 0.1 or 1.0
+        low, high = low - pad, high + pad
+    span = high - low
+    magnitude = 10 ** math.floor(math.log10(span))
+    step = next(m * magnitude for m in (0.2, 0.5, 1, 2, 5, 10) if span / (m * magnitude) <= 5)
+    nice_low = round(math.floor(round(low / step, 9)) * step, 9)
+    nice_high = round(math.ceil(round(high / step, 9)) * step, 9)
+    if never_negative and nice_low < 0:
+        nice_low = 0.0
+    return nice_low, nice_high
+
+
 def _marker(index: int, x: float, y: float, colour: str) -> str:
     shape = index % 3
     if shape == 0:
@@ -114,10 +132,7 @@ def svg(*, key: str, title: str, description: str, unit: str, series: list[Serie
     values = [float(value) for _, value in points]
     first, last = min(years), max(years)
     low, high = min(values), max(values)
-    pad = (abs(low) * 0.1 or 1.0) if low == high else (high - low) * 0.08
-    low, high = low - pad, high + pad
-    if min(values) >= 0 > low:
-        low = 0.0
+    low, high = _nice_bounds(low, high)
     inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     span = max(last - first, 1)
 
@@ -135,9 +150,9 @@ def svg(*, key: str, title: str, description: str, unit: str, series: list[Serie
         head,
         f'<path fill="none" stroke="#4a5361" d="M{LEFT} {TOP}V{base}H{LEFT + inner_w}"/>',
         f'<text {label} x="{LEFT - 4}" y="{TOP + 4}" text-anchor="end">'
-        f"{escape(amount(Decimal(str(round(high, 1))), unit))}</text>",
+        f"{escape(amount(Decimal(str(round(high, 2))), unit))}</text>",
         f'<text {label} x="{LEFT - 4}" y="{base}" text-anchor="end">'
-        f"{escape(amount(Decimal(str(round(low, 1))), unit))}</text>",
+        f"{escape(amount(Decimal(str(round(low, 2))), unit))}</text>",
     ]
     for year in sorted(set(years)):
         out.append(
