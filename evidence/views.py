@@ -157,7 +157,8 @@ def indicator_delete(request: HttpRequest, engagement_id: UUID, indicator_id: UU
         request,
         title=f"Delete “{indicator.name}”?",
         message="Its values go with it, and it leaves every data pack it is in. Cards that cited "
-        "it as evidence keep their words. This cannot be undone.",
+        "it as evidence keep their words; a projector showing it drops it at the board's next "
+        "change. This cannot be undone.",
         confirm_label="Delete the indicator",
         cancel_url=reverse("evidence:indicator", args=[engagement_id, indicator.pk]),
     )
