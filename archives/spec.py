@@ -13,7 +13,7 @@ from django.apps import apps
 from django.db.models import Model, Q, QuerySet
 
 # The apps whose models are checked against this file.
-APPS = ("accounts", "engagements", "retreats", "planning", "monitoring", "reports")
+APPS = ("accounts", "engagements", "evidence", "retreats", "planning", "monitoring", "reports")
 
 FORMAT_NAME = "aligned-archive"
 FORMAT_VERSION = 1
@@ -54,6 +54,11 @@ MODELS: dict[str, Callable[[Scope], Q]] = {
     "engagements.reading": _by("meeting__engagement"),
     "engagements.attendance": _by("meeting__engagement"),
     "engagements.invitation": _by("engagement"),
+    # The environmental scan: before retreats, whose cards and boards may point at an indicator.
+    "evidence.indicator": _by("engagement"),
+    "evidence.indicatorvalue": _by("indicator__engagement"),
+    "evidence.datapack": _by("engagement"),
+    "evidence.datapackitem": _by("pack__engagement"),
     "retreats.retreat": _by("engagement"),
     "retreats.activity": _by("retreat__engagement"),
     "retreats.participant": _by("retreat__engagement"),

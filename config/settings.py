@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "config.apps.SiteConfig",
     "accounts",
     "engagements",
+    "evidence",
     "retreats",
     "planning",
     "monitoring",

@@ -58,6 +58,7 @@ class Can(StrEnum):
     HAND_OFF = "hand the engagement to a plan lead from the district"
     PUBLISH_PROGRESS = "turn the public progress page on or off"
     PREPARE_BOARD_REPORT = "choose the board report's highlights and write its cover note"
+    KEEP_INDICATORS = "keep the indicators and data packs"
 
 
 _EVERY_ROLE = frozenset(Role)
@@ -108,6 +109,9 @@ RULES: dict[Can, frozenset[Role]] = {
     # The board progress report (reports/views_board.py): every member reads it; whoever runs
     # the lived plan features items and writes its cover note.
     Can.PREPARE_BOARD_REPORT: frozenset({Role.FACILITATOR, Role.PLAN_LEAD}),
+    # The environmental scan (evidence/): the facilitator and the core team gather the data the
+    # plan team reads before the data retreat; every member reads it.
+    Can.KEEP_INDICATORS: frozenset({Role.FACILITATOR, Role.CORE_TEAM}),
 }
 
 

@@ -1,10 +1,17 @@
-"""Reading an uploaded spreadsheet saved as CSV: its text, and a problem found in one of its rows.
+"""Reading an uploaded spreadsheet (CSV, or an Excel workbook): its text, its rows, and a problem
+found in one of its rows.
 
-Shared by every CSV import (the roster, measure readings): the same encodings are tried and a
-problem reads the same way everywhere ("Row 4 (Ana Ruiz): ...")."""
+Shared by every import (the roster, measure readings, indicators): the same encodings are tried
+and a problem reads the same way everywhere ("Row 4 (Ana Ruiz): ...")."""
 
+import csv
+import io
+import zipfile
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 
+import openpyxl
 from django.core.exceptions import ValidationError
 
 
@@ -26,3 +33,55 @@ def decode(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
     raise ValidationError("The file is not text. Save the spreadsheet as CSV and try again.")
+
+
+def csv_table(data: bytes) -> list[list[str]]:
+    try:
+        return list(csv.reader(io.StringIO(decode(data))))
+    except csv.Error as exc:
+        raise ValidationError(
+            f"The file could not be read as CSV ({exc}). Save it again as CSV and retry."
+        ) from exc
+
+
+def cell_text(value) -> str:
+    """A spreadsheet cell as the text a CSV would hold: dates as 2027-03-15, numbers as typed."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return format(Decimal(repr(value)).normalize(), "f")
+    return str(value)
+
+
+def xlsx_table(data: bytes, *, max_rows: int) -> list[list[str]]:
+    """The first sheet of an Excel workbook (.xlsx), read as values (not formulas); at most a
+    few rows more than `max_rows`, so the caller can say the file is too long."""
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ValidationError(
+            "The file could not be read as an Excel workbook (.xlsx). Save it again as .xlsx "
+            "or as CSV and retry."
+        ) from exc
+    try:
+        sheet = book.worksheets[0]
+        table = []
+        for row in sheet.iter_rows(values_only=True):
+            if len(table) > max_rows + 1:
+                break
+            table.append([cell_text(value) for value in row])
+        return table
+    finally:
+        book.close()
+
+
+def spreadsheet_table(data: bytes, *, max_rows: int) -> list[list[str]]:
+    """An uploaded file as rows of text: an Excel workbook (.xlsx, known by its content: a zip
+    file) or CSV."""
+    if data[:4] == b"PK\x03\x04":
+        return xlsx_table(data, max_rows=max_rows)
+    return csv_table(data)

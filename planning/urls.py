@@ -6,7 +6,18 @@ a draft's review with its comments (views/review.py), triage (views/triage.py) a
 
 from django.urls import path
 
-from .views import approval, buyin, drafts, exports, health, plan, public, review, triage
+from .views import (
+    approval,
+    buyin,
+    drafts,
+    exports,
+    from_evidence,
+    health,
+    plan,
+    public,
+    review,
+    triage,
+)
 
 app_name = "planning"
 
@@ -27,6 +38,12 @@ urlpatterns = [
     path(EL + "reorder/", plan.element_reorder, name="element-reorder"),
     path(P + "strategy/<uuid:element_id>/goal/", plan.strategy_goal, name="strategy-goal"),
     path(P + "inbox/<str:source_kind>/<uuid:source_id>/", plan.use_source, name="use-source"),
+    # From the environmental scan (evidence/): an indicator becomes a measure.
+    path(
+        "engagements/<uuid:engagement_id>/evidence/indicators/<uuid:indicator_id>/measure/",
+        from_evidence.measure_from_indicator_page,
+        name="measure-from-indicator",
+    ),
     path(P + "drafts/", drafts.drafts, name="drafts"),
     path(P + "drafts/compare/", drafts.compare, name="compare"),
     path(P + "drafts/<int:number>/", drafts.draft, name="draft"),

@@ -103,6 +103,11 @@ class Activity(models.Model):
     timer_ends_at = models.DateTimeField(null=True, blank=True)
     # Bumped by every change anyone should see; watchers poll it to know when to refresh.
     version = models.PositiveIntegerField(default=0)
+    # An indicator of the engagement shown on the projector beside the board (a SWOT board
+    # during the data retreat); set by services.activity_show_indicator.
+    shown_indicator = models.ForeignKey(
+        "evidence.Indicator", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["position", "title"]
@@ -187,6 +192,14 @@ class Card(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_sources"
     )
     carry_forward = models.BooleanField(default=False)
+    # The indicator a card cites as its evidence ("Graduation rate" for a weakness).
+    evidence = models.ForeignKey(
+        "evidence.Indicator",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cards",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -6,11 +6,12 @@ Every function here runs in a fixed number of queries, whatever the number of ca
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum
 from django.template.defaultfilters import pluralize
 from django.utils.text import Truncator
 
 from engagements.models import StakeholderGroup
+from evidence.models import DataPackItem, Indicator
 
 from .models import Activity, Ballot, Card, Dot, ModerationAction, Participant, Retreat, Theme
 
@@ -57,7 +58,10 @@ def board_for(
         visible = visible.filter(author=participant) if participant else visible.none()
     cards = list(
         visible.select_related("author__stakeholder_group", "theme")
-        .annotate(source_count=Count("merged_sources", distinct=True))
+        .annotate(
+            source_count=Count("merged_sources", distinct=True),
+            evidence_name=F("evidence__name"),  # a SWOT card's cited indicator, in the same query
+        )
         .order_by("created_at")
     )
     shown = [c for c in cards if not c.hidden]
@@ -559,3 +563,33 @@ def kept_results_for(retreats: list[Retreat], *, top: int = 3) -> list[KeptResul
             )
         )
     return kept
+
+
+@dataclass
+class DataOnProjector:
+    """What the console offers to show beside a SWOT board: its engagement's data packs' indicators
+    (pack, [items]) in order, and the one shown now."""
+
+    packs: list
+    shown: object  # the Indicator shown, or None
+
+
+def data_on_projector(activity: Activity) -> DataOnProjector | None:
+    """None unless the board is a SWOT board (one query then, two when one is shown)."""
+    if activity.kind != Activity.Kind.SWOT:
+        return None
+    items = (
+        DataPackItem.objects.filter(pack__engagement__retreats=activity.retreat_id)
+        .select_related("pack", "indicator")
+        .only("pack__title", "pack__created_at", "indicator__name", "position")
+        .order_by("pack__created_at", "pack_id", "position")
+    )
+    packs: dict = {}
+    shown = None
+    for item in items:
+        packs.setdefault(item.pack, []).append(item)
+        if item.indicator_id == activity.shown_indicator_id:
+            shown = item.indicator
+    if activity.shown_indicator_id and shown is None:
+        shown = Indicator.objects.filter(pk=activity.shown_indicator_id).only("name").first()
+    return DataOnProjector(packs=list(packs.items()), shown=shown)

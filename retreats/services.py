@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from engagements.access import guest_token_hash
 from engagements.models import Engagement, Meeting, Membership, Phase, StakeholderGroup
+from evidence.models import Indicator
 
 from . import live, push
 from .models import (
@@ -215,6 +216,17 @@ def activity_reveal(*, activity: Activity, cards: bool | None = None, votes: boo
     return activity
 
 
+def activity_show_indicator(*, activity: Activity, indicator: Indicator | None) -> Activity:
+    """Show an indicator of the engagement on the projector beside the board (None hides it);
+    the projector redraws at the version bump. An indicator of another engagement is refused."""
+    if indicator is not None and indicator.engagement_id != activity.retreat.engagement_id:
+        raise ValidationError("Choose one of this engagement’s indicators.")
+    activity.shown_indicator = indicator
+    activity.save(update_fields=["shown_indicator"])
+    _bump(activity)
+    return activity
+
+
 def activity_lock(*, activity: Activity, locked: bool) -> Activity:
     activity.locked = locked
     activity.save(update_fields=["locked"])
@@ -330,9 +342,11 @@ def card_add(
     text: str,
     quadrant: str = "",
     submission_key: str = "",
+    evidence: Indicator | None = None,
 ) -> Card:
     """Add a card. With a `submission_key` (made by the page, sent again on a retry) the same
-    submission adds the card once and every retry gets that same card back."""
+    submission adds the card once and every retry gets that same card back. On a SWOT board
+    `evidence` is an indicator of the engagement the card cites."""
     if (done := _answered(participant, submission_key, SubmissionKey.Kind.CARD)) is not None:
         return done.card
     if activity.stage != Activity.Stage.COLLECTING:
@@ -349,10 +363,19 @@ def card_add(
             )
     else:
         quadrant = ""
+    if evidence is not None and (
+        activity.kind != Activity.Kind.SWOT
+        or evidence.engagement_id != activity.retreat.engagement_id
+    ):
+        raise ValidationError({"evidence": "Choose one of this engagement’s indicators."})
     try:
         with transaction.atomic():
             card = Card.objects.create(
-                activity=activity, author=participant, text=text, quadrant=quadrant
+                activity=activity,
+                author=participant,
+                text=text,
+                quadrant=quadrant,
+                evidence=evidence,
             )
             _bump(activity, card=card)
             _remember(participant, submission_key, SubmissionKey.Kind.CARD, card=card)

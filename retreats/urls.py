@@ -46,6 +46,7 @@ urlpatterns += [
     path(A + "timer/", console.timer, name="timer"),
     path(A + "reveal/", console.reveal, name="reveal"),
     path(A + "lock/", console.lock, name="lock"),
+    path(A + "data/", console.show_indicator, name="show-indicator"),
     path(A + "undo/", console.undo, name="undo"),
     path(A + "cards/merge/", console.cards_merge, name="cards-merge"),
     path(C + "edit/", console.card_edit, name="card-edit"),

@@ -170,6 +170,51 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
     status = "present"
 
 
+# --- the environmental scan (evidence/models.py) -------------------------------------------------
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evidence.Indicator"
+
+    engagement = factory.SubFactory(EngagementFactory)
+    name = factory.Sequence(lambda n: f"Graduation rate {n}")
+    unit = "%"
+    source = "State report card"
+    position = factory.Sequence(lambda n: n)
+
+
+class IndicatorValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evidence.IndicatorValue"
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    year = factory.Sequence(lambda n: 2000 + n % 100)
+    value = "81.00"
+    breakdown = ""
+
+
+class DataPackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evidence.DataPack"
+
+    engagement = factory.SubFactory(EngagementFactory)
+    title = "Where are we now? Our data picture"
+    introduction = "Read these before the data retreat."
+
+
+class DataPackItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evidence.DataPackItem"
+
+    pack = factory.SubFactory(DataPackFactory)
+    indicator = factory.SubFactory(
+        IndicatorFactory, engagement=factory.SelfAttribute("..pack.engagement")
+    )
+    position = factory.Sequence(lambda n: n)
+    commentary = "What do these numbers tell us?"
+
+
 # --- retreats ---------------------------------------------------------------------------------
 
 

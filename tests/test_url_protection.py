@@ -13,7 +13,10 @@ from tests.factories import (
     AgendaItemFactory,
     CardFactory,
     CommentFactory,
+    DataPackFactory,
+    DataPackItemFactory,
     GoalFactory,
+    IndicatorFactory,
     InvitationFactory,
     MeasureFactory,
     MeetingFactory,
@@ -93,6 +96,9 @@ def sample_kwargs(pattern, world):
         "job_id": lambda: ReportJobFactory(engagement=foreign).pk,
         "step_id": lambda: ActionStepFactory(strategy__goal__plan=plan_for(foreign)).pk,
         "measure_id": lambda: MeasureFactory(goal__plan=plan_for(foreign)).pk,
+        "indicator_id": lambda: IndicatorFactory(engagement=foreign).pk,
+        "pack_id": lambda: DataPackFactory(engagement=foreign).pk,
+        "pack_item_id": lambda: DataPackItemFactory(pack__engagement=foreign).pk,
     }
     missing = [name for name in pattern.pattern.converters if name not in samples]
     assert not missing, (

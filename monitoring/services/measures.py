@@ -2,21 +2,17 @@
 (one at a time or a whole CSV file, all or nothing), target and baseline changes with a reason,
 yearly targets and status overrides."""
 
-import csv
-import io
-import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from uuid import UUID
 
-import openpyxl
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from engagements.csv_files import CsvProblem, decode
+from engagements.csv_files import CsvProblem, spreadsheet_table
 from engagements.models import Engagement
 from engagements.text import clean_text
 from planning.models import PlanVersion
@@ -261,57 +257,12 @@ def _date(text: str) -> date | None:
         return None
 
 
-def _csv_table(data: bytes) -> list[list[str]]:
-    try:
-        return list(csv.reader(io.StringIO(decode(data))))
-    except csv.Error as exc:
-        raise ValidationError(
-            f"The file could not be read as CSV ({exc}). Save it again as CSV and retry."
-        ) from exc
-
-
-def _cell_text(value) -> str:
-    """A spreadsheet cell as the text a CSV would hold: dates as 2027-03-15, numbers as typed."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return format(Decimal(repr(value)).normalize(), "f")
-    return str(value)
-
-
-def _xlsx_table(data: bytes) -> list[list[str]]:
-    """The first sheet of an Excel workbook (.xlsx), read as values (not formulas)."""
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ValidationError(
-            "The file could not be read as an Excel workbook (.xlsx). Save it again as .xlsx "
-            "or as CSV and retry."
-        ) from exc
-    try:
-        sheet = book.worksheets[0]
-        table = []
-        for row in sheet.iter_rows(values_only=True):
-            if len(table) > CSV_MAX_ROWS + 1:
-                break
-            table.append([_cell_text(value) for value in row])
-        return table
-    finally:
-        book.close()
-
-
 def readings_table(data: bytes) -> list[list[str]]:
     """A file of readings as rows of text: an Excel workbook (.xlsx, known by its content) or
     CSV."""
     if len(data) > CSV_MAX_BYTES:
         raise ValidationError("The file is larger than 1 MB. Split it into smaller files.")
-    if data[:4] == b"PK\x03\x04":  # a zip file: .xlsx
-        return _xlsx_table(data)
-    return _csv_table(data)
+    return spreadsheet_table(data, max_rows=CSV_MAX_ROWS)
 
 
 def readings_csv_check(

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from engagements.models import StakeholderGroup
 from engagements.text import CleanTextMixin
+from evidence.models import Indicator
 
 from ..models import Activity, Card
 from ..services import CARD_MAX, clean_card_text
@@ -92,12 +93,36 @@ class CardForm(CleanTextMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "data-max-chars": CARD_MAX}),
         error_messages={"required": "Write your idea first."},
     )
+    evidence = forms.ChoiceField(
+        label="Evidence (optional)",
+        required=False,
+        help_text="An indicator from the data that backs this card.",
+        error_messages={"invalid_choice": "Choose one of the indicators in the list."},
+    )
     submission_key = _submission_key_field()
 
     def __init__(self, *args, activity: Activity, **kwargs):
         super().__init__(*args, **kwargs)
+        self.indicators = {}
         if activity.kind != Activity.Kind.SWOT:
             del self.fields["quadrant"]
+        else:  # one query, by the board's retreat id: the engagement's indicators, if any
+            self.indicators = {
+                str(indicator.pk): indicator
+                for indicator in Indicator.objects.filter(
+                    engagement__retreats=activity.retreat_id
+                ).only("id", "name", "engagement_id")
+            }
+        if self.indicators:
+            self.fields["evidence"].choices = [
+                ("", "None"),
+                *((pk, indicator.name) for pk, indicator in self.indicators.items()),
+            ]
+        else:
+            del self.fields["evidence"]
+
+    def clean_evidence(self) -> Indicator | None:
+        return self.indicators.get(self.cleaned_data["evidence"])
 
     def clean_text(self) -> str:
         # Browsers send a textarea's line breaks as CRLF: count each as one character, as typed.

@@ -48,10 +48,25 @@ def idea_card(card, activity) -> SafeString:
         )
     return format_html(
         '<li class="idea-card" data-author="{}" data-card="{}">'
-        '<p class="idea-card__text">{}</p>{}{}</li>',
+        '<p class="idea-card__text">{}</p>{}{}{}</li>',
         card.author_id,
         card.pk,
         card.text,
+        evidence_line(card),
         who,
         merged,
     )
+
+
+def evidence_line(card, css: str = "idea-card__evidence") -> SafeString | str:
+    """ "Evidence: <indicator>" under a SWOT card that cites one (the board's selector reads the
+    name in its one query; a card just added or edited carries or fetches its indicator)."""
+    if not card.evidence_id:
+        return ""
+    name = getattr(card, "evidence_name", None) or card.evidence.name
+    return format_html('<p class="{}">Evidence: {}</p>', css, name)
+
+
+@register.simple_tag
+def card_evidence(card, css: str = "idea-card__evidence") -> SafeString | str:
+    return evidence_line(card, css)

@@ -35,6 +35,7 @@ from engagements.access import (
 from engagements.forms.meetings import MoveForm
 from engagements.selectors.engagements import current_or_next_phase
 from engagements.views.confirm import confirm_page
+from evidence.models import Indicator
 
 from .. import push, selectors, services, throttle
 from ..forms.console import (
@@ -223,6 +224,7 @@ def activity_move(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> 
 
 def _console_context(found: RetreatAccess, activity: Activity, **extra) -> dict:
     return {
+        "data_on_projector": selectors.data_on_projector(activity),
         "retreat": found.retreat,
         "engagement": found.retreat.engagement,
         "activity": activity,
@@ -394,6 +396,30 @@ def lock(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpRespo
     services.activity_lock(activity=activity, locked=form.cleaned_data["on"])
     status = "The board is locked: nobody can add cards." if activity.locked else "Unlocked."
     return _after_action(request, found, activity, status, anchor="reveal")
+
+
+@members_only
+@require_POST
+@vary_on_headers("HX-Request")
+def show_indicator(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpResponse:
+    """Show one indicator of a data pack on the projector beside the board, or hide it (an empty
+    choice). An indicator of another engagement, or none, is a 404."""
+    found, activity = _activity(request, retreat_id, activity_id)
+    chosen = request.POST.get("indicator", "")
+    indicator = None
+    if chosen:
+        try:
+            indicator_id = UUID(chosen)
+        except ValueError as exc:
+            raise Http404("No such indicator.") from exc
+        indicator = get_object_or_404(
+            Indicator, pk=indicator_id, engagement_id=found.retreat.engagement_id
+        )
+    services.activity_show_indicator(activity=activity, indicator=indicator)
+    status = (
+        f"The projector shows “{_short(indicator.name)}”." if indicator else "The data is hidden."
+    )
+    return _after_action(request, found, activity, status, anchor="data")
 
 
 # --- moderating cards ---------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from engagements.access import (
     retreat_participants,
 )
 from engagements.models import StakeholderGroup
+from evidence import selectors as evidence_selectors
 
 from .. import live, push, selectors, services, throttle
 from ..forms.participant import CardForm, GuestJoinForm, JoinCodeForm, VoteForm
@@ -653,6 +654,17 @@ def projector_board(activity: Activity) -> dict:
     }
 
 
+def _shown_data(activity: Activity):
+    """The indicator the facilitator shows above the board, as a chart with its sentence (two
+    queries), or None."""
+    if not activity.shown_indicator_id:
+        return None
+    indicator = evidence_selectors.indicator_with_values(
+        activity.shown_indicator_id, activity.retreat.engagement_id
+    )
+    return evidence_selectors.indicator_view(indicator, key="projector-data") if indicator else None
+
+
 def _projector_context(request: HttpRequest, activity: Activity, *, version: int) -> dict:
     retreat = activity.retreat
     join_url = request.build_absolute_uri(reverse("retreats:join-code", args=[retreat.join_code]))
@@ -665,6 +677,7 @@ def _projector_context(request: HttpRequest, activity: Activity, *, version: int
         "join_qr": mark_safe(_qr_svg(join_url)),  # noqa: S308 - segno's own SVG markup
         "version": version,
         "timer": _timer(activity),
+        "shown_data": _shown_data(activity),
         "live_url": reverse("retreats:projector-live", args=[retreat.pk, activity.pk]),
         "events_url": reverse("retreats:console-events", args=[retreat.pk, activity.pk])
         if push.enabled()

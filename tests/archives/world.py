@@ -25,6 +25,10 @@ from planning.models import Approval, BoardVote, Comment, Goal, PlanVersion, Rev
 from reports.models import BoardReportMailing, BoardReportNote, ReportJob, ReportSettings
 from retreats.models import Activity, Card, ModerationAction, Retreat
 from tests.factories import (
+    DataPackFactory,
+    DataPackItemFactory,
+    IndicatorFactory,
+    IndicatorValueFactory,
     MeetingFactory,
     ObjectiveFactory,
     ProcessTemplateFactory,
@@ -115,6 +119,15 @@ def rich_world() -> tuple[Engagement, Engagement]:
     ModerationAction.objects.create(
         activity=activity, kind="merge", by=user, undo={"cards": [{"id": str(second.pk)}]}
     )
+    # The environmental scan: indicators by year and group, a data pack read before a meeting,
+    # a card citing an indicator as evidence and a board showing one on the projector.
+    indicator = IndicatorFactory(engagement=riverside, name="Taux de réussite", note=LONG[:500])
+    IndicatorValueFactory(indicator=indicator, year=2024, value="81.50")
+    IndicatorValueFactory(indicator=indicator, year=2025, value="79.25", breakdown="Élèves")
+    pack = DataPackFactory(engagement=riverside, meeting=meeting, introduction=LONG)
+    DataPackItemFactory(pack=pack, indicator=indicator, commentary=LONG[:400])
+    Card.objects.filter(pk=first.pk).update(evidence=indicator)
+    Activity.objects.filter(pk=activity.pk).update(shown_indicator=indicator)
     plan = riverside.plan
     ObjectiveFactory(plan=plan, title="Objectif : réussite", description=LONG)
     PhaseChange.objects.filter(engagement=riverside).update(reason=LONG)

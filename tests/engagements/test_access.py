@@ -65,6 +65,7 @@ ALLOWED = {
     Can.HAND_OFF: {"facilitator", "plan_lead"},
     Can.PUBLISH_PROGRESS: {"facilitator", "plan_lead"},
     Can.PREPARE_BOARD_REPORT: {"facilitator", "plan_lead"},
+    Can.KEEP_INDICATORS: {"facilitator", "core_team"},
 }
 ROLES = ["facilitator", "core_team", "plan_team", "board", "superintendent", "plan_lead", "adviser"]
 

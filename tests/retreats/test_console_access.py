@@ -23,6 +23,7 @@ ACTIVITY_VIEWS = [
     "timer",
     "reveal",
     "lock",
+    "show-indicator",
     "undo",
     "cards-merge",
     "themes",

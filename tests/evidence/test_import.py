@@ -1,0 +1,161 @@
+"""Importing indicators from a CSV or Excel file: all or nothing, every bad row named."""
+
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from evidence.models import Indicator, IndicatorValue
+from tests.factories import IndicatorFactory, IndicatorValueFactory
+
+pytestmark = pytest.mark.django_db
+
+GOOD = (
+    "indicator,unit,year,value,group,source,note\n"
+    "Graduation rate,%,2024,84.1,,State report card,Four-year cohort\n"
+    "Graduation rate,%,2025,86,,,\n"
+    "Graduation rate,%,2025,79.5,Élèves allophones,,\n"
+    "Chronic absenteeism,%,2025,14.2,Lincoln Elementary,District attendance,\n"
+)
+
+
+def url(cast, name="import"):
+    return reverse(f"evidence:{name}", args=[cast.engagement.pk])
+
+
+def csv_file(text: str, name="indicators.csv", encoding="utf-8"):
+    return SimpleUploadedFile(name, text.encode(encoding), content_type="text/csv")
+
+
+def upload(client, cast, upload_file):
+    client.force_login(cast.facilitator)
+    return client.post(url(cast), {"file": upload_file})
+
+
+def test_a_good_csv_adds_indicators_and_values(client, cast):
+    response = upload(client, cast, csv_file(GOOD))
+    assert response.status_code == 302
+    graduation = Indicator.objects.get(engagement=cast.engagement, name="Graduation rate")
+    assert graduation.unit == "%" and graduation.source == "State report card"
+    assert graduation.note == "Four-year cohort"
+    values = {(v.year, v.breakdown): v.value for v in graduation.values.all()}
+    assert values == {
+        (2024, ""): Decimal("84.10"),
+        (2025, ""): Decimal("86.00"),
+        (2025, "Élèves allophones"): Decimal("79.50"),
+    }
+    absenteeism = Indicator.objects.get(name="Chronic absenteeism")
+    assert absenteeism.values.get().breakdown == "Lincoln Elementary"
+
+
+def test_a_windows_csv_with_accents_reads_the_same(client, cast):
+    assert upload(client, cast, csv_file(GOOD, encoding="cp1252")).status_code == 302
+    assert IndicatorValue.objects.filter(breakdown="Élèves allophones").exists()
+
+
+def test_a_good_xlsx_is_read_from_its_first_sheet(client, cast):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Indicator", "Unit", "Year", "Value", "School"])
+    sheet.append(["Élèves lisant au niveau", "%", 2024, 61.5, "École Lincoln"])
+    sheet.append(["Élèves lisant au niveau", "%", 2025, 64, None])
+    out = io.BytesIO()
+    book.save(out)
+    response = upload(client, cast, SimpleUploadedFile("data.xlsx", out.getvalue()))
+    assert response.status_code == 302
+    indicator = Indicator.objects.get(name="Élèves lisant au niveau")
+    assert {(v.year, v.breakdown, v.value) for v in indicator.values.all()} == {
+        (2024, "École Lincoln", Decimal("61.50")),
+        (2025, "", Decimal("64.00")),
+    }
+
+
+def test_one_bad_row_saves_nothing_and_every_bad_row_is_named(client, cast):
+    text = GOOD + (
+        ",%,2025,10,,,\n"  # line 6: no name
+        "Trust survey,,twenty,x,,,\n"  # line 7: bad year and value
+        "Graduation rate,%,2025,90,,,\n"  # line 8: same as line 3
+    )
+    response = upload(client, cast, csv_file(text))
+    page = response.text
+    assert response.status_code == 400
+    assert not Indicator.objects.exists() and not IndicatorValue.objects.exists()
+    assert "Nothing was saved: 3 rows need fixing." in page
+    assert "Row 6: the indicator’s name is empty" in page
+    assert (
+        "Row 7 (Trust survey): “twenty” is not a year (write it as 2025); “x” is not a number"
+        in (page)
+    )
+    assert "Row 8 (Graduation rate): row 3 already gives Graduation rate in 2025" in page
+
+
+def test_a_file_replaces_a_kept_value_and_adds_to_a_kept_indicator(client, cast):
+    kept = IndicatorFactory(engagement=cast.engagement, name="Graduation Rate", source="")
+    IndicatorValueFactory(indicator=kept, year=2025, value="70")
+    assert upload(client, cast, csv_file(GOOD)).status_code == 302
+    kept.refresh_from_db()
+    assert Indicator.objects.filter(engagement=cast.engagement).count() == 2
+    assert kept.values.get(year=2025, breakdown="").value == Decimal("86.00")
+    assert kept.source == "State report card"
+
+
+def test_a_wrong_type_is_refused_by_the_field(client, cast):
+    response = upload(client, cast, SimpleUploadedFile("data.ods", b"not ours"))
+    assert response.status_code == 400
+    assert "Only CSV files and Excel workbooks (.xlsx) can be imported." in response.text
+    assert 'aria-describedby="id_file_helptext id_file_error"' in response.text
+
+
+def test_a_file_that_is_not_a_workbook_is_refused(client, cast):
+    response = upload(client, cast, SimpleUploadedFile("data.xlsx", b"PK\x03\x04broken"))
+    assert response.status_code == 400
+    assert "could not be read as an Excel workbook" in response.text
+
+
+def test_a_file_too_big_is_refused(client, cast):
+    big = GOOD + ("Graduation rate,%,2025,86,Group,,\n" * 40000)
+    response = upload(client, cast, csv_file(big))
+    assert response.status_code in (400, 413)
+    assert not Indicator.objects.exists()
+    if response.status_code == 400:
+        assert "larger than 1 MB" in response.text
+
+
+def test_missing_columns_are_named(client, cast):
+    response = upload(client, cast, csv_file("indicator,unit\nGraduation rate,%\n"))
+    assert response.status_code == 400
+    assert "(missing: year, value)" in response.text
+
+
+def test_a_500_character_note_is_kept(client, cast):
+    note = ("Élèves " * 80)[:500]
+    text = f'indicator,year,value,note\nTrust,2025,3.4,"{note}"\n'
+    assert upload(client, cast, csv_file(text)).status_code == 302
+    assert Indicator.objects.get(name="Trust").note == note.strip()
+
+
+def test_the_template_downloads_and_imports_as_is(client, cast):
+    client.force_login(cast.core_team)
+    response = client.get(url(cast, "import-template"))
+    assert response["Content-Disposition"] == 'attachment; filename="indicators-template.csv"'
+    assert upload(client, cast, csv_file(response.content.decode())).status_code == 302
+    assert Indicator.objects.filter(engagement=cast.engagement).count() == 2
+
+
+def test_a_long_file_costs_no_query_per_row(client, cast, django_assert_max_num_queries):
+    kept = IndicatorFactory(engagement=cast.engagement, name="Graduation rate")
+    IndicatorValueFactory(indicator=kept, year=2020, value="70", breakdown="School 1")
+    rows = "".join(
+        f"Graduation rate,%,{2000 + n % 25},{70 + n % 9},School {n // 25}\n" for n in range(600)
+    )
+    client.force_login(cast.facilitator)
+    with django_assert_max_num_queries(30):
+        response = client.post(
+            url(cast), {"file": csv_file("indicator,unit,year,value,school\n" + rows)}
+        )
+    assert response.status_code == 302
+    assert kept.values.count() == 600
+    assert kept.values.get(year=2020, breakdown="School 1").value == Decimal("70")
