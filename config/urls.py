@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("retreats.urls")),
     path("", include("engagements.urls")),
+    path("", include("listening.urls")),
     path("", include("planning.urls")),
     path("", include("monitoring.urls")),
     path("", include("reports.urls")),

@@ -58,6 +58,8 @@ class Can(StrEnum):
     HAND_OFF = "hand the engagement to a plan lead from the district"
     PUBLISH_PROGRESS = "turn the public progress page on or off"
     PREPARE_BOARD_REPORT = "choose the board report's highlights and write its cover note"
+    RUN_LISTENING = "build surveys and enter what was said at listening sessions"
+    SEE_RESPONDENTS = "see who answered a survey (names and e-mail addresses)"
 
 
 _EVERY_ROLE = frozenset(Role)
@@ -108,6 +110,11 @@ RULES: dict[Can, frozenset[Role]] = {
     # The board progress report (reports/views_board.py): every member reads it; whoever runs
     # the lived plan features items and writes its cover note.
     Can.PREPARE_BOARD_REPORT: frozenset({Role.FACILITATOR, Role.PLAN_LEAD}),
+    # Listening (listening/): the facilitator and the core team build surveys and enter session
+    # comments; every member reads results without names; only the facilitator sees who
+    # answered (names and e-mail addresses of invited respondents).
+    Can.RUN_LISTENING: frozenset({Role.FACILITATOR, Role.CORE_TEAM}),
+    Can.SEE_RESPONDENTS: frozenset({Role.FACILITATOR}),
 }
 
 

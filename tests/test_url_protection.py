@@ -15,6 +15,8 @@ from tests.factories import (
     CommentFactory,
     GoalFactory,
     InvitationFactory,
+    ListeningCommentFactory,
+    ListeningSessionFactory,
     MeasureFactory,
     MeetingFactory,
     MembershipFactory,
@@ -22,10 +24,12 @@ from tests.factories import (
     PhaseFactory,
     PlanVersionFactory,
     ProcessTemplateFactory,
+    QuestionFactory,
     ReadingFactory,
     ReportJobFactory,
     RetreatFactory,
     StakeholderGroupFactory,
+    SurveyFactory,
     TemplatePhaseFactory,
     ThemeFactory,
     UserFactory,
@@ -93,6 +97,10 @@ def sample_kwargs(pattern, world):
         "job_id": lambda: ReportJobFactory(engagement=foreign).pk,
         "step_id": lambda: ActionStepFactory(strategy__goal__plan=plan_for(foreign)).pk,
         "measure_id": lambda: MeasureFactory(goal__plan=plan_for(foreign)).pk,
+        "survey_id": lambda: SurveyFactory(engagement=foreign).pk,
+        "question_id": lambda: QuestionFactory(survey__engagement=foreign).pk,
+        "session_id": lambda: ListeningSessionFactory(engagement=foreign).pk,
+        "entry_id": lambda: ListeningCommentFactory(session__engagement=foreign).pk,
     }
     missing = [name for name in pattern.pattern.converters if name not in samples]
     assert not missing, (

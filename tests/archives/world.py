@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from engagements.demo import PREVIOUS_PLAN
 from engagements.models import Engagement, Meeting, Membership, PhaseChange, ProcessTemplate, Role
+from listening.models import Answer, Respondent
+from listening.models import Comment as Voice
 from monitoring.models import (
     CycleEmail,
     MonitoredMeasure,
@@ -25,11 +27,15 @@ from planning.models import Approval, BoardVote, Comment, Goal, PlanVersion, Rev
 from reports.models import BoardReportMailing, BoardReportNote, ReportJob, ReportSettings
 from retreats.models import Activity, Card, ModerationAction, Retreat
 from tests.factories import (
+    ListeningSessionFactory,
     MeetingFactory,
     ObjectiveFactory,
     ProcessTemplateFactory,
+    QuestionFactory,
     ReadingFactory,
     ReportJobFactory,
+    StakeholderGroupFactory,
+    SurveyFactory,
     TemplatePhaseFactory,
 )
 
@@ -144,4 +150,21 @@ def rich_world() -> tuple[Engagement, Engagement]:
         meeting=board_meeting, engagement=previous, period_start=date(2026, 11, 1), job=job,
         recipients=[user.email],
     )  # fmt: skip
+
+    # Listening: a survey with a public link, an invited respondent's choice and open answer,
+    # and a town hall's comment.
+    group = StakeholderGroupFactory(engagement=riverside, name="Parents et tuteurs")
+    survey = SurveyFactory(engagement=riverside, title="Sondage : écoute", public_token="pub-tok")
+    choice = QuestionFactory(survey=survey, kind="choice", choices=["Oui", "Non"])
+    written = QuestionFactory(survey=survey, kind="open", text="Qu’est-ce qui compte ?")
+    person = Respondent.objects.create(
+        survey=survey, stakeholder_group=group, name="Zoë", email="zoe@example.org",
+        invitation_token_hash=hashlib.sha256(b"invited").hexdigest(),
+        invited_at=timezone.now(), submitted_at=timezone.now(),
+    )  # fmt: skip
+    Answer.objects.create(respondent=person, question=choice, choice="Oui")
+    answer = Answer.objects.create(respondent=person, question=written)
+    Voice.objects.create(engagement=riverside, answer=answer, text=LONG, stakeholder_group=group)
+    session = ListeningSessionFactory(engagement=riverside, kind="lets_talk", title="Let’s Talk")
+    Voice.objects.create(engagement=riverside, session=session, text="Plus d’art", entered_by=user)
     return riverside, previous

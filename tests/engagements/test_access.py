@@ -65,6 +65,8 @@ ALLOWED = {
     Can.HAND_OFF: {"facilitator", "plan_lead"},
     Can.PUBLISH_PROGRESS: {"facilitator", "plan_lead"},
     Can.PREPARE_BOARD_REPORT: {"facilitator", "plan_lead"},
+    Can.RUN_LISTENING: {"facilitator", "core_team"},
+    Can.SEE_RESPONDENTS: {"facilitator"},
 }
 ROLES = ["facilitator", "core_team", "plan_team", "board", "superintendent", "plan_lead", "adviser"]
 
