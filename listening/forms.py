@@ -201,3 +201,18 @@ class CommentForm(CleanTextMixin, forms.Form):
 
     def chosen_group(self):
         return self.groups.get(self.cleaned_data.get("group") or "")
+
+
+class RetentionForm(CleanTextMixin, forms.Form):
+    contact_retention_days = forms.IntegerField(
+        label="Keep respondents’ names and e-mail addresses for (days after a survey closes)",
+        required=False,
+        min_value=1,
+        max_value=3650,
+        help_text="Leave empty for the site’s setting.",
+        error_messages={
+            "invalid": "Write a number of days, like 30.",
+            "min_value": "At least 1 day.",
+            "max_value": "At most 3650 days (ten years).",
+        },
+    )

@@ -14,6 +14,7 @@ T = L + "sessions/<uuid:session_id>/"
 
 urlpatterns = [
     path(L, staff.overview, name="overview"),
+    path(L + "privacy/", staff.retention, name="retention"),
     path(L + "surveys/new/", staff.survey_create, name="survey-create"),
     path(S, staff.survey, name="survey"),
     path(S + "status/", staff.survey_status, name="survey-status"),

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from engagements.demo import PREVIOUS_PLAN
 from engagements.models import Engagement, Meeting, Membership, PhaseChange, ProcessTemplate, Role
-from listening.models import Answer, Respondent
+from listening.models import Answer, ListeningSettings, Respondent
 from listening.models import Comment as Voice
 from monitoring.models import (
     CycleEmail,
@@ -167,4 +167,5 @@ def rich_world() -> tuple[Engagement, Engagement]:
     Voice.objects.create(engagement=riverside, answer=answer, text=LONG, stakeholder_group=group)
     session = ListeningSessionFactory(engagement=riverside, kind="lets_talk", title="Let’s Talk")
     Voice.objects.create(engagement=riverside, session=session, text="Plus d’art", entered_by=user)
+    ListeningSettings.objects.create(engagement=riverside, contact_retention_days=30)
     return riverside, previous

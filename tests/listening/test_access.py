@@ -56,6 +56,7 @@ PAGES = [
     ("listening:comment-delete", "etc", TEAM),
 ]
 POSTS = [
+    ("listening:retention", "e", FACILITATOR),
     ("listening:survey-status", "es", TEAM),
     ("listening:question-add", "es", TEAM),
     ("listening:question-move", "esq", TEAM),
