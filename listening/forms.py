@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from engagements.public_forms import GuardedForm
+from engagements.public_forms import MAX_LINKS, GuardedForm, too_many_links
 from engagements.text import CleanTextMixin
 
 from .models import PPRA_TOPICS, SCALE, ListeningSession, Question, Survey
@@ -121,6 +121,18 @@ class AnswerForm(GuardedForm):
         for question in questions:
             self.fields[f"q_{question.pk}"] = _field(question)
         self.order_fields([f"q_{q.pk}" for q in questions] + ["group", "website"])
+
+    def clean(self):
+        cleaned = super().clean()
+        for question in self.questions:
+            name = f"q_{question.pk}"
+            if question.kind == Question.Kind.OPEN and too_many_links(cleaned.get(name) or ""):
+                self.add_error(
+                    name,
+                    f"Please include no more than {MAX_LINKS} links: answers full of links are "
+                    "treated as spam.",
+                )
+        return cleaned
 
     @property
     def question_fields(self):

@@ -170,3 +170,11 @@ def test_the_answering_page_fits_a_phone_without_site_navigation(client, world):
     html = client.get(public_url(world)).content.decode()
     assert 'name="viewport"' in html
     assert "Sign out" not in html and "My engagements" not in html
+
+
+def test_an_open_answer_full_of_links_is_refused_as_spam(client, world):
+    text = " ".join(f"http://spam{n}.example" for n in range(4))
+    response = client.post(public_url(world), answer_data(world, text=text))
+    assert response.status_code == 400
+    assert "no more than 3 links" in response.content.decode()
+    assert not Respondent.objects.exists()
