@@ -192,6 +192,23 @@ def question_move(*, question: Question, by: int) -> None:
 # --- invitations and answers -----------------------------------------------------------------
 
 
+def _send_invitation(respondent: Respondent, token: str, base_url: str | None) -> None:
+    survey = respondent.survey
+    base = (base_url or settings.SITE_URL).rstrip("/")
+    context = {
+        "survey": survey,
+        "engagement": survey.engagement,
+        "organization": survey.engagement.organization,
+        "name": respondent.name,
+        "link": base + reverse("listening:invited", args=[token]),
+    }
+    email_send(
+        to=[respondent.email],
+        subject=f"Your voice in {survey.engagement.organization.name}’s planning: {survey.title}",
+        body=render_to_string("listening/email/invitation.txt", context),
+    )
+
+
 def respondents_invite(
     *,
     survey: Survey,
@@ -199,12 +216,13 @@ def respondents_invite(
     base_url: str | None = None,
 ) -> list[Respondent]:
     """Invites each (name, e-mail) by e-mail with a personal link that answers once. An address
-    already invited to this survey is skipped."""
+    already invited to this survey is skipped. The e-mails are queued once the invitations are
+    saved: MailQueueUnavailable then means they are saved but not sent (send them again from
+    the list)."""
     already = {
         email.lower()
         for email in survey.respondents.exclude(email="").values_list("email", flat=True)
     }
-    base = (base_url or settings.SITE_URL).rstrip("/")
     invited = []
     with transaction.atomic():
         for name, email in people:
@@ -220,21 +238,21 @@ def respondents_invite(
                 invitation_token_hash=token_hash(token),
                 invited_at=timezone.now(),
             )
-            context = {
-                "survey": survey,
-                "engagement": survey.engagement,
-                "organization": survey.engagement.organization,
-                "name": respondent.name,
-                "link": base + reverse("listening:invited", args=[token]),
-            }
-            email_send(
-                to=[email],
-                subject=f"Your voice in {survey.engagement.organization.name}’s planning: "
-                f"{survey.title}",
-                body=render_to_string("listening/email/invitation.txt", context),
-            )
+            _send_invitation(respondent, token, base_url)
             invited.append(respondent)
     return invited
+
+
+def invitation_resend(*, respondent: Respondent, base_url: str | None = None) -> None:
+    """A new personal link for someone invited who has not answered; the old link stops."""
+    if respondent.submitted_at is not None or not respondent.email:
+        raise ValidationError("This person has already answered, or their address is deleted.")
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        respondent.invitation_token_hash = token_hash(token)
+        respondent.invited_at = timezone.now()
+        respondent.save(update_fields=["invitation_token_hash", "invited_at"])
+        _send_invitation(respondent, token, base_url)
 
 
 def respondent_for_token(token: str) -> Respondent | None:

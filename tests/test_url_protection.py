@@ -15,6 +15,7 @@ from tests.factories import (
     CommentFactory,
     GoalFactory,
     InvitationFactory,
+    InvitedRespondentFactory,
     ListeningCommentFactory,
     ListeningSessionFactory,
     MeasureFactory,
@@ -101,6 +102,7 @@ def sample_kwargs(pattern, world):
         "question_id": lambda: QuestionFactory(survey__engagement=foreign).pk,
         "session_id": lambda: ListeningSessionFactory(engagement=foreign).pk,
         "entry_id": lambda: ListeningCommentFactory(session__engagement=foreign).pk,
+        "respondent_id": lambda: InvitedRespondentFactory(survey__engagement=foreign).pk,
     }
     missing = [name for name in pattern.pattern.converters if name not in samples]
     assert not missing, (

@@ -23,7 +23,7 @@ from retreats.views.console import spreadsheet_safe
 
 from .. import selectors, services
 from ..forms import AnswerForm, InviteForm, QuestionForm, RetentionForm, SurveyForm
-from ..models import PPRA_WARNING, ListeningSettings, Question, Survey
+from ..models import PPRA_WARNING, ListeningSettings, Question, Respondent, Survey
 from ..selectors import NOT_SHOWN
 
 
@@ -309,17 +309,46 @@ def invite(request: HttpRequest, engagement_id: UUID, survey_id: UUID) -> HttpRe
                 base_url=request.build_absolute_uri("/"),
             )
         except MailQueueUnavailable:
-            form.add_error(
-                None,
-                "The e-mail queue is not answering, so no invitation went out. Please try "
-                "again in a few minutes: the list is still here.",
-            )
+            messages.warning(request, MAIL_DOWN)
+            return redirect("listening:respondents", access.engagement.pk, survey.pk)
         else:
             messages.success(request, f"{len(invited)} invitation(s) sent.")
             return redirect("listening:respondents", access.engagement.pk, survey.pk)
     context = {"engagement": access.engagement, "survey": survey, "form": form}
     status = 400 if form.is_bound else 200
     return TemplateResponse(request, "listening/invite.html", context, status=status)
+
+
+MAIL_DOWN = (
+    "The invitations are saved, but the e-mail queue is not answering, so some may not have "
+    "gone out. In a few minutes, use “Send again” beside anyone who has not answered."
+)
+
+
+@members_only
+@require_POST
+def invitation_resend(
+    request: HttpRequest, engagement_id: UUID, survey_id: UUID, respondent_id: UUID
+) -> HttpResponse:
+    access, respondent = access_object(
+        request,
+        engagement_id,
+        Respondent.objects.select_related("survey__engagement__organization").filter(
+            survey_id=survey_id, invitation_token_hash__isnull=False
+        ),
+        respondent_id,
+        need=Can.SEE_RESPONDENTS,
+        via="survey__engagement",
+    )
+    try:
+        services.invitation_resend(respondent=respondent, base_url=request.build_absolute_uri("/"))
+    except ValidationError as refusal:
+        messages.error(request, refusal.messages[0])
+    except MailQueueUnavailable:
+        messages.warning(request, "The e-mail queue is not answering: try again in a few minutes.")
+    else:
+        messages.success(request, f"A new link is on its way to {respondent.email}.")
+    return redirect("listening:respondents", access.engagement.pk, survey_id)
 
 
 @members_only
