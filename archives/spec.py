@@ -13,7 +13,16 @@ from django.apps import apps
 from django.db.models import Model, Q, QuerySet
 
 # The apps whose models are checked against this file.
-APPS = ("accounts", "engagements", "evidence", "retreats", "planning", "monitoring", "reports")
+APPS = (
+    "accounts",
+    "engagements",
+    "evidence",
+    "listening",
+    "retreats",
+    "planning",
+    "monitoring",
+    "reports",
+)
 
 FORMAT_NAME = "aligned-archive"
 FORMAT_VERSION = 1
@@ -59,6 +68,13 @@ MODELS: dict[str, Callable[[Scope], Q]] = {
     "evidence.indicatorvalue": _by("indicator__engagement"),
     "evidence.datapack": _by("engagement"),
     "evidence.datapackitem": _by("pack__engagement"),
+    "listening.survey": _by("engagement"),
+    "listening.question": _by("survey__engagement"),
+    "listening.respondent": _by("survey__engagement"),
+    "listening.answer": _by("respondent__survey__engagement"),
+    "listening.listeningsession": _by("engagement"),
+    "listening.comment": _by("engagement"),
+    "listening.listeningsettings": _by("engagement"),
     "retreats.retreat": _by("engagement"),
     "retreats.activity": _by("retreat__engagement"),
     "retreats.participant": _by("retreat__engagement"),
@@ -139,6 +155,14 @@ REGENERATED: dict[str, dict[str, str]] = {
     "engagements.invitation": {
         "token_hash": "Invitation links e-mailed before the backup do not open the restored copy; "
         "send a pending invitation again from the roster."
+    },
+    "listening.survey": {
+        "public_token": "A new public link for the survey (copy it again from the survey's "
+        "page); the old one keeps opening the original only.",
+    },
+    "listening.respondent": {
+        "invitation_token_hash": "Survey invitation links e-mailed before the backup do not "
+        "open the restored copy.",
     },
     "planning.review": {
         "public_token_hash": "A public review link made before the backup does not open the "

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "accounts",
     "engagements",
     "evidence",
+    "listening",  # surveys and listening sessions (beside retreats)
     "retreats",
     "planning",
     "monitoring",
@@ -273,7 +274,15 @@ CELERY_BEAT_SCHEDULE = {
     "send-board-reports": {"task": "reports.send_board_reports", "schedule": 60 * 60},
     # Cards' and dots' idempotency keys (a retry's answer) are kept a day, then dropped.
     "forget-submission-keys": {"task": "retreats.forget_submission_keys", "schedule": 60 * 60},
+    # Listening: respondents' names and e-mail addresses are cleared once their survey has been
+    # closed LISTENING_CONTACT_RETENTION_DAYS (answers and groups stay).
+    "clear-respondent-contacts": {
+        "task": "listening.clear_respondent_contacts",
+        "schedule": 24 * 60 * 60,
+    },
 }
+# Days a closed survey keeps its respondents' names and e-mail addresses (README, "Listening").
+LISTENING_CONTACT_RETENTION_DAYS = int(os.environ.get("LISTENING_CONTACT_RETENTION_DAYS", "90"))
 # A rendering report job beats (heartbeat_at) every REPORT_HEARTBEAT_SECONDS; one silent for
 # REPORT_HEARTBEAT_STALE_SECONDS (or queued that long without being taken) is taken for lost
 # (its worker died, or the broker lost its message) and queued again by the sweep (every 30 s).

@@ -59,6 +59,8 @@ class Can(StrEnum):
     PUBLISH_PROGRESS = "turn the public progress page on or off"
     PREPARE_BOARD_REPORT = "choose the board report's highlights and write its cover note"
     KEEP_INDICATORS = "keep the indicators and data packs"
+    RUN_LISTENING = "build surveys and enter what was said at listening sessions"
+    SEE_RESPONDENTS = "see who answered a survey (names and e-mail addresses)"
 
 
 _EVERY_ROLE = frozenset(Role)
@@ -112,6 +114,11 @@ RULES: dict[Can, frozenset[Role]] = {
     # The environmental scan (evidence/): the facilitator and the core team gather the data the
     # plan team reads before the data retreat; every member reads it.
     Can.KEEP_INDICATORS: frozenset({Role.FACILITATOR, Role.CORE_TEAM}),
+    # Listening (listening/): the facilitator and the core team build surveys and enter session
+    # comments; every member reads results without names; only the facilitator sees who
+    # answered (names and e-mail addresses of invited respondents).
+    Can.RUN_LISTENING: frozenset({Role.FACILITATOR, Role.CORE_TEAM}),
+    Can.SEE_RESPONDENTS: frozenset({Role.FACILITATOR}),
 }
 
 

@@ -1,93 +1,37 @@
 """Forms behind the public review link: feedback on a part of the draft, and the public buy-in
-check. Both carry spam checks that need no outside service:
-
-- a honeypot field that people never see (off-screen, out of the tab order, hidden from screen
-  readers) but form-filling bots do; the view answers a filled one with the usual thank-you and
-  stores nothing;
-- a signed stamp of when the form was handed out: a form sent back faster than a person can
-  read it, or with a missing, changed or day-old stamp, is refused with a plain message and
-  everything typed kept;
-- feedback stuffed with links is refused.
+check. Both carry the spam checks shared with every public form (engagements/public_forms.py): a
+honeypot, a signed stamp of when the form was handed out, and a limit on links.
 """
 
-import re
-import time
-
 from django import forms
-from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 
-from engagements.text import CleanTextMixin
+from engagements import public_forms as guarded
+from engagements.public_forms import (
+    LINK,
+    MAX_LINKS,
+    STALE,
+    STAMP_SALT,
+    TOO_FAST,
+    stamp_age,
+    stamp_issue,
+)
 
 from .models import BuyInAnswer, BuyInResponse, Review
 from .selectors.review import Target
 from .services.review import BODY_MAX
 
-STAMP_SALT = "planning.public-review.form-stamp"
-STAMP_MAX_AGE = 24 * 60 * 60  # seconds
-MAX_LINKS = 3
-LINK = re.compile(r"https?://|www\.|\[url", re.IGNORECASE)
+__all__ = ["LINK", "MAX_LINKS", "STALE", "STAMP_SALT", "TOO_FAST", "stamp_age", "stamp_issue"]
 
-STALE = (
-    "This form was open for too long or was changed on its way, so it could not be sent. "
-    "Please send it again: what you wrote is still here."
-)
-TOO_FAST = (
-    "That came back faster than a person can read the form. Please check what you wrote, "
-    "then send it again."
-)
 CHOOSE_CATEGORY = "Choose the one that fits you best, or “Other”."
 
 
-def stamp_issue(review: Review, *, at: float | None = None) -> str:
-    """A signed note of when a form was handed out for this review."""
-    issued = round((time.time() if at is None else at) * 1000)
-    return signing.Signer(salt=STAMP_SALT).sign(f"{review.pk}:{issued}")
-
-
-def stamp_age(stamp: str, review: Review) -> float | None:
-    """Seconds since the stamp was issued, or None if it is missing, changed or for another
-    review."""
-    try:
-        value = signing.Signer(salt=STAMP_SALT).unsign(stamp or "")
-    except signing.BadSignature:
-        return None
-    review_id, _, issued = value.rpartition(":")
-    if review_id != str(review.pk) or not issued.isdigit():
-        return None
-    return time.time() - int(issued) / 1000
-
-
-class GuardedForm(CleanTextMixin, forms.Form):
-    """The honeypot and the signed stamp. The stamp is rendered by hand from `stamp_value`:
-    the one that came with the form while it is still good, else a fresh one."""
-
-    website = forms.CharField(
-        label="Leave this field empty",
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
+class GuardedForm(guarded.GuardedForm):
+    """The shared spam checks (engagements/public_forms.py), stamped for one review."""
 
     def __init__(self, *args, review: Review, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, scope=review, **kwargs)
         self.review = review
-        self.age = stamp_age(self.data.get("stamp", ""), review) if self.is_bound else None
-        fresh = self.age is not None and self.age <= STAMP_MAX_AGE
-        self.stamp_value = self.data["stamp"] if fresh else stamp_issue(review)
-
-    @property
-    def is_bot(self) -> bool:
-        return self.is_bound and bool(self.data.get("website", "").strip())
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.age is None or self.age > STAMP_MAX_AGE:
-            raise ValidationError(STALE, code="stale")
-        if self.age < settings.PUBLIC_FEEDBACK_MIN_SECONDS:
-            raise ValidationError(TOO_FAST, code="too_fast")
-        return cleaned
 
 
 def _category_field() -> forms.ChoiceField:
@@ -151,7 +95,7 @@ class FeedbackForm(GuardedForm):
             raise ValidationError(
                 f"Keep it to {BODY_MAX:,} characters (this has {len(body):,}): please shorten it."
             )
-        if len(LINK.findall(body)) > MAX_LINKS:
+        if guarded.too_many_links(body):
             raise ValidationError(
                 f"Please include no more than {MAX_LINKS} links: feedback full of links is "
                 "treated as spam."

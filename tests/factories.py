@@ -422,3 +422,74 @@ class ReportJobFactory(factory.django.DjangoModelFactory):
     )
     content_hash = factory.Sequence(lambda n: f"{n:064x}")
     queued_at = factory.LazyFunction(timezone.now)
+
+
+# --- listening: surveys and listening sessions ------------------------------------------------
+
+
+class SurveyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "listening.Survey"
+
+    engagement = factory.SubFactory(EngagementFactory)
+    title = factory.Sequence(lambda n: f"Community survey {n}")
+    introduction = "Tell us what matters to you."
+    status = "open"
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "listening.Question"
+
+    survey = factory.SubFactory(SurveyFactory)
+    kind = "choice"
+    text = factory.Sequence(lambda n: f"Question {n}?")
+    choices = factory.LazyAttribute(lambda q: ["Yes", "No"] if q.kind == "choice" else [])
+    position = factory.Sequence(lambda n: n)
+
+
+class RespondentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "listening.Respondent"
+
+    survey = factory.SubFactory(SurveyFactory)
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+class InvitedRespondentFactory(RespondentFactory):
+    name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"respondent{n}@example.org")
+    invitation_token_hash = factory.LazyFunction(
+        lambda: hashlib.sha256(secrets.token_urlsafe(16).encode()).hexdigest()
+    )
+    invited_at = factory.LazyFunction(timezone.now)
+    submitted_at = None
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "listening.Answer"
+
+    respondent = factory.SubFactory(RespondentFactory)
+    question = factory.SubFactory(QuestionFactory)
+    choice = "Yes"
+
+
+class ListeningSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "listening.ListeningSession"
+
+    engagement = factory.SubFactory(EngagementFactory)
+    kind = "town_hall"
+    title = factory.Sequence(lambda n: f"Town hall {n}")
+    held_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=3))
+    place = "High school gym"
+
+
+class ListeningCommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "listening.Comment"
+
+    session = factory.SubFactory(ListeningSessionFactory)
+    engagement = factory.LazyAttribute(lambda c: c.session.engagement)
+    text = "More counsellors, please."

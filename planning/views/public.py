@@ -8,19 +8,17 @@ Referer (which would carry the token) to any other site.
 """
 
 import re
-from functools import wraps
-from math import ceil
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
 from engagements.access import public
 from engagements.models import DEFAULT_TERMINOLOGY, StakeholderGroup
+from engagements.public_forms import private_page, too_many
 
 from .. import diff, throttle
 from ..models import Review
@@ -38,27 +36,6 @@ PLAIN_CATEGORIES = (
     ("Other", None),
 )
 BUY_IN_SESSION_KEY = "public-buy-in:{review_id}"
-
-
-def _private(view=None, *, referrer: str = "no-referrer"):
-    """Not for search engines or shared caches, and no Referer carrying the token.
-
-    Pages with a form say "same-origin" instead: under "no-referrer" a browser sends its POST
-    with `Origin: null`, which Django's CSRF check rightly refuses. "same-origin" still sends
-    nothing to other sites, and these pages link to no other site."""
-
-    def decorate(view):
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            response = view(request, *args, **kwargs)
-            response["X-Robots-Tag"] = "noindex, nofollow"
-            response["Referrer-Policy"] = referrer
-            patch_cache_control(response, private=True, no_store=True)
-            return response
-
-        return wrapped
-
-    return decorate(view) if view is not None else decorate
 
 
 def _review(token: str) -> Review:
@@ -126,19 +103,6 @@ def _refuse(form, refusal: ValidationError) -> None:
         form.add_error(fields.get(name), errors)
 
 
-def _too_many(form, seconds: int) -> None:
-    minutes = ceil(seconds / 60)
-    if minutes > 90:
-        when = f"{ceil(minutes / 60)} hours"
-    else:
-        when = "a minute" if minutes <= 1 else f"{minutes} minutes"
-    form.add_error(
-        None,
-        "A lot has been sent from your network in a short time, so we can’t take more just "
-        f"now. Please try again in about {when}: what you wrote is still here.",
-    )
-
-
 # --- reading the draft ----------------------------------------------------------------------------
 
 
@@ -155,7 +119,7 @@ def _numbered(plan: dict) -> dict:
 
 @public
 @require_GET
-@_private
+@private_page
 def read(request: HttpRequest, token: str) -> HttpResponse:
     review = _review(token)
     if not review.is_open:
@@ -175,7 +139,7 @@ def read(request: HttpRequest, token: str) -> HttpResponse:
 
 @public
 @require_http_methods(["GET", "POST"])
-@_private(referrer="same-origin")
+@private_page(referrer="same-origin")
 def feedback(request: HttpRequest, token: str) -> HttpResponse:
     review = _review(token)
     if request.method == "GET" and not review.is_open:
@@ -207,7 +171,7 @@ def _send_feedback(request: HttpRequest, review: Review, form: FeedbackForm) -> 
         return 400
     wait = throttle.wait_seconds(request, throttle.FEEDBACK)
     if wait:
-        _too_many(form, wait)
+        too_many(form, wait)
         return 429
     kind, _, element_id = form.cleaned_data["on"].partition(":")
     try:
@@ -228,7 +192,7 @@ def _send_feedback(request: HttpRequest, review: Review, form: FeedbackForm) -> 
 
 @public
 @require_GET
-@_private
+@private_page
 def thanks(request: HttpRequest, token: str) -> HttpResponse:
     review = _review(token)
     return TemplateResponse(request, "planning/public/thanks.html", _context(review, token))
@@ -239,7 +203,7 @@ def thanks(request: HttpRequest, token: str) -> HttpResponse:
 
 @public
 @require_http_methods(["GET", "POST"])
-@_private(referrer="same-origin")
+@private_page(referrer="same-origin")
 def buy_in(request: HttpRequest, token: str) -> HttpResponse:
     review = _review(token)
     if not review.public_buy_in:
@@ -279,7 +243,7 @@ def _send_buy_in(request: HttpRequest, review: Review, form: BuyInForm) -> int |
         return 400
     wait = throttle.wait_seconds(request, throttle.BUY_IN)
     if wait:
-        _too_many(form, wait)
+        too_many(form, wait)
         return 429
     try:
         response = buy_in_submit(

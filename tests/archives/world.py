@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from engagements.demo import PREVIOUS_PLAN
 from engagements.models import Engagement, Meeting, Membership, PhaseChange, ProcessTemplate, Role
+from listening.models import Answer, ListeningSettings, Respondent
+from listening.models import Comment as Voice
 from monitoring.models import (
     CycleEmail,
     MonitoredMeasure,
@@ -29,11 +31,15 @@ from tests.factories import (
     DataPackItemFactory,
     IndicatorFactory,
     IndicatorValueFactory,
+    ListeningSessionFactory,
     MeetingFactory,
     ObjectiveFactory,
     ProcessTemplateFactory,
+    QuestionFactory,
     ReadingFactory,
     ReportJobFactory,
+    StakeholderGroupFactory,
+    SurveyFactory,
     TemplatePhaseFactory,
 )
 
@@ -157,4 +163,22 @@ def rich_world() -> tuple[Engagement, Engagement]:
         meeting=board_meeting, engagement=previous, period_start=date(2026, 11, 1), job=job,
         recipients=[user.email],
     )  # fmt: skip
+
+    # Listening: a survey with a public link, an invited respondent's choice and open answer,
+    # and a town hall's comment.
+    group = StakeholderGroupFactory(engagement=riverside, name="Parents et tuteurs")
+    survey = SurveyFactory(engagement=riverside, title="Sondage : écoute", public_token="pub-tok")
+    choice = QuestionFactory(survey=survey, kind="choice", choices=["Oui", "Non"])
+    written = QuestionFactory(survey=survey, kind="open", text="Qu’est-ce qui compte ?")
+    person = Respondent.objects.create(
+        survey=survey, stakeholder_group=group, name="Zoë", email="zoe@example.org",
+        invitation_token_hash=hashlib.sha256(b"invited").hexdigest(),
+        invited_at=timezone.now(), submitted_at=timezone.now(),
+    )  # fmt: skip
+    Answer.objects.create(respondent=person, question=choice, choice="Oui")
+    answer = Answer.objects.create(respondent=person, question=written)
+    Voice.objects.create(engagement=riverside, answer=answer, text=LONG, stakeholder_group=group)
+    session = ListeningSessionFactory(engagement=riverside, kind="lets_talk", title="Let’s Talk")
+    Voice.objects.create(engagement=riverside, session=session, text="Plus d’art", entered_by=user)
+    ListeningSettings.objects.create(engagement=riverside, contact_retention_days=30)
     return riverside, previous

@@ -66,6 +66,8 @@ ALLOWED = {
     Can.PUBLISH_PROGRESS: {"facilitator", "plan_lead"},
     Can.PREPARE_BOARD_REPORT: {"facilitator", "plan_lead"},
     Can.KEEP_INDICATORS: {"facilitator", "core_team"},
+    Can.RUN_LISTENING: {"facilitator", "core_team"},
+    Can.SEE_RESPONDENTS: {"facilitator"},
 }
 ROLES = ["facilitator", "core_team", "plan_team", "board", "superintendent", "plan_lead", "adviser"]
 
