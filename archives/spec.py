@@ -13,7 +13,16 @@ from django.apps import apps
 from django.db.models import Model, Q, QuerySet
 
 # The apps whose models are checked against this file.
-APPS = ("accounts", "engagements", "listening", "retreats", "planning", "monitoring", "reports")
+APPS = (
+    "accounts",
+    "engagements",
+    "listening",
+    "retreats",
+    "synthesis",
+    "planning",
+    "monitoring",
+    "reports",
+)
 
 FORMAT_NAME = "aligned-archive"
 FORMAT_VERSION = 1
@@ -68,6 +77,10 @@ MODELS: dict[str, Callable[[Scope], Q]] = {
     "retreats.ballot": _by("activity__retreat__engagement"),
     "retreats.dot": _by("ballot__activity__retreat__engagement"),
     "retreats.moderationaction": _by("activity__retreat__engagement"),
+    "synthesis.voicetheme": _by("engagement"),
+    "synthesis.tagging": _by("theme__engagement"),
+    "synthesis.quote": _by("theme__engagement"),
+    "synthesis.boardseed": _by("theme__engagement"),
     "planning.plan": _by("engagement"),
     "planning.value": _by("plan__engagement"),
     "planning.objective": _by("plan__engagement"),

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "accounts",
     "engagements",
     "listening",  # surveys and listening sessions (beside retreats)
+    "synthesis",  # themes tagged in what the community said (reads listening)
     "retreats",
     "planning",
     "monitoring",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("retreats.urls")),
     path("", include("engagements.urls")),
     path("", include("listening.urls")),
+    path("", include("synthesis.urls")),
     path("", include("planning.urls")),
     path("", include("monitoring.urls")),
     path("", include("reports.urls")),

@@ -25,6 +25,7 @@ from tests.factories import (
     PlanVersionFactory,
     ProcessTemplateFactory,
     QuestionFactory,
+    QuoteFactory,
     ReadingFactory,
     ReportJobFactory,
     RetreatFactory,
@@ -33,6 +34,7 @@ from tests.factories import (
     TemplatePhaseFactory,
     ThemeFactory,
     UserFactory,
+    VoiceThemeFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +103,9 @@ def sample_kwargs(pattern, world):
         "question_id": lambda: QuestionFactory(survey__engagement=foreign).pk,
         "session_id": lambda: ListeningSessionFactory(engagement=foreign).pk,
         "entry_id": lambda: ListeningCommentFactory(session__engagement=foreign).pk,
+        "voice_comment_id": lambda: ListeningCommentFactory(session__engagement=foreign).pk,
+        "voice_theme_id": lambda: VoiceThemeFactory(engagement=foreign).pk,
+        "quote_id": lambda: QuoteFactory(theme__engagement=foreign).pk,
     }
     missing = [name for name in pattern.pattern.converters if name not in samples]
     assert not missing, (

@@ -67,6 +67,7 @@ ALLOWED = {
     Can.PREPARE_BOARD_REPORT: {"facilitator", "plan_lead"},
     Can.RUN_LISTENING: {"facilitator", "core_team"},
     Can.SEE_RESPONDENTS: {"facilitator"},
+    Can.SYNTHESIZE: {"facilitator", "core_team"},
 }
 ROLES = ["facilitator", "core_team", "plan_team", "board", "superintendent", "plan_lead", "adviser"]
 
