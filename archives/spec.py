@@ -69,6 +69,7 @@ MODELS: dict[str, Callable[[Scope], Q]] = {
     "listening.answer": _by("respondent__survey__engagement"),
     "listening.listeningsession": _by("engagement"),
     "listening.comment": _by("engagement"),
+    "listening.listeningsettings": _by("engagement"),
     "retreats.retreat": _by("engagement"),
     "retreats.activity": _by("retreat__engagement"),
     "retreats.participant": _by("retreat__engagement"),

@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from engagements.public_forms import GuardedForm
+from engagements.public_forms import MAX_LINKS, GuardedForm, too_many_links
 from engagements.text import CleanTextMixin
 
 from .models import PPRA_TOPICS, SCALE, ListeningSession, Question, Survey
@@ -122,6 +122,18 @@ class AnswerForm(GuardedForm):
             self.fields[f"q_{question.pk}"] = _field(question)
         self.order_fields([f"q_{q.pk}" for q in questions] + ["group", "website"])
 
+    def clean(self):
+        cleaned = super().clean()
+        for question in self.questions:
+            name = f"q_{question.pk}"
+            if question.kind == Question.Kind.OPEN and too_many_links(cleaned.get(name) or ""):
+                self.add_error(
+                    name,
+                    f"Please include no more than {MAX_LINKS} links: answers full of links are "
+                    "treated as spam.",
+                )
+        return cleaned
+
     @property
     def question_fields(self):
         return [(q, self[f"q_{q.pk}"]) for q in self.questions]
@@ -201,3 +213,18 @@ class CommentForm(CleanTextMixin, forms.Form):
 
     def chosen_group(self):
         return self.groups.get(self.cleaned_data.get("group") or "")
+
+
+class RetentionForm(CleanTextMixin, forms.Form):
+    contact_retention_days = forms.IntegerField(
+        label="Keep respondents’ names and e-mail addresses for (days after a survey closes)",
+        required=False,
+        min_value=1,
+        max_value=3650,
+        help_text="Leave empty for the site’s setting.",
+        error_messages={
+            "invalid": "Write a number of days, like 30.",
+            "min_value": "At least 1 day.",
+            "max_value": "At most 3650 days (ten years).",
+        },
+    )

@@ -250,3 +250,19 @@ class Comment(models.Model):
     @property
     def source(self) -> str:
         return "session" if self.session_id else "survey"
+
+
+class ListeningSettings(models.Model):
+    """An engagement's own choices for listening, where it differs from the site's."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    engagement = models.OneToOneField(
+        Engagement, on_delete=models.CASCADE, related_name="listening_settings"
+    )
+    # None: the site's LISTENING_CONTACT_RETENTION_DAYS.
+    contact_retention_days = models.PositiveSmallIntegerField(
+        "keep contact details for (days after a survey closes)", null=True, blank=True
+    )
+
+    def __str__(self) -> str:
+        return f"Listening settings of {self.engagement_id}"

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from .models import (
     Answer,
     Comment,
     ListeningSession,
+    ListeningSettings,
     Question,
     Respondent,
     Survey,
@@ -191,6 +192,23 @@ def question_move(*, question: Question, by: int) -> None:
 # --- invitations and answers -----------------------------------------------------------------
 
 
+def _send_invitation(respondent: Respondent, token: str, base_url: str | None) -> None:
+    survey = respondent.survey
+    base = (base_url or settings.SITE_URL).rstrip("/")
+    context = {
+        "survey": survey,
+        "engagement": survey.engagement,
+        "organization": survey.engagement.organization,
+        "name": respondent.name,
+        "link": base + reverse("listening:invited", args=[token]),
+    }
+    email_send(
+        to=[respondent.email],
+        subject=f"Your voice in {survey.engagement.organization.name}’s planning: {survey.title}",
+        body=render_to_string("listening/email/invitation.txt", context),
+    )
+
+
 def respondents_invite(
     *,
     survey: Survey,
@@ -198,12 +216,13 @@ def respondents_invite(
     base_url: str | None = None,
 ) -> list[Respondent]:
     """Invites each (name, e-mail) by e-mail with a personal link that answers once. An address
-    already invited to this survey is skipped."""
+    already invited to this survey is skipped. The e-mails are queued once the invitations are
+    saved: MailQueueUnavailable then means they are saved but not sent (send them again from
+    the list)."""
     already = {
         email.lower()
         for email in survey.respondents.exclude(email="").values_list("email", flat=True)
     }
-    base = (base_url or settings.SITE_URL).rstrip("/")
     invited = []
     with transaction.atomic():
         for name, email in people:
@@ -219,21 +238,21 @@ def respondents_invite(
                 invitation_token_hash=token_hash(token),
                 invited_at=timezone.now(),
             )
-            context = {
-                "survey": survey,
-                "engagement": survey.engagement,
-                "organization": survey.engagement.organization,
-                "name": respondent.name,
-                "link": base + reverse("listening:invited", args=[token]),
-            }
-            email_send(
-                to=[email],
-                subject=f"Your voice in {survey.engagement.organization.name}’s planning: "
-                f"{survey.title}",
-                body=render_to_string("listening/email/invitation.txt", context),
-            )
+            _send_invitation(respondent, token, base_url)
             invited.append(respondent)
     return invited
+
+
+def invitation_resend(*, respondent: Respondent, base_url: str | None = None) -> None:
+    """A new personal link for someone invited who has not answered; the old link stops."""
+    if respondent.submitted_at is not None or not respondent.email:
+        raise ValidationError("This person has already answered, or their address is deleted.")
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        respondent.invitation_token_hash = token_hash(token)
+        respondent.invited_at = timezone.now()
+        respondent.save(update_fields=["invitation_token_hash", "invited_at"])
+        _send_invitation(respondent, token, base_url)
 
 
 def respondent_for_token(token: str) -> Respondent | None:
@@ -380,21 +399,58 @@ def comment_delete(*, comment: Comment) -> None:
 # --- privacy: contact details are kept for a while only --------------------------------------
 
 
-def respondent_contacts_clear(*, now: datetime | None = None) -> int:
-    """Clears the names and e-mail addresses of respondents whose survey closed more than
-    LISTENING_CONTACT_RETENTION_DAYS ago (closed by hand, or past its closing date). Their group
-    and answers stay. Returns how many respondents were cleared."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.LISTENING_CONTACT_RETENTION_DAYS)
+RETENTION_MAX_DAYS = 3650
+
+
+def retention_days(engagement: Engagement) -> int:
+    """Days this engagement keeps respondents' contact details after a survey closes."""
+    own = ListeningSettings.objects.filter(engagement=engagement).first()
+    if own is not None and own.contact_retention_days is not None:
+        return own.contact_retention_days
+    return settings.LISTENING_CONTACT_RETENTION_DAYS
+
+
+def retention_set(*, engagement: Engagement, days: int | None) -> None:
+    """The engagement's own retention time; None goes back to the site's."""
+    if days is not None and not 1 <= days <= RETENTION_MAX_DAYS:
+        raise ValidationError(
+            {"contact_retention_days": f"Choose between 1 and {RETENTION_MAX_DAYS} days."}
+        )
+    ListeningSettings.objects.update_or_create(
+        engagement=engagement, defaults={"contact_retention_days": days}
+    )
+
+
+def _clear_closed_before(surveys, cutoff: datetime, now: datetime) -> int:
     cutoff_day = timezone.localdate(cutoff)
-    closed = Survey.objects.filter(closed_at__lte=cutoff) | Survey.objects.filter(
-        closes_on__lt=cutoff_day
+    closed = surveys.filter(Q(closed_at__lte=cutoff) | Q(closes_on__lt=cutoff_day))
+    cleared = (
+        Respondent.objects.filter(survey__in=closed)
+        .exclude(name="", email="")
+        .update(name="", email="")
+    )
+    closed.filter(contacts_cleared_at__isnull=True).update(contacts_cleared_at=now)
+    return cleared
+
+
+def respondent_contacts_clear(*, now: datetime | None = None) -> int:
+    """Clears the names and e-mail addresses of respondents whose survey closed (by hand, or
+    past its closing date) more than the retention time ago: the engagement's own, else
+    LISTENING_CONTACT_RETENTION_DAYS. Their group and answers stay. Returns how many
+    respondents were cleared."""
+    now = now or timezone.now()
+    by_days: dict[int, list] = {}
+    own = ListeningSettings.objects.filter(contact_retention_days__isnull=False)
+    for engagement_id, days in own.values_list("engagement_id", "contact_retention_days"):
+        by_days.setdefault(days, []).append(engagement_id)
+    everyone_else = Survey.objects.exclude(
+        engagement_id__in=[e for ids in by_days.values() for e in ids]
     )
     with transaction.atomic():
-        cleared = (
-            Respondent.objects.filter(survey__in=closed)
-            .exclude(name="", email="")
-            .update(name="", email="")
+        cleared = _clear_closed_before(
+            everyone_else, now - timedelta(days=settings.LISTENING_CONTACT_RETENTION_DAYS), now
         )
-        closed.filter(contacts_cleared_at__isnull=True).update(contacts_cleared_at=now)
+        for days, engagement_ids in by_days.items():
+            surveys = Survey.objects.filter(engagement_id__in=engagement_ids)
+            cleared += _clear_closed_before(surveys, now - timedelta(days=days), now)
     return cleared

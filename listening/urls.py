@@ -14,6 +14,7 @@ T = L + "sessions/<uuid:session_id>/"
 
 urlpatterns = [
     path(L, staff.overview, name="overview"),
+    path(L + "privacy/", staff.retention, name="retention"),
     path(L + "surveys/new/", staff.survey_create, name="survey-create"),
     path(S, staff.survey, name="survey"),
     path(S + "status/", staff.survey_status, name="survey-status"),
@@ -24,6 +25,11 @@ urlpatterns = [
     path(Q + "delete/", staff.question_delete, name="question-delete"),
     path(S + "invite/", staff.invite, name="invite"),
     path(S + "respondents/", staff.respondents, name="respondents"),
+    path(
+        S + "respondents/<uuid:respondent_id>/send-again/",
+        staff.invitation_resend,
+        name="invitation-resend",
+    ),
     path(S + "results/", staff.results, name="results"),
     path(S + "results.csv", staff.results_csv, name="results-csv"),
     path(L + "sessions/new/", sessions.session_create, name="session-create"),

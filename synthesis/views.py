@@ -278,7 +278,7 @@ def _theme_context(access, theme, **forms):
         "count": count,
         "quotes": selectors.quotes_of(theme),
         "comments": selectors.tagged_comments(theme),
-        "seeds": selectors.seeds_of(theme),
+        "placed_cards": selectors.seeds_of(theme),
         "plan_uses": selectors.plan_uses(theme),
         "can_tag": can_tag,
         "can_plan": can_plan,

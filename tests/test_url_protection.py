@@ -15,6 +15,7 @@ from tests.factories import (
     CommentFactory,
     GoalFactory,
     InvitationFactory,
+    InvitedRespondentFactory,
     ListeningCommentFactory,
     ListeningSessionFactory,
     MeasureFactory,
@@ -106,6 +107,7 @@ def sample_kwargs(pattern, world):
         "voice_comment_id": lambda: ListeningCommentFactory(session__engagement=foreign).pk,
         "voice_theme_id": lambda: VoiceThemeFactory(engagement=foreign).pk,
         "quote_id": lambda: QuoteFactory(theme__engagement=foreign).pk,
+        "respondent_id": lambda: InvitedRespondentFactory(survey__engagement=foreign).pk,
     }
     missing = [name for name in pattern.pattern.converters if name not in samples]
     assert not missing, (

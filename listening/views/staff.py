@@ -22,8 +22,8 @@ from engagements.views.confirm import confirm_page
 from retreats.views.console import spreadsheet_safe
 
 from .. import selectors, services
-from ..forms import AnswerForm, InviteForm, QuestionForm, SurveyForm
-from ..models import PPRA_WARNING, Question, Survey
+from ..forms import AnswerForm, InviteForm, QuestionForm, RetentionForm, SurveyForm
+from ..models import PPRA_WARNING, ListeningSettings, Question, Respondent, Survey
 from ..selectors import NOT_SHOWN
 
 
@@ -42,16 +42,47 @@ def _refuse(form, refusal: ValidationError) -> None:
 @members_only
 @require_GET
 def overview(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
-    access = access_engagement(request, engagement_id)
+    return _overview(request, access_engagement(request, engagement_id))
+
+
+def _overview(request, access, *, retention_form=None, status: int = 200) -> HttpResponse:
     context = {
         "engagement": access.engagement,
         "access": access,
         "can_run": access.can(Can.RUN_LISTENING),
         "surveys": selectors.surveys_for(access.engagement),
         "sessions": selectors.sessions_for(access.engagement),
-        "retention_days": settings.LISTENING_CONTACT_RETENTION_DAYS,
+        "retention_days": services.retention_days(access.engagement),
+        "site_retention_days": settings.LISTENING_CONTACT_RETENTION_DAYS,
+        "can_see_respondents": access.can(Can.SEE_RESPONDENTS),
+        "retention_form": retention_form
+        or RetentionForm(initial={"contact_retention_days": _own_days(access.engagement)}),
     }
-    return TemplateResponse(request, "listening/overview.html", context)
+    return TemplateResponse(request, "listening/overview.html", context, status=status)
+
+
+def _own_days(engagement) -> int | None:
+    own = ListeningSettings.objects.filter(engagement=engagement).first()
+    return own.contact_retention_days if own else None
+
+
+@members_only
+@require_POST
+def retention(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
+    """The facilitator sets how long this engagement keeps respondents' contact details."""
+    access = access_engagement(request, engagement_id, need=Can.SEE_RESPONDENTS)
+    form = RetentionForm(request.POST)
+    if form.is_valid():
+        days = form.cleaned_data["contact_retention_days"]
+        services.retention_set(engagement=access.engagement, days=days)
+        messages.success(
+            request,
+            "Saved: contact details are kept "
+            + (f"{days} days" if days else "as long as the site’s setting says")
+            + " after a survey closes.",
+        )
+        return redirect("listening:overview", access.engagement.pk)
+    return _overview(request, access, retention_form=form, status=400)
 
 
 @members_only
@@ -278,17 +309,46 @@ def invite(request: HttpRequest, engagement_id: UUID, survey_id: UUID) -> HttpRe
                 base_url=request.build_absolute_uri("/"),
             )
         except MailQueueUnavailable:
-            form.add_error(
-                None,
-                "The e-mail queue is not answering, so no invitation went out. Please try "
-                "again in a few minutes: the list is still here.",
-            )
+            messages.warning(request, MAIL_DOWN)
+            return redirect("listening:respondents", access.engagement.pk, survey.pk)
         else:
             messages.success(request, f"{len(invited)} invitation(s) sent.")
             return redirect("listening:respondents", access.engagement.pk, survey.pk)
     context = {"engagement": access.engagement, "survey": survey, "form": form}
     status = 400 if form.is_bound else 200
     return TemplateResponse(request, "listening/invite.html", context, status=status)
+
+
+MAIL_DOWN = (
+    "The invitations are saved, but the e-mail queue is not answering, so some may not have "
+    "gone out. In a few minutes, use “Send again” beside anyone who has not answered."
+)
+
+
+@members_only
+@require_POST
+def invitation_resend(
+    request: HttpRequest, engagement_id: UUID, survey_id: UUID, respondent_id: UUID
+) -> HttpResponse:
+    access, respondent = access_object(
+        request,
+        engagement_id,
+        Respondent.objects.select_related("survey__engagement__organization").filter(
+            survey_id=survey_id, invitation_token_hash__isnull=False
+        ),
+        respondent_id,
+        need=Can.SEE_RESPONDENTS,
+        via="survey__engagement",
+    )
+    try:
+        services.invitation_resend(respondent=respondent, base_url=request.build_absolute_uri("/"))
+    except ValidationError as refusal:
+        messages.error(request, refusal.messages[0])
+    except MailQueueUnavailable:
+        messages.warning(request, "The e-mail queue is not answering: try again in a few minutes.")
+    else:
+        messages.success(request, f"A new link is on its way to {respondent.email}.")
+    return redirect("listening:respondents", access.engagement.pk, survey_id)
 
 
 @members_only
@@ -305,7 +365,7 @@ def respondents(request: HttpRequest, engagement_id: UUID, survey_id: UUID) -> H
         "public_count": survey.respondents.filter(
             invitation_token_hash__isnull=True, submitted_at__isnull=False
         ).count(),
-        "retention_days": settings.LISTENING_CONTACT_RETENTION_DAYS,
+        "retention_days": services.retention_days(access.engagement),
     }
     return TemplateResponse(request, "listening/respondents.html", context)
 

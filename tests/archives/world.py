@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from engagements.demo import PREVIOUS_PLAN
 from engagements.models import Engagement, Meeting, Membership, PhaseChange, ProcessTemplate, Role
-from listening.models import Answer, Respondent
+from listening.models import Answer, ListeningSettings, Respondent
 from listening.models import Comment as Voice
 from monitoring.models import (
     CycleEmail,
@@ -170,6 +170,8 @@ def rich_world() -> tuple[Engagement, Engagement]:
     said = Voice.objects.create(
         engagement=riverside, session=session, text="Plus d’art", entered_by=user
     )
+
+    ListeningSettings.objects.create(engagement=riverside, contact_retention_days=30)
 
     # Synthesis: a theme tagged on both voices, one quote, a card it seeded on a board and a
     # goal it became.

@@ -89,3 +89,40 @@ def test_a_parent_answers_on_a_phone_and_the_facilitator_reads_the_results(
         parents.pk,
         parents.pk,
     ]
+
+
+def test_the_facilitator_builds_a_survey_by_keyboard(page, riverside):
+    engagement = riverside["engagement"]
+    facilitator = UserFactory(email="dana@facilitation.example", full_name="Dana Whitfield")
+    MembershipFactory(user=facilitator, engagement=engagement, roles=[Role.FACILITATOR.value])
+    page.goto(page.live_server_url + "/accounts/sign-in/")
+    page.get_by_label("E-mail address").fill(facilitator.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{page.live_server_url}/engagements/{engagement.pk}/listening/")
+    page.get_by_role("link", name="New survey").click()
+    page.get_by_label("Title").fill("Family survey")
+    page.get_by_role("button", name="Create the survey").click()
+
+    page.get_by_label("Kind of question").select_option(label="Open answer (written)")
+    page.get_by_label("Question", exact=True).fill("What would make school better?")
+    page.get_by_role("button", name="Add the question").click()
+    page.get_by_label("Kind of question").select_option(label="Scale from 1 to 5")
+    page.get_by_label("Question", exact=True).fill("How often do you attend church?")
+    page.get_by_role("button", name="Add the question").click()
+    expect(page.get_by_role("note").filter(has_text="protected topic")).to_have_count(1)
+
+    church = "“How often do you attend church?”"
+    page.get_by_role("button", name=f"Move up {church}").focus()
+    page.keyboard.press("Enter")
+    items = page.locator(".survey-questions__list > li")
+    expect(items.first).to_contain_text("How often do you attend church?")
+    up = page.get_by_role("button", name=f"Move up {church}")
+    expect(up).to_be_focused()  # the focus stays on the button pressed
+    expect(up).to_have_attribute("aria-disabled", "true")
+    page.keyboard.press("Enter")  # already first: nothing moves
+    expect(items.first).to_contain_text("How often do you attend church?")
+    page.get_by_role("button", name=f"Move down {church}").focus()
+    page.keyboard.press("Enter")
+    expect(items.first).to_contain_text("What would make school better?")
+    expect(page.get_by_role("button", name=f"Move down {church}")).to_be_focused()

@@ -10,7 +10,7 @@ from django import forms
 
 from engagements.text import CleanTextMixin, clean_text, guard_text_field
 
-APPS = ("accounts", "engagements", "retreats", "planning", "reports", "monitoring")
+APPS = ("accounts", "engagements", "listening", "retreats", "planning", "reports", "monitoring")
 NASTY = "\u202eMore \x1barts\x07 for \u2066everyone\u2069"
 
 

@@ -27,7 +27,9 @@ def things(world):
     question = world.choice
     session = ListeningSessionFactory(engagement=world.engagement)
     comment = ListeningCommentFactory(session=session)
+    invited = InvitedRespondentFactory(survey=world.survey)
     return {
+        "r": invited.pk,
         "e": world.engagement.pk,
         "s": world.survey.pk,
         "q": question.pk,
@@ -56,6 +58,8 @@ PAGES = [
     ("listening:comment-delete", "etc", TEAM),
 ]
 POSTS = [
+    ("listening:invitation-resend", "esr", FACILITATOR),
+    ("listening:retention", "e", FACILITATOR),
     ("listening:survey-status", "es", TEAM),
     ("listening:question-add", "es", TEAM),
     ("listening:question-move", "esq", TEAM),

@@ -170,3 +170,59 @@ def test_the_answering_page_fits_a_phone_without_site_navigation(client, world):
     html = client.get(public_url(world)).content.decode()
     assert 'name="viewport"' in html
     assert "Sign out" not in html and "My engagements" not in html
+
+
+def test_an_open_answer_full_of_links_is_refused_as_spam(client, world):
+    text = " ".join(f"http://spam{n}.example" for n in range(4))
+    response = client.post(public_url(world), answer_data(world, text=text))
+    assert response.status_code == 400
+    assert "no more than 3 links" in response.content.decode()
+    assert not Respondent.objects.exists()
+
+
+def test_the_facilitator_sends_an_invitation_again_and_the_old_link_stops(
+    client, world, mailbox, django_capture_on_commit_callbacks
+):
+    _, old = _invite(world, mailbox, django_capture_on_commit_callbacks)
+    respondent = Respondent.objects.get()
+    client.force_login(world.cast.facilitator)
+    again = reverse(
+        "listening:invitation-resend",
+        args=[world.engagement.pk, world.survey.pk, respondent.pk],
+    )
+    assert (
+        "Send again"
+        in client.get(
+            reverse("listening:respondents", args=[world.engagement.pk, world.survey.pk])
+        ).content.decode()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(again)
+    new = re.search(r"(/survey/invited/[^\s]+/)", mailbox.messages()[-1].body).group(1)
+    assert new != old
+    assert client.get(old).status_code == 404
+    assert client.post(new, answer_data(world)).status_code == 302
+    client.post(again)  # answered: nothing more is sent
+    assert len(mailbox.messages()) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_invitations_are_saved_when_the_mail_queue_is_down(client, world, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    from accounts import tasks
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.send_email, "delay", broker_down)
+    client.force_login(world.cast.facilitator)
+    response = client.post(
+        reverse("listening:invite", args=[world.engagement.pk, world.survey.pk]),
+        {"people": "Ana Ruiz, ana@example.org"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "e-mail queue is not answering" in page
+    assert 'Send again<span class="visually-hidden"> to ana@example.org' in page
+    assert Respondent.objects.filter(email="ana@example.org", submitted_at=None).exists()

@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.conf import settings
+from django.urls import reverse
 
-from listening.models import Answer, Respondent
+from listening.models import Answer, ListeningSettings, Respondent
 from listening.services import survey_close
 from listening.tasks import clear_respondent_contacts
 from tests.factories import InvitedRespondentFactory, SurveyFactory
@@ -62,3 +63,30 @@ def test_a_survey_past_its_closing_day_counts_as_closed(world, settings):
     with time_machine.travel(START + timedelta(days=12), tick=False):
         assert clear_respondent_contacts() == 1
     assert not Respondent.objects.exclude(email="").exists()
+
+
+def test_an_engagement_may_keep_contacts_for_less_time(client, world, cast):
+    client.force_login(cast.facilitator)
+    retention = reverse("listening:retention", args=[world.engagement.pk])
+    refused = client.post(retention, {"contact_retention_days": "0"})
+    assert refused.status_code == 400 and "At least 1 day." in refused.content.decode()
+    client.post(retention, {"contact_retention_days": "7"})
+    assert ListeningSettings.objects.get(engagement=world.engagement).contact_retention_days == 7
+    page = client.get(reverse("listening:overview", args=[world.engagement.pk]))
+    assert "deleted 7 days after a survey closes" in page.content.decode()
+
+    person = InvitedRespondentFactory(survey=world.survey, email="soon@example.org")
+    foreign_survey = SurveyFactory(engagement=cast.foreign_engagement)
+    foreign = InvitedRespondentFactory(survey=foreign_survey, email="later@example.org")
+    with time_machine.travel(START, tick=False):
+        survey_close(survey=world.survey)
+        survey_close(survey=foreign_survey)
+    with time_machine.travel(START + timedelta(days=8), tick=False):
+        assert clear_respondent_contacts() == 1
+    person.refresh_from_db()
+    foreign.refresh_from_db()
+    assert person.email == "" and foreign.email == "later@example.org"
+
+    client.post(retention, {"contact_retention_days": ""})  # back to the site's 90 days
+    with time_machine.travel(START + timedelta(days=91), tick=False):
+        assert clear_respondent_contacts() == 1

@@ -112,3 +112,24 @@ def test_a_group_of_another_engagement_cannot_be_chosen(client, world, cast):
     response = client.post(session_url(session), {"text": "x", "group": str(foreign.pk)})
     assert response.status_code == 400
     assert not Comment.objects.exists()
+
+
+def test_the_session_and_overview_pages_take_constant_queries(
+    client, world, django_assert_max_num_queries
+):
+    session = ListeningSessionFactory(engagement=world.engagement)
+    ListeningCommentFactory(session=session, stakeholder_group=world.parents)
+    client.force_login(world.cast.core_team)
+    pages = [session_url(session), reverse("listening:overview", args=[world.engagement.pk])]
+    counts = []
+    for page in pages:
+        with django_assert_max_num_queries(50) as queries:
+            assert client.get(page).status_code == 200
+        counts.append(len(queries.captured_queries))
+    for n in range(40):
+        group = [world.parents, world.staff, None][n % 3]
+        ListeningCommentFactory(session=session, stakeholder_group=group)
+        ListeningSessionFactory(engagement=world.engagement)
+    for page, count in zip(pages, counts, strict=True):
+        with django_assert_max_num_queries(count):
+            assert client.get(page).status_code == 200
