@@ -116,3 +116,22 @@ def test_the_overview_queries_stay_constant(client, world, django_assert_max_num
         _theme_with(world, name=f"Theme {n}", parents=20, staff=15, students=15)
     with django_assert_max_num_queries(baseline):
         client.get(reverse("synthesis:overview", args=[world.engagement.pk]))
+
+
+def test_a_themes_page_queries_stay_constant(client, world, django_assert_max_num_queries):
+    from synthesis.services import quote_add
+
+    client.force_login(world.cast.facilitator)
+    theme = _theme_with(world, name="Walks", parents=3)
+    url = reverse("synthesis:theme", args=[world.engagement.pk, theme.pk])
+    with django_assert_max_num_queries(40) as small:
+        client.get(url)
+    baseline = len(small.captured_queries)
+    comments = [world.said(text=f"More {n}", group=world.staff) for n in range(250)]
+    comments += [world.wrote(text=f"Written {n}", group=world.students) for n in range(250)]
+    tag(theme=theme, comments=comments)
+    for comment in comments[:5]:
+        quote_add(theme=theme, comment=comment)
+    with django_assert_max_num_queries(baseline):
+        response = client.get(url)
+    assert "(the first 50 of 503)" in response.text

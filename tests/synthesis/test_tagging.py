@@ -55,6 +55,8 @@ def test_the_keyboard_path_with_htmx_swaps_the_row_and_keeps_the_focus_there(cli
     assert "Crossing guards &lt;b&gt;now&lt;/b&gt;" in text
     assert 'class="theme-chip">Safety' in text
     assert "autofocus" in text and 'role="status">Tagged “Safety”.' in text
+    # The new theme joins the suggestions of every row.
+    assert '<datalist id="theme-names" hx-swap-oob="true"><option value="Safety">' in text
     # Tagging again with the same theme changes nothing.
     client.post(_tag_one(world, comment), {"theme_name": "Safety"}, headers={"HX-Request": "true"})
     assert Tagging.objects.count() == 1
