@@ -98,7 +98,14 @@ def _source(element) -> dict | None:
         return None
     return {
         # "voices": a theme of what the community said; its "dots" count the comments.
-        "kind": element.source_kind or ("theme" if element.source_theme_id else "card"),
+        "kind": element.source_kind
+        or (
+            "voices"
+            if element.source_voice_theme_id
+            else "theme"
+            if element.source_theme_id
+            else "card"
+        ),
         "text": element.source_text,
         "dots": element.source_dots,
     }

@@ -194,3 +194,22 @@ def test_the_plan_page_queries_stay_constant(client, world, theme, django_assert
         _plan(client, world, other, kind="value")
     with django_assert_max_num_queries(baseline):
         client.get(url)
+
+
+def test_the_plan_file_keeps_a_voices_source_with_its_comment_count(client, world, theme):
+    from planning.schema import export_plan, import_plan
+    from tests.factories import EngagementFactory
+
+    client.force_login(world.cast.facilitator)
+    _plan(client, world, theme, kind="goal")
+    data = export_plan(plan_for(world.engagement))
+    source = data["plan"]["goals"][0]["source"]
+    assert source == {"kind": "voices", "text": "Safer walks to school", "dots": 23}
+    imported, _ = import_plan(engagement=EngagementFactory(), data=data)
+    goal = Goal.objects.get(plan=imported)
+    assert (goal.source_kind, goal.source_text, goal.source_dots) == (
+        "voices",
+        "Safer walks to school",
+        23,
+    )
+    assert goal.source_voice_theme is None  # the theme stays in its engagement
