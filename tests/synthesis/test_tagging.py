@@ -202,3 +202,32 @@ def test_fifty_to_a_page_in_constant_queries(client, world, django_assert_max_nu
         response = client.get(_tagging(world, "page=2"))
     assert response.text.count('class="tag-row"') == 50
     assert "Page 2 of 11" in response.text
+
+
+def test_a_theme_is_renamed_once_per_name_and_deleted_after_confirming(client, world):
+    from planning.models import Goal
+    from planning.services import plan_for
+    from synthesis.services import carry_to_plan
+
+    safety = VoiceThemeFactory(engagement=world.engagement, name="Safety")
+    VoiceThemeFactory(engagement=world.engagement, name="Arts")
+    tag(theme=safety, comments=[world.said()])
+    goal = carry_to_plan(theme=safety, plan=plan_for(world.engagement), kind_name="goal")
+    client.force_login(world.cast.core_team)
+    edit = reverse("synthesis:theme-edit", args=[world.engagement.pk, safety.pk])
+    response = client.post(edit, {"name": "ARTS", "description": "Kept"})
+    assert (
+        response.status_code == 400 and "There is already a theme called “ARTS”." in response.text
+    )
+    assert 'value="ARTS"' in response.text  # what was typed stays
+    client.post(edit, {"name": "Safe streets", "description": ""})
+    safety.refresh_from_db()
+    assert safety.name == "Safe streets"
+    delete = reverse("synthesis:theme-delete", args=[world.engagement.pk, safety.pk])
+    assert "Delete the theme" in client.get(delete).text
+    assert VoiceTheme.objects.filter(pk=safety.pk).exists()  # nothing goes before confirming
+    client.post(delete)
+    assert not VoiceTheme.objects.filter(pk=safety.pk).exists() and not Tagging.objects.exists()
+    goal = Goal.objects.get(pk=goal.pk)
+    assert goal.source_voice_theme is None
+    assert (goal.source_kind, goal.source_text, goal.source_dots) == ("voices", "Safety", 1)
