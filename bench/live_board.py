@@ -59,7 +59,6 @@ CSRF = "benchcsrftoken0123456789abcdefgh"  # 32 characters: a valid unmasked CSR
 BASE_DB = os.environ.get("STACK_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/aligned")
 DATABASE_URL = BASE_DB.rsplit("/", 1)[0] + "/aligned_bench"
 REDIS_URL = os.environ.get("STACK_REDIS_URL", "redis://127.0.0.1:6379/13")
-ROOM_NICE = 6
 CARD_EVERY = 20.0  # seconds between a participant's cards, on average
 VOTE_EVERY = 10.0  # seconds between a participant's dots, on average
 
@@ -558,11 +557,12 @@ def start_servers(args) -> list[subprocess.Popen]:
     _wait_for(PORT, web, "gunicorn (web)")
     servers = [web]
     if args.pools == "two":
-        # The live rooms' own pool, as docker-compose.yml's `room` (cpu_shares 256 against the
-        # default 1024): at a lower priority, so that a saturated room slows itself, not the
-        # rest of the site. nice 6 gives Linux's scheduler about the same 1:4 weight.
+        # The live rooms' own pool, as docker-compose.yml's `room`: a saturated room queues in
+        # its own workers, not in front of everyone else's pages. Same priority as web (a lower
+        # one, --room-nice, starves the room whenever anything else runs: README).
+        nice = ["nice", "-n", str(args.room_nice)] if args.room_nice else []
         room = subprocess.Popen(
-            ["nice", "-n", str(ROOM_NICE), *gunicorn_cmd, "config.wsgi", "-c", "config/gunicorn.py"]
+            [*nice, *gunicorn_cmd, "config.wsgi", "-c", "config/gunicorn.py"]
             + ["--bind", f"{HOST}:{ROOM_PORT}", "--workers", str(args.room_workers)]
             + ["--threads", str(args.threads), "--keep-alive", "30"]
             + common,
@@ -687,6 +687,9 @@ def main() -> None:
     parser.add_argument(
         "--room-workers", type=int, default=3, help="room: gunicorn gthread workers"
     )
+    parser.add_argument(
+        "--room-nice", type=int, default=0, help="room: run at this nice level (0: as web)"
+    )
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--push-workers", type=int, default=1, help="push: uvicorn workers")
     parser.add_argument(
@@ -709,7 +712,7 @@ def main() -> None:
             f"{args.workers} workers x {args.threads} threads"
             + (
                 f"; room: its own pool, {args.room_workers} workers x {args.threads} threads, "
-                f"nice {ROOM_NICE}"
+                f"nice {args.room_nice}"
                 if args.pools == "two"
                 else "; the room on web"
             )
