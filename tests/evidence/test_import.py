@@ -1,6 +1,7 @@
 """Importing indicators from a CSV or Excel file: all or nothing, every bad row named."""
 
 import io
+import zipfile
 from decimal import Decimal
 
 import openpyxl
@@ -159,3 +160,21 @@ def test_a_long_file_costs_no_query_per_row(client, cast, django_assert_max_num_
     assert response.status_code == 302
     assert kept.values.count() == 600
     assert kept.values.get(year=2020, breakdown="School 1").value == Decimal("70")
+
+
+def test_a_workbook_with_broken_xml_is_refused_by_the_field(client, cast):
+    book = openpyxl.Workbook()
+    book.active.append(["indicator", "year", "value"])
+    good = io.BytesIO()
+    book.save(good)
+    broken = io.BytesIO()
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            part = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                part = part[: len(part) // 2]
+            target.writestr(item, part)
+    response = upload(client, cast, SimpleUploadedFile("data.xlsx", broken.getvalue()))
+    assert response.status_code == 400
+    assert "could not be read as an Excel workbook" in response.text
+    assert not Indicator.objects.filter(engagement=cast.engagement).exists()
