@@ -25,6 +25,11 @@ from .models import (
 YEAR_MIN, YEAR_MAX = 1900, 2100
 THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+")
 VALUE_LIMIT = Decimal("1e12")
+# The most an indicator holds: years, and groups or schools besides all students. Its edit grid
+# shows them all (saving the grid replaces every value), so an import may not go past them; the
+# full grid is about 4,200 fields, under DATA_UPLOAD_MAX_NUMBER_FIELDS (config/settings.py).
+INDICATOR_MAX_YEARS = 100
+INDICATOR_MAX_GROUPS = 39
 
 # (year, breakdown) → value; breakdown "" is all students.
 Values = dict[tuple[int, str], Decimal]
@@ -246,7 +251,42 @@ def indicators_check(
         item.values[(year, breakdown)] = value
     if not count:
         raise ValidationError("The file has a header row but no values in it.")
+    if not problems:
+        _check_sizes(list(found.values()))
     return list(found.values()), problems
+
+
+def _check_sizes(checked: list[ImportedIndicator]) -> None:
+    """Refuse a file that would give an indicator more years or groups than its edit grid can
+    show (counting the values it keeps already). One query."""
+    kept = [item.existing.pk for item in checked if item.existing is not None]
+    years: dict = {}
+    groups: dict = {}
+    for value in IndicatorValue.objects.filter(indicator_id__in=kept).only(
+        "indicator_id", "year", "breakdown"
+    ):
+        years.setdefault(value.indicator_id, set()).add(value.year)
+        if value.breakdown:
+            groups.setdefault(value.indicator_id, set()).add(value.breakdown.strip().lower())
+    for item in checked:
+        key = item.existing.pk if item.existing is not None else item.name
+        item_years = years.setdefault(key, set())
+        item_groups = groups.setdefault(key, set())
+        for year, breakdown in item.values:
+            item_years.add(year)
+            if breakdown:
+                item_groups.add(breakdown.strip().lower())
+        if len(item_years) > INDICATOR_MAX_YEARS:
+            raise ValidationError(
+                f"“{item.name}” would have values for {len(item_years)} years; an indicator "
+                f"holds at most {INDICATOR_MAX_YEARS}. Split it into several indicators."
+            )
+        if len(item_groups) > INDICATOR_MAX_GROUPS:
+            raise ValidationError(
+                f"“{item.name}” would have {len(item_groups)} groups or schools; an indicator "
+                f"holds at most {INDICATOR_MAX_GROUPS} besides all students. Split it into "
+                "several indicators (for example one per level of school)."
+            )
 
 
 @transaction.atomic

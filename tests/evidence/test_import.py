@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from evidence import services
 from evidence.models import Indicator, IndicatorValue
 from tests.factories import IndicatorFactory, IndicatorValueFactory
 
@@ -178,3 +179,39 @@ def test_a_workbook_with_broken_xml_is_refused_by_the_field(client, cast):
     assert response.status_code == 400
     assert "could not be read as an Excel workbook" in response.text
     assert not Indicator.objects.filter(engagement=cast.engagement).exists()
+
+
+def test_a_file_giving_an_indicator_too_many_schools_is_refused_whole(client, cast):
+    many = services.INDICATOR_MAX_GROUPS + 1
+    rows = "".join(f"Attendance,%,2025,90,School {n}\n" for n in range(many))
+    response = upload(client, cast, csv_file("indicator,unit,year,value,school\n" + rows))
+    assert response.status_code == 400
+    assert f"would have {many} groups or schools" in response.text
+    assert f"at most {services.INDICATOR_MAX_GROUPS}" in response.text
+    assert not Indicator.objects.filter(engagement=cast.engagement).exists()
+
+
+def test_a_file_giving_an_indicator_too_many_years_is_refused_whole(client, cast):
+    rows = "".join(
+        f"Attendance,%,{1900 + n},90,\n" for n in range(services.INDICATOR_MAX_YEARS + 1)
+    )
+    response = upload(client, cast, csv_file("indicator,unit,year,value\n" + rows))
+    assert response.status_code == 400
+    assert f"values for {services.INDICATOR_MAX_YEARS + 1} years" in response.text
+    assert not Indicator.objects.filter(engagement=cast.engagement).exists()
+
+
+def test_the_limit_counts_the_schools_an_indicator_keeps_already(client, cast):
+    kept = IndicatorFactory(engagement=cast.engagement, name="Attendance")
+    for n in range(services.INDICATOR_MAX_GROUPS):
+        IndicatorValueFactory(indicator=kept, year=2024, value="90", breakdown=f"School {n}")
+    same = "Attendance,%,2025,91,school 3\n"  # a school it has, in another case: fine
+    assert (
+        upload(client, cast, csv_file("indicator,unit,year,value,school\n" + same)).status_code
+        == 302
+    )
+    new = "Attendance,%,2025,91,Another school\n"
+    response = upload(client, cast, csv_file("indicator,unit,year,value,school\n" + new))
+    assert response.status_code == 400
+    assert "would have 40 groups or schools" in response.text
+    assert not kept.values.filter(year=2025, breakdown="Another school").exists()
