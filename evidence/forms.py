@@ -23,6 +23,7 @@ from .services import (
     INDICATOR_MAX_YEARS,
     YEAR_MAX,
     YEAR_MIN,
+    number_problem,
     parse_number,
     parse_year,
 )
@@ -155,7 +156,7 @@ class ValuesGrid(CleanTextMixin, forms.Form):
                     continue
                 number = parse_number(text)
                 if number is None:
-                    self.add_error(f"v{r}_{c}", f"“{text}” is not a number.")
+                    self.add_error(f"v{r}_{c}", number_problem(text))
                 elif c and not groups[c]:
                     self.add_error(f"g{c}", "Name this column’s group or school.")
                 elif year is not None:

@@ -23,7 +23,7 @@ from .models import (
 )
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
-THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+")
+NUMBER_CHARACTERS = re.compile(r"[\d.,]+")
 VALUE_LIMIT = Decimal("1e12")
 # The most an indicator holds: years, and groups or schools besides all students. Its edit grid
 # shows them all (saving the grid replaces every value), so an import may not go past them; the
@@ -35,20 +35,65 @@ INDICATOR_MAX_GROUPS = 39
 Values = dict[tuple[int, str], Decimal]
 
 
-def parse_number(text: str) -> Decimal | None:
-    """A value as people type it: 81.5, 81.5%, 1,204 (thousands), 12,5 (a decimal comma), or
-    None when it is no number."""
+def _read_number(text: str) -> tuple[Decimal | None, str]:
+    """The number in `text` (rounded to cents) and "", or None and why not: "empty", "not",
+    "separators" (commas and points that say no one number) or "large"."""
     cleaned = (text or "").replace("%", "").replace("\u00a0", "").replace(" ", "").strip()
-    if "," in cleaned and "." not in cleaned and not THOUSANDS.fullmatch(cleaned):
-        cleaned = cleaned.replace(",", ".", 1) if cleaned.count(",") == 1 else cleaned
-    cleaned = cleaned.replace(",", "")
+    if not cleaned:
+        return None, "empty"
+    sign = ""
+    if cleaned[0] in "+-":
+        sign, cleaned = cleaned[0], cleaned[1:]
+    if not NUMBER_CHARACTERS.fullmatch(cleaned) or not any(c.isdigit() for c in cleaned):
+        return None, "not"
+    if "," in cleaned or cleaned.count(".") > 1:
+        decimal_mark = cleaned[-1] if cleaned[-1] in ",." else max((",", "."), key=cleaned.rfind)
+        whole, mark, fraction = cleaned.rpartition(decimal_mark)
+        if "," in cleaned and "." in cleaned:
+            # 1.204,5 or 1,204.5: the last mark is the decimal one, the other groups thousands.
+            grouping = "." if decimal_mark == "," else ","
+            if decimal_mark in whole or not _grouped(whole, grouping) or not fraction:
+                return None, "separators"
+            cleaned = whole.replace(grouping, "") + "." + fraction
+        elif _grouped(cleaned, decimal_mark):
+            # 1,204 or 1.204.500: thousands (a lone point, 1.204, is a decimal point).
+            cleaned = cleaned.replace(decimal_mark, "")
+        elif cleaned.count(decimal_mark) == 1 and fraction:
+            cleaned = whole + "." + fraction  # 12,5: a decimal comma
+        else:
+            return None, "separators"
     try:
-        number = Decimal(cleaned)
+        number = Decimal(sign + cleaned).quantize(Decimal("0.01"))
     except InvalidOperation:
-        return None
-    if not number.is_finite() or abs(number) >= VALUE_LIMIT:
-        return None
-    return number.quantize(Decimal("0.01"))
+        return None, "not"
+    if abs(number) >= VALUE_LIMIT:
+        return None, "large"
+    return number, ""
+
+
+def _grouped(text: str, mark: str) -> bool:
+    """`text` is digits grouped by thousands with `mark`: 1,204 or 12.345.678."""
+    return re.fullmatch(rf"\d{{1,3}}({re.escape(mark)}\d{{3}})+", text) is not None
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A value as people type it: 81.5, 81.5%, 1,204 (thousands), 12,5 (a decimal comma),
+    1.204,5 or 1,204.5 (both: the last mark is the decimal one), or None when it is no number
+    or one too large to keep."""
+    return _read_number(text)[0]
+
+
+def number_problem(text: str) -> str:
+    """Why `text` is no value, in words to show by it (empty when it is one)."""
+    reason = _read_number(text)[1]
+    if reason == "large":
+        return f"“{text}” is too large: write a number under {VALUE_LIMIT:,.0f}."
+    if reason == "separators":
+        return (
+            f"“{text}” is not a number: its commas and points are unclear. Write it as "
+            "1204.5 or 1.204,5."
+        )
+    return f"“{text}” is not a number." if reason else ""
 
 
 def parse_year(text: str) -> int | None:
@@ -217,7 +262,7 @@ def indicators_check(
         value = parse_number(row["value"])
         if value is None:
             reasons.append(
-                f"“{row['value']}” is not a number" if row["value"] else "the value is empty"
+                number_problem(row["value"]).rstrip(".") if row["value"] else "the value is empty"
             )
         breakdown = row.get("breakdown", "")
         if len(breakdown) > BREAKDOWN_MAX:

@@ -215,3 +215,21 @@ def test_the_limit_counts_the_schools_an_indicator_keeps_already(client, cast):
     assert response.status_code == 400
     assert "would have 40 groups or schools" in response.text
     assert not kept.values.filter(year=2025, breakdown="Another school").exists()
+
+
+def test_values_with_both_marks_or_past_the_limit_are_read_or_named(client, cast):
+    text = (
+        "indicator,unit,year,value\n"
+        'Budget,$,2024,"1.204,5"\n'
+        'Budget,$,2025,"1,2,3"\n'  # line 3: unclear
+        "Budget,$,2026,999999999999.999\n"  # line 4: rounds past the limit
+    )
+    response = upload(client, cast, csv_file(text))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Row 3 (Budget): “1,2,3” is not a number: its commas and points are unclear" in page
+    assert "Row 4 (Budget): “999999999999.999” is too large" in page
+    assert not Indicator.objects.filter(engagement=cast.engagement).exists()
+    good = upload(client, cast, csv_file('indicator,unit,year,value\nBudget,$,2024,"1.204,5"\n'))
+    assert good.status_code == 302
+    assert IndicatorValue.objects.get(indicator__name="Budget").value == Decimal("1204.50")

@@ -354,3 +354,18 @@ def test_the_grid_grows_up_to_its_limits_only(client, cast):
     last_row = services.INDICATOR_MAX_YEARS - 1
     assert f'name="grid-y{last_row}"' in page and f'name="grid-y{last_row + 1}"' not in page
     assert 'name="grid-more-cols"' not in page and 'name="grid-more-rows"' not in page
+
+
+def test_the_grid_names_unclear_and_too_large_numbers_by_their_cell(client, cast):
+    client.force_login(cast.facilitator)
+    data = grid_post(**{"grid-v0_0": "1,2,3", "grid-v0_1": "999999999999.999"})
+    response = client.post(url("indicator-new", cast), data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "“1,2,3” is not a number: its commas and points are unclear." in page
+    assert "“999999999999.999” is too large: write a number under 1,000,000,000,000." in page
+    assert 'aria-describedby="id_grid-v0_0_error"' in page
+    assert not Indicator.objects.exists()
+    saved = client.post(url("indicator-new", cast), grid_post(**{"grid-v0_0": "1.204,5"}))
+    assert saved.status_code == 302
+    assert IndicatorValue.objects.get(year=2024, breakdown="").value == Decimal("1204.50")
