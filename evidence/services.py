@@ -205,6 +205,8 @@ class ImportedIndicator:
     source: str = ""
     note: str = ""
     values: Values = field(default_factory=dict)
+    # A group's spelling, by its lower case: the first one the file gives.
+    spellings: dict[str, str] = field(default_factory=dict)
 
 
 def import_table(data: bytes) -> list[list[str]]:
@@ -293,34 +295,46 @@ def indicators_check(
         for attribute in ("unit", "source", "note"):
             if row.get(attribute) and not getattr(item, attribute):
                 setattr(item, attribute, row[attribute])
+        # "LINCOLN" after "Lincoln" is the same school: its first spelling is kept.
+        breakdown = item.spellings.setdefault(breakdown.lower(), breakdown)
         item.values[(year, breakdown)] = value
     if not count:
         raise ValidationError("The file has a header row but no values in it.")
     if not problems:
-        _check_sizes(list(found.values()))
+        _settle_with_kept(list(found.values()))
     return list(found.values()), problems
 
 
-def _check_sizes(checked: list[ImportedIndicator]) -> None:
-    """Refuse a file that would give an indicator more years or groups than its edit grid can
-    show (counting the values it keeps already). One query."""
+def _settle_with_kept(checked: list[ImportedIndicator]) -> None:
+    """Give a kept indicator's groups the spelling it keeps already ("Lincoln", whatever the
+    file's case), and refuse a file that would give an indicator more years or groups than its
+    edit grid can show (counting the values it keeps). One query."""
     kept = [item.existing.pk for item in checked if item.existing is not None]
     years: dict = {}
     groups: dict = {}
+    spellings: dict = {}
     for value in IndicatorValue.objects.filter(indicator_id__in=kept).only(
         "indicator_id", "year", "breakdown"
     ):
         years.setdefault(value.indicator_id, set()).add(value.year)
         if value.breakdown:
-            groups.setdefault(value.indicator_id, set()).add(value.breakdown.strip().lower())
+            key = value.breakdown.strip().lower()
+            groups.setdefault(value.indicator_id, set()).add(key)
+            spellings.setdefault(value.indicator_id, {}).setdefault(key, value.breakdown)
     for item in checked:
         key = item.existing.pk if item.existing is not None else item.name
+        kept_spellings = spellings.get(key, {})
+        if kept_spellings:
+            item.values = {
+                (year, kept_spellings.get(breakdown.lower(), breakdown)): value
+                for (year, breakdown), value in item.values.items()
+            }
         item_years = years.setdefault(key, set())
         item_groups = groups.setdefault(key, set())
         for year, breakdown in item.values:
             item_years.add(year)
             if breakdown:
-                item_groups.add(breakdown.strip().lower())
+                item_groups.add(breakdown.lower())
         if len(item_years) > INDICATOR_MAX_YEARS:
             raise ValidationError(
                 f"“{item.name}” would have values for {len(item_years)} years; an indicator "

@@ -369,3 +369,45 @@ def test_the_grid_names_unclear_and_too_large_numbers_by_their_cell(client, cast
     saved = client.post(url("indicator-new", cast), grid_post(**{"grid-v0_0": "1.204,5"}))
     assert saved.status_code == 302
     assert IndicatorValue.objects.get(year=2024, breakdown="").value == Decimal("1204.50")
+
+
+def test_case_variants_in_an_import_are_one_column_that_edits_and_saves(client, cast):
+    data = (
+        b"indicator,unit,year,value,school\n"
+        b"Attendance,%,2024,91,Lincoln\n"
+        b"Attendance,%,2025,92,LINCOLN\n"
+        b"Attendance,%,2025,88, lincoln elementary \n"
+        b"Attendance,%,2026,89,Lincoln Elementary\n"
+    )
+    client.force_login(cast.facilitator)
+    imported = client.post(url("import", cast), {"file": SimpleUploadedFile("d.csv", data)})
+    assert imported.status_code == 302
+    indicator = Indicator.objects.get(name="Attendance")
+    assert set(indicator.values.values_list("year", "breakdown")) == {
+        (2024, "Lincoln"),
+        (2025, "Lincoln"),
+        (2025, "lincoln elementary"),
+        (2026, "lincoln elementary"),
+    }
+    before = set(indicator.values.values_list("year", "breakdown", "value"))
+    page = client.get(url("indicator-edit", cast, indicator.pk)).text
+    saved = client.post(url("indicator-edit", cast, indicator.pk), form_fields(page))
+    assert saved.status_code == 302
+    assert set(indicator.values.values_list("year", "breakdown", "value")) == before
+
+
+def test_an_import_takes_the_spelling_an_indicator_keeps(client, cast):
+    indicator = IndicatorFactory(engagement=cast.engagement, name="Attendance")
+    IndicatorValueFactory(indicator=indicator, year=2024, value="91", breakdown="Lincoln")
+    data = b"indicator,unit,year,value,school\nAttendance,%,2025,92,  LINCOLN  \n"
+    client.force_login(cast.facilitator)
+    imported = client.post(url("import", cast), {"file": SimpleUploadedFile("d.csv", data)})
+    assert imported.status_code == 302
+    assert set(indicator.values.values_list("year", "breakdown")) == {
+        (2024, "Lincoln"),
+        (2025, "Lincoln"),
+    }
+    page = client.get(url("indicator-edit", cast, indicator.pk)).text
+    saved = client.post(url("indicator-edit", cast, indicator.pk), form_fields(page))
+    assert saved.status_code == 302
+    assert indicator.values.count() == 2
