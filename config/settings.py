@@ -411,6 +411,9 @@ else:
 # longest text field takes 10,000 characters), and a 413 page in plain words beyond it
 # (config/security.py). Uploads are checked by their own limits (readings, logos, imports).
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(float(os.environ.get("FORM_MAX_MB", "2.5")) * 1024 * 1024)
+# A form may send this many fields (Django's default is 1,000): an indicator's edit grid sends
+# every cell, up to 100 years by 40 columns (evidence/forms.py ValuesGrid), about 4,200 fields.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 # Any request body over this is refused before it is read: the largest upload and room for the
 # rest of its form.
 REQUEST_MAX_BYTES = READING_MAX_BYTES + 1024 * 1024

@@ -10,6 +10,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from xml.etree.ElementTree import ParseError
 
 import openpyxl
 from django.core.exceptions import ValidationError
@@ -57,26 +58,50 @@ def cell_text(value) -> str:
     return str(value)
 
 
+XLSX_MAX_COLUMNS = 50
+
+# What a damaged or odd workbook raises while it is opened or read: not a zip, a part missing,
+# broken XML, no worksheet at all (a chart sheet only), a cell openpyxl cannot make sense of.
+XLSX_READ_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    ParseError,
+    IndexError,
+    KeyError,
+    TypeError,
+    ValueError,
+    AttributeError,
+    OSError,
+    EOFError,
+)
+
+
 def xlsx_table(data: bytes, *, max_rows: int) -> list[list[str]]:
     """The first sheet of an Excel workbook (.xlsx), read as values (not formulas); at most a
-    few rows more than `max_rows`, so the caller can say the file is too long."""
+    few rows more than `max_rows`, so the caller can say the file is too long, and at most
+    XLSX_MAX_COLUMNS columns (a sheet may claim 16,384 of them). A workbook that cannot be read
+    is refused with one plain message, never an error page."""
+    book = None
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        sheet = book.worksheets[0]
+        table = []
+        for row in sheet.iter_rows(max_col=XLSX_MAX_COLUMNS, values_only=True):
+            if len(table) > max_rows + 1:
+                break
+            cells = [cell_text(value) for value in row]
+            while cells and not cells[-1]:
+                cells.pop()
+            table.append(cells)
+        return table
+    except XLSX_READ_ERRORS as exc:
         raise ValidationError(
             "The file could not be read as an Excel workbook (.xlsx). Save it again as .xlsx "
             "or as CSV and retry."
         ) from exc
-    try:
-        sheet = book.worksheets[0]
-        table = []
-        for row in sheet.iter_rows(values_only=True):
-            if len(table) > max_rows + 1:
-                break
-            table.append([cell_text(value) for value in row])
-        return table
     finally:
-        book.close()
+        if book is not None:
+            book.close()
 
 
 def spreadsheet_table(data: bytes, *, max_rows: int) -> list[list[str]]:

@@ -17,7 +17,16 @@ from .models import (
     DataPack,
     Indicator,
 )
-from .services import IMPORT_MAX_BYTES, YEAR_MAX, YEAR_MIN, parse_number, parse_year
+from .services import (
+    IMPORT_MAX_BYTES,
+    INDICATOR_MAX_GROUPS,
+    INDICATOR_MAX_YEARS,
+    YEAR_MAX,
+    YEAR_MIN,
+    number_problem,
+    parse_number,
+    parse_year,
+)
 
 
 class IndicatorForm(CleanTextMixin, forms.Form):
@@ -55,31 +64,36 @@ class ValuesGrid(CleanTextMixin, forms.Form):
     """The values as a small table: a row per year, a column per student group or school (the
     first column is all students). Every cell is kept as typed, so nothing is lost on an error;
     blank rows and columns are ignored. The grid grows by a few blank rows and columns each
-    time it is shown."""
+    time it is shown, up to INDICATOR_MAX_YEARS rows and INDICATOR_MAX_GROUPS + 1 columns, and
+    is never smaller than the indicator's values: saving it replaces them all, so a value the
+    grid could not show would be lost."""
 
     prefix = "grid"
-    rows = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=60)
-    cols = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=13)
+    rows = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    cols = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     EXTRA_ROWS, EXTRA_COLS = 3, 2
 
     def __init__(self, *args, values: dict | None = None, **kwargs):
-        """`values`: (year, breakdown) → Decimal, the indicator's values for an unbound grid."""
+        """`values`: (year, breakdown) → Decimal, the indicator's values (so the grid can hold
+        them all, whether it is shown or sent back)."""
         data = args[0] if args else kwargs.get("data")
+        values = values or {}
+        years = sorted({year for year, _ in values})
+        groups = sorted({b for _, b in values if b}, key=str.lower)
+        max_rows = max(INDICATOR_MAX_YEARS, len(years))
+        max_cols = max(INDICATOR_MAX_GROUPS + 1, len(groups) + 1)
         if data is not None:
             # "More rows" / "More columns" send what is typed back with room for more.
             more_rows = 3 if "grid-more-rows" in data else 0
             more_cols = 1 if "grid-more-cols" in data else 0
-            n_rows = _clamp(data.get("grid-rows"), 1, 60, 4)
-            n_cols = _clamp(data.get("grid-cols"), 1, 13, 3)
-            n_rows, n_cols = min(n_rows + more_rows, 60), min(n_cols + more_cols, 13)
+            n_rows = _clamp(data.get("grid-rows"), 1, max_rows, 4)
+            n_cols = _clamp(data.get("grid-cols"), 1, max_cols, 3)
+            n_rows, n_cols = min(n_rows + more_rows, max_rows), min(n_cols + more_cols, max_cols)
             initial = {}
         else:
-            values = values or {}
-            years = sorted({year for year, _ in values})
-            groups = sorted({b for _, b in values if b}, key=str.lower)
-            n_rows = min(len(years) + self.EXTRA_ROWS, 60)
-            n_cols = min(len(groups) + 1 + self.EXTRA_COLS, 13)
+            n_rows = min(len(years) + self.EXTRA_ROWS, max_rows)
+            n_cols = min(len(groups) + 1 + self.EXTRA_COLS, max_cols)
             initial = {"rows": n_rows, "cols": n_cols}
             for r, year in enumerate(years):
                 initial[f"y{r}"] = year
@@ -92,6 +106,7 @@ class ValuesGrid(CleanTextMixin, forms.Form):
             kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
         self.n_rows, self.n_cols = n_rows, n_cols
+        self.max_rows, self.max_cols = max_rows, max_cols
         if data is not None:
             self.data = self.data.copy()
             self.data["grid-rows"], self.data["grid-cols"] = str(n_rows), str(n_cols)
@@ -141,7 +156,7 @@ class ValuesGrid(CleanTextMixin, forms.Form):
                     continue
                 number = parse_number(text)
                 if number is None:
-                    self.add_error(f"v{r}_{c}", f"“{text}” is not a number.")
+                    self.add_error(f"v{r}_{c}", number_problem(text))
                 elif c and not groups[c]:
                     self.add_error(f"g{c}", "Name this column’s group or school.")
                 elif year is not None:

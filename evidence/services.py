@@ -23,27 +23,77 @@ from .models import (
 )
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
-THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+")
+NUMBER_CHARACTERS = re.compile(r"[\d.,]+")
 VALUE_LIMIT = Decimal("1e12")
+# The most an indicator holds: years, and groups or schools besides all students. Its edit grid
+# shows them all (saving the grid replaces every value), so an import may not go past them; the
+# full grid is about 4,200 fields, under DATA_UPLOAD_MAX_NUMBER_FIELDS (config/settings.py).
+INDICATOR_MAX_YEARS = 100
+INDICATOR_MAX_GROUPS = 39
 
 # (year, breakdown) → value; breakdown "" is all students.
 Values = dict[tuple[int, str], Decimal]
 
 
-def parse_number(text: str) -> Decimal | None:
-    """A value as people type it: 81.5, 81.5%, 1,204 (thousands), 12,5 (a decimal comma), or
-    None when it is no number."""
+def _read_number(text: str) -> tuple[Decimal | None, str]:
+    """The number in `text` (rounded to cents) and "", or None and why not: "empty", "not",
+    "separators" (commas and points that say no one number) or "large"."""
     cleaned = (text or "").replace("%", "").replace("\u00a0", "").replace(" ", "").strip()
-    if "," in cleaned and "." not in cleaned and not THOUSANDS.fullmatch(cleaned):
-        cleaned = cleaned.replace(",", ".", 1) if cleaned.count(",") == 1 else cleaned
-    cleaned = cleaned.replace(",", "")
+    if not cleaned:
+        return None, "empty"
+    sign = ""
+    if cleaned[0] in "+-":
+        sign, cleaned = cleaned[0], cleaned[1:]
+    if not NUMBER_CHARACTERS.fullmatch(cleaned) or not any(c.isdigit() for c in cleaned):
+        return None, "not"
+    if "," in cleaned or cleaned.count(".") > 1:
+        decimal_mark = cleaned[-1] if cleaned[-1] in ",." else max((",", "."), key=cleaned.rfind)
+        whole, mark, fraction = cleaned.rpartition(decimal_mark)
+        if "," in cleaned and "." in cleaned:
+            # 1.204,5 or 1,204.5: the last mark is the decimal one, the other groups thousands.
+            grouping = "." if decimal_mark == "," else ","
+            if decimal_mark in whole or not _grouped(whole, grouping) or not fraction:
+                return None, "separators"
+            cleaned = whole.replace(grouping, "") + "." + fraction
+        elif _grouped(cleaned, decimal_mark):
+            # 1,204 or 1.204.500: thousands (a lone point, 1.204, is a decimal point).
+            cleaned = cleaned.replace(decimal_mark, "")
+        elif cleaned.count(decimal_mark) == 1 and fraction:
+            cleaned = whole + "." + fraction  # 12,5: a decimal comma
+        else:
+            return None, "separators"
     try:
-        number = Decimal(cleaned)
+        number = Decimal(sign + cleaned).quantize(Decimal("0.01"))
     except InvalidOperation:
-        return None
-    if not number.is_finite() or abs(number) >= VALUE_LIMIT:
-        return None
-    return number.quantize(Decimal("0.01"))
+        return None, "not"
+    if abs(number) >= VALUE_LIMIT:
+        return None, "large"
+    return number, ""
+
+
+def _grouped(text: str, mark: str) -> bool:
+    """`text` is digits grouped by thousands with `mark`: 1,204 or 12.345.678."""
+    return re.fullmatch(rf"\d{{1,3}}({re.escape(mark)}\d{{3}})+", text) is not None
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A value as people type it: 81.5, 81.5%, 1,204 (thousands), 12,5 (a decimal comma),
+    1.204,5 or 1,204.5 (both: the last mark is the decimal one), or None when it is no number
+    or one too large to keep."""
+    return _read_number(text)[0]
+
+
+def number_problem(text: str) -> str:
+    """Why `text` is no value, in words to show by it (empty when it is one)."""
+    reason = _read_number(text)[1]
+    if reason == "large":
+        return f"“{text}” is too large: write a number under {VALUE_LIMIT:,.0f}."
+    if reason == "separators":
+        return (
+            f"“{text}” is not a number: its commas and points are unclear. Write it as "
+            "1204.5 or 1.204,5."
+        )
+    return f"“{text}” is not a number." if reason else ""
 
 
 def parse_year(text: str) -> int | None:
@@ -155,6 +205,8 @@ class ImportedIndicator:
     source: str = ""
     note: str = ""
     values: Values = field(default_factory=dict)
+    # A group's spelling, by its lower case: the first one the file gives.
+    spellings: dict[str, str] = field(default_factory=dict)
 
 
 def import_table(data: bytes) -> list[list[str]]:
@@ -212,7 +264,7 @@ def indicators_check(
         value = parse_number(row["value"])
         if value is None:
             reasons.append(
-                f"“{row['value']}” is not a number" if row["value"] else "the value is empty"
+                number_problem(row["value"]).rstrip(".") if row["value"] else "the value is empty"
             )
         breakdown = row.get("breakdown", "")
         if len(breakdown) > BREAKDOWN_MAX:
@@ -243,10 +295,57 @@ def indicators_check(
         for attribute in ("unit", "source", "note"):
             if row.get(attribute) and not getattr(item, attribute):
                 setattr(item, attribute, row[attribute])
+        # "LINCOLN" after "Lincoln" is the same school: its first spelling is kept.
+        breakdown = item.spellings.setdefault(breakdown.lower(), breakdown)
         item.values[(year, breakdown)] = value
     if not count:
         raise ValidationError("The file has a header row but no values in it.")
+    if not problems:
+        _settle_with_kept(list(found.values()))
     return list(found.values()), problems
+
+
+def _settle_with_kept(checked: list[ImportedIndicator]) -> None:
+    """Give a kept indicator's groups the spelling it keeps already ("Lincoln", whatever the
+    file's case), and refuse a file that would give an indicator more years or groups than its
+    edit grid can show (counting the values it keeps). One query."""
+    kept = [item.existing.pk for item in checked if item.existing is not None]
+    years: dict = {}
+    groups: dict = {}
+    spellings: dict = {}
+    for value in IndicatorValue.objects.filter(indicator_id__in=kept).only(
+        "indicator_id", "year", "breakdown"
+    ):
+        years.setdefault(value.indicator_id, set()).add(value.year)
+        if value.breakdown:
+            key = value.breakdown.strip().lower()
+            groups.setdefault(value.indicator_id, set()).add(key)
+            spellings.setdefault(value.indicator_id, {}).setdefault(key, value.breakdown)
+    for item in checked:
+        key = item.existing.pk if item.existing is not None else item.name
+        kept_spellings = spellings.get(key, {})
+        if kept_spellings:
+            item.values = {
+                (year, kept_spellings.get(breakdown.lower(), breakdown)): value
+                for (year, breakdown), value in item.values.items()
+            }
+        item_years = years.setdefault(key, set())
+        item_groups = groups.setdefault(key, set())
+        for year, breakdown in item.values:
+            item_years.add(year)
+            if breakdown:
+                item_groups.add(breakdown.lower())
+        if len(item_years) > INDICATOR_MAX_YEARS:
+            raise ValidationError(
+                f"“{item.name}” would have values for {len(item_years)} years; an indicator "
+                f"holds at most {INDICATOR_MAX_YEARS}. Split it into several indicators."
+            )
+        if len(item_groups) > INDICATOR_MAX_GROUPS:
+            raise ValidationError(
+                f"“{item.name}” would have {len(item_groups)} groups or schools; an indicator "
+                f"holds at most {INDICATOR_MAX_GROUPS} besides all students. Split it into "
+                "several indicators (for example one per level of school)."
+            )
 
 
 @transaction.atomic

@@ -75,7 +75,7 @@ def measure_from_indicator_page(
                 plan=plan, indicator=indicator, **form.cleaned_data["parent"]
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_errors(form, error)
         else:
             messages.success(request, f"“{measure.indicator}” is a measure of the plan now.")
             return redirect(
@@ -94,3 +94,13 @@ def measure_from_indicator_page(
     }
     status = 409 if refusal and request.method == "POST" else 400 if form.errors else 200
     return TemplateResponse(request, "planning/measure_from_indicator.html", context, status=status)
+
+
+def _add_errors(form: forms.Form, error: ValidationError) -> None:
+    """The service's refusal on the form: by the field it names when the form has it, above the
+    form otherwise (the measure's own fields, such as its baseline, are not on this form)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)

@@ -1,6 +1,7 @@
 """Importing indicators from a CSV or Excel file: all or nothing, every bad row named."""
 
 import io
+import zipfile
 from decimal import Decimal
 
 import openpyxl
@@ -8,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from evidence import services
 from evidence.models import Indicator, IndicatorValue
 from tests.factories import IndicatorFactory, IndicatorValueFactory
 
@@ -159,3 +161,75 @@ def test_a_long_file_costs_no_query_per_row(client, cast, django_assert_max_num_
     assert response.status_code == 302
     assert kept.values.count() == 600
     assert kept.values.get(year=2020, breakdown="School 1").value == Decimal("70")
+
+
+def test_a_workbook_with_broken_xml_is_refused_by_the_field(client, cast):
+    book = openpyxl.Workbook()
+    book.active.append(["indicator", "year", "value"])
+    good = io.BytesIO()
+    book.save(good)
+    broken = io.BytesIO()
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            part = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                part = part[: len(part) // 2]
+            target.writestr(item, part)
+    response = upload(client, cast, SimpleUploadedFile("data.xlsx", broken.getvalue()))
+    assert response.status_code == 400
+    assert "could not be read as an Excel workbook" in response.text
+    assert not Indicator.objects.filter(engagement=cast.engagement).exists()
+
+
+def test_a_file_giving_an_indicator_too_many_schools_is_refused_whole(client, cast):
+    many = services.INDICATOR_MAX_GROUPS + 1
+    rows = "".join(f"Attendance,%,2025,90,School {n}\n" for n in range(many))
+    response = upload(client, cast, csv_file("indicator,unit,year,value,school\n" + rows))
+    assert response.status_code == 400
+    assert f"would have {many} groups or schools" in response.text
+    assert f"at most {services.INDICATOR_MAX_GROUPS}" in response.text
+    assert not Indicator.objects.filter(engagement=cast.engagement).exists()
+
+
+def test_a_file_giving_an_indicator_too_many_years_is_refused_whole(client, cast):
+    rows = "".join(
+        f"Attendance,%,{1900 + n},90,\n" for n in range(services.INDICATOR_MAX_YEARS + 1)
+    )
+    response = upload(client, cast, csv_file("indicator,unit,year,value\n" + rows))
+    assert response.status_code == 400
+    assert f"values for {services.INDICATOR_MAX_YEARS + 1} years" in response.text
+    assert not Indicator.objects.filter(engagement=cast.engagement).exists()
+
+
+def test_the_limit_counts_the_schools_an_indicator_keeps_already(client, cast):
+    kept = IndicatorFactory(engagement=cast.engagement, name="Attendance")
+    for n in range(services.INDICATOR_MAX_GROUPS):
+        IndicatorValueFactory(indicator=kept, year=2024, value="90", breakdown=f"School {n}")
+    same = "Attendance,%,2025,91,school 3\n"  # a school it has, in another case: fine
+    assert (
+        upload(client, cast, csv_file("indicator,unit,year,value,school\n" + same)).status_code
+        == 302
+    )
+    new = "Attendance,%,2025,91,Another school\n"
+    response = upload(client, cast, csv_file("indicator,unit,year,value,school\n" + new))
+    assert response.status_code == 400
+    assert "would have 40 groups or schools" in response.text
+    assert not kept.values.filter(year=2025, breakdown="Another school").exists()
+
+
+def test_values_with_both_marks_or_past_the_limit_are_read_or_named(client, cast):
+    text = (
+        "indicator,unit,year,value\n"
+        'Budget,$,2024,"1.204,5"\n'
+        'Budget,$,2025,"1,2,3"\n'  # line 3: unclear
+        "Budget,$,2026,999999999999.999\n"  # line 4: rounds past the limit
+    )
+    response = upload(client, cast, csv_file(text))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Row 3 (Budget): “1,2,3” is not a number: its commas and points are unclear" in page
+    assert "Row 4 (Budget): “999999999999.999” is too large" in page
+    assert not Indicator.objects.filter(engagement=cast.engagement).exists()
+    good = upload(client, cast, csv_file('indicator,unit,year,value\nBudget,$,2024,"1.204,5"\n'))
+    assert good.status_code == 302
+    assert IndicatorValue.objects.get(indicator__name="Budget").value == Decimal("1204.50")

@@ -2,8 +2,10 @@
 delete with a confirmation, and who may do what."""
 
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from evidence import services
@@ -257,3 +259,155 @@ def test_more_rows_and_another_column_keep_what_is_typed_and_save_nothing(client
     page = client.post(url("indicator-new", cast), grid_post(**{"grid-more-cols": "1"})).text
     assert 'name="grid-g2"' in page and 'name="grid-v0_2"' in page
     assert not Indicator.objects.exists()
+
+
+class _FormFields(HTMLParser):
+    """What a browser would send for a page's form: its text, hidden and checked inputs, its
+    text areas and selected options (the submit buttons left out)."""
+
+    def __init__(self):
+        super().__init__()
+        self.data: dict[str, str] = {}
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and name != "csrfmiddlewaretoken":
+            if attrs.get("type") in ("radio", "checkbox") and "checked" not in attrs:
+                return
+            if attrs.get("type") != "submit":
+                self.data[name] = attrs.get("value") or ""
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = ""
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+
+
+def form_fields(page: str) -> dict[str, str]:
+    parser = _FormFields()
+    parser.feed(page)
+    return parser.data
+
+
+def test_an_imported_indicator_with_15_schools_is_edited_and_saved_whole(client, cast):
+    rows = "".join(
+        f"Reading at grade level,%,{year},{50 + n},School {n:02}\n"
+        for n in range(15)
+        for year in (2024, 2025)
+    )
+    data = ("indicator,unit,year,value,school\n" + rows).encode()
+    client.force_login(cast.facilitator)
+    imported = client.post(url("import", cast), {"file": SimpleUploadedFile("d.csv", data)})
+    assert imported.status_code == 302
+    indicator = Indicator.objects.get(name="Reading at grade level")
+    before = set(indicator.values.values_list("year", "breakdown", "value"))
+    assert len(before) == 30
+    page = client.get(url("indicator-edit", cast, indicator.pk)).text
+    assert 'value="School 14"' in page
+    saved = client.post(url("indicator-edit", cast, indicator.pk), form_fields(page))
+    assert saved.status_code == 302
+    assert set(indicator.values.values_list("year", "breakdown", "value")) == before
+
+
+def test_an_indicator_kept_before_the_limits_is_still_shown_and_saved_whole(client, cast):
+    indicator = IndicatorFactory(engagement=cast.engagement, name="Attendance")
+    for n in range(services.INDICATOR_MAX_GROUPS + 6):
+        IndicatorValueFactory(indicator=indicator, year=2025, value="90", breakdown=f"S{n:02}")
+    before = set(indicator.values.values_list("year", "breakdown", "value"))
+    client.force_login(cast.facilitator)
+    page = client.get(url("indicator-edit", cast, indicator.pk)).text
+    saved = client.post(url("indicator-edit", cast, indicator.pk), form_fields(page))
+    assert saved.status_code == 302
+    assert set(indicator.values.values_list("year", "breakdown", "value")) == before
+
+
+def test_a_grid_at_its_limits_is_sent_and_saved_whole(client, cast):
+    indicator = IndicatorFactory(engagement=cast.engagement, name="Attendance")
+    for n in range(services.INDICATOR_MAX_GROUPS):
+        IndicatorValueFactory(indicator=indicator, year=2000, value="90", breakdown=f"S{n:02}")
+    for year in range(2001, 2001 + services.INDICATOR_MAX_YEARS - 1):
+        IndicatorValueFactory(indicator=indicator, year=year, value="80")
+    before = set(indicator.values.values_list("year", "breakdown", "value"))
+    client.force_login(cast.facilitator)
+    page = client.get(url("indicator-edit", cast, indicator.pk)).text
+    fields = form_fields(page)
+    assert len(fields) > 4000  # every cell of 100 years by 40 columns
+    saved = client.post(url("indicator-edit", cast, indicator.pk), fields)
+    assert saved.status_code == 302
+    assert set(indicator.values.values_list("year", "breakdown", "value")) == before
+
+
+def test_the_grid_grows_up_to_its_limits_only(client, cast):
+    client.force_login(cast.facilitator)
+    data = grid_post(**{"grid-rows": "500", "grid-cols": "500", "grid-more-cols": "1"})
+    page = client.post(url("indicator-new", cast), data).text
+    last_col = services.INDICATOR_MAX_GROUPS
+    assert f'name="grid-g{last_col}"' in page and f'name="grid-g{last_col + 1}"' not in page
+    last_row = services.INDICATOR_MAX_YEARS - 1
+    assert f'name="grid-y{last_row}"' in page and f'name="grid-y{last_row + 1}"' not in page
+    assert 'name="grid-more-cols"' not in page and 'name="grid-more-rows"' not in page
+
+
+def test_the_grid_names_unclear_and_too_large_numbers_by_their_cell(client, cast):
+    client.force_login(cast.facilitator)
+    data = grid_post(**{"grid-v0_0": "1,2,3", "grid-v0_1": "999999999999.999"})
+    response = client.post(url("indicator-new", cast), data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "“1,2,3” is not a number: its commas and points are unclear." in page
+    assert "“999999999999.999” is too large: write a number under 1,000,000,000,000." in page
+    assert 'aria-describedby="id_grid-v0_0_error"' in page
+    assert not Indicator.objects.exists()
+    saved = client.post(url("indicator-new", cast), grid_post(**{"grid-v0_0": "1.204,5"}))
+    assert saved.status_code == 302
+    assert IndicatorValue.objects.get(year=2024, breakdown="").value == Decimal("1204.50")
+
+
+def test_case_variants_in_an_import_are_one_column_that_edits_and_saves(client, cast):
+    data = (
+        b"indicator,unit,year,value,school\n"
+        b"Attendance,%,2024,91,Lincoln\n"
+        b"Attendance,%,2025,92,LINCOLN\n"
+        b"Attendance,%,2025,88, lincoln elementary \n"
+        b"Attendance,%,2026,89,Lincoln Elementary\n"
+    )
+    client.force_login(cast.facilitator)
+    imported = client.post(url("import", cast), {"file": SimpleUploadedFile("d.csv", data)})
+    assert imported.status_code == 302
+    indicator = Indicator.objects.get(name="Attendance")
+    assert set(indicator.values.values_list("year", "breakdown")) == {
+        (2024, "Lincoln"),
+        (2025, "Lincoln"),
+        (2025, "lincoln elementary"),
+        (2026, "lincoln elementary"),
+    }
+    before = set(indicator.values.values_list("year", "breakdown", "value"))
+    page = client.get(url("indicator-edit", cast, indicator.pk)).text
+    saved = client.post(url("indicator-edit", cast, indicator.pk), form_fields(page))
+    assert saved.status_code == 302
+    assert set(indicator.values.values_list("year", "breakdown", "value")) == before
+
+
+def test_an_import_takes_the_spelling_an_indicator_keeps(client, cast):
+    indicator = IndicatorFactory(engagement=cast.engagement, name="Attendance")
+    IndicatorValueFactory(indicator=indicator, year=2024, value="91", breakdown="Lincoln")
+    data = b"indicator,unit,year,value,school\nAttendance,%,2025,92,  LINCOLN  \n"
+    client.force_login(cast.facilitator)
+    imported = client.post(url("import", cast), {"file": SimpleUploadedFile("d.csv", data)})
+    assert imported.status_code == 302
+    assert set(indicator.values.values_list("year", "breakdown")) == {
+        (2024, "Lincoln"),
+        (2025, "Lincoln"),
+    }
+    page = client.get(url("indicator-edit", cast, indicator.pk)).text
+    saved = client.post(url("indicator-edit", cast, indicator.pk), form_fields(page))
+    assert saved.status_code == 302
+    assert indicator.values.count() == 2

@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -126,3 +127,18 @@ def test_a_foreign_indicator_or_an_outsider_gets_404(client, cast, indicator, go
     assert client.post(target, {"parent": f"goal:{goal.pk}"}).status_code == 404
     client.force_login(cast.outsider)
     assert client.get(url(cast, indicator)).status_code == 404
+
+
+def test_a_refusal_naming_a_field_the_form_lacks_is_shown_above_it(
+    client, cast, indicator, goal, monkeypatch
+):
+    # The measure's own checks may name its fields (its baseline), which this form has not.
+    def refuse(**kwargs):
+        raise ValidationError({"baseline": "Ensure that there are no more than 14 digits."})
+
+    monkeypatch.setattr("planning.views.from_evidence.measure_from_indicator", refuse)
+    client.force_login(cast.facilitator)
+    response = client.post(url(cast, indicator), {"parent": f"goal:{goal.pk}"})
+    assert response.status_code == 400
+    assert "Ensure that there are no more than 14 digits." in response.text
+    assert not Measure.objects.exists()

@@ -27,15 +27,40 @@ from tests.factories import (
         ("-3", "-3.00"),
         (" 7 ", "7.00"),
         ("1,204.5", "1204.50"),
+        ("1.204,5", "1204.50"),
+        ("-1.204.500,25", "-1204500.25"),
+        ("1,204,500.25", "1204500.25"),
+        ("1 204,5", "1204.50"),
+        ("999999999999.99", "999999999999.99"),
+        ("-999999999999.994", "-999999999999.99"),
     ],
 )
 def test_numbers_are_read_as_people_type_them(typed, number):
     assert services.parse_number(typed) == Decimal(number)
 
 
-@pytest.mark.parametrize("typed", ["", "eighty", "1e20", "NaN", "Infinity", "--1"])
+@pytest.mark.parametrize(
+    "typed",
+    ["", "eighty", "1e20", "NaN", "Infinity", "--1", "1,2,3", "1,2.5", "1.204.5,0", "12,5.1"],
+)
 def test_what_is_no_number_is_none(typed):
     assert services.parse_number(typed) is None
+
+
+@pytest.mark.parametrize("typed", ["999999999999.999", "1000000000000", "-999999999999.995"])
+def test_a_number_that_rounds_past_the_limit_is_refused(typed):
+    assert services.parse_number(typed) is None
+    assert services.number_problem(typed) == (
+        f"“{typed}” is too large: write a number under 1,000,000,000,000."
+    )
+
+
+def test_unclear_commas_and_points_are_named():
+    assert services.number_problem("1,2,3") == (
+        "“1,2,3” is not a number: its commas and points are unclear. Write it as 1204.5 or 1.204,5."
+    )
+    assert services.number_problem("eighty") == "“eighty” is not a number."
+    assert services.number_problem("81.5") == ""
 
 
 @pytest.mark.parametrize(
