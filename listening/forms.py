@@ -43,6 +43,7 @@ class QuestionForm(CleanTextMixin, forms.Form):
     choices = forms.CharField(
         label="Choices (one per line)",
         required=False,
+        max_length=5_000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Only for “Choose one” questions: at least two.",
     )
@@ -70,10 +71,14 @@ class QuestionForm(CleanTextMixin, forms.Form):
 class InviteForm(CleanTextMixin, forms.Form):
     people = forms.CharField(
         label="People to invite",
+        max_length=100_000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="One person a line: a name, a comma, then an e-mail address "
         "(“Ana Ruiz, ana@example.org”), or just the address.",
-        error_messages={"required": "Add at least one e-mail address."},
+        error_messages={
+            "required": "Add at least one e-mail address.",
+            "max_length": "That list is too long: invite at most 500 people at a time.",
+        },
     )
 
     def clean_people(self) -> list[tuple[str, str]]:

@@ -20,6 +20,7 @@ urlpatterns = [
     path(S + "status/", staff.survey_status, name="survey-status"),
     path(S + "preview/", staff.preview, name="preview"),
     path(S + "questions/add/", staff.question_add, name="question-add"),
+    path(S + "questions/protected-topics/", staff.ppra_check, name="ppra-check"),
     path(Q, staff.question_edit, name="question-edit"),
     path(Q + "move/", staff.question_move, name="question-move"),
     path(Q + "delete/", staff.question_delete, name="question-delete"),

@@ -111,6 +111,7 @@ def _builder(request, access, survey, *, survey_form=None, question_form=None, s
         "answered": survey.respondents.filter(submitted_at__isnull=False).count(),
         "survey_form": survey_form or SurveyForm(instance=survey),
         "question_form": question_form or QuestionForm(),
+        "touches": bool(question_form and _touches(question_form.data)),
         "can_see_respondents": access.can(Can.SEE_RESPONDENTS),
         "public_url": request.build_absolute_uri(
             reverse("listening:public", args=[survey.public_token])
@@ -176,6 +177,21 @@ def _question(request, engagement_id, survey_id, question_id):
     return access, question.survey, question
 
 
+def _touches(data) -> bool:
+    topics = [t for t in data.getlist("ppra_topics") if t in services.TOPIC_KEYS]
+    return bool(topics) or services.ppra_suspected(data.get("text", "")[:500])
+
+
+@members_only
+@require_POST
+def ppra_check(request: HttpRequest, engagement_id: UUID, survey_id: UUID) -> HttpResponse:
+    """The PPRA warning for a question as it is being written (htmx), from the same rule the
+    save uses."""
+    _survey(request, engagement_id, survey_id)
+    context = {"touches": _touches(request.POST), "ppra_warning": PPRA_WARNING}
+    return TemplateResponse(request, "listening/_ppra_live.html", context)
+
+
 @members_only
 @require_http_methods(["GET", "POST"])
 def question_edit(
@@ -212,6 +228,7 @@ def question_edit(
         "question": question,
         "form": form,
         "ppra_warning": PPRA_WARNING,
+        "touches": _touches(request.POST) if form.is_bound else question.touches_ppra,
     }
     status = 400 if form.is_bound else 200
     return TemplateResponse(request, "listening/question_form.html", context, status=status)

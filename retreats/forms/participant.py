@@ -101,11 +101,13 @@ class CardForm(CleanTextMixin, forms.Form):
     )
     submission_key = _submission_key_field()
 
-    def __init__(self, *args, activity: Activity, **kwargs):
+    def __init__(self, *args, activity: Activity, indicators: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicators = {}
         if activity.kind != Activity.Kind.SWOT:
             del self.fields["quadrant"]
+        elif indicators is not None:  # as another form of this board just read them
+            self.indicators = indicators
         else:  # one query, by the board's retreat id: the engagement's indicators, if any
             self.indicators = {
                 str(indicator.pk): indicator

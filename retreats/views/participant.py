@@ -282,8 +282,16 @@ def _region_data(context: dict) -> dict:
     }
 
 
-def _card_form(activity: Activity, quadrant: str = "") -> CardForm:
-    form = CardForm(activity=activity, initial={"quadrant": quadrant} if quadrant else None)
+def _card_form(
+    activity: Activity, quadrant: str = "", *, after: CardForm | None = None
+) -> CardForm:
+    """A fresh add-card form, ready for the next card; `after` (the form just taken) lends it
+    the engagement's indicators it read, so a SWOT card's answer does not read them again."""
+    form = CardForm(
+        activity=activity,
+        initial={"quadrant": quadrant} if quadrant else None,
+        indicators=after.indicators if after is not None else None,
+    )
     form.fields["text"].widget.attrs["autofocus"] = True  # ready for the next card
     return form
 
@@ -378,7 +386,7 @@ def _card_taken(request: HttpRequest, activity: Activity, participant, form) -> 
     `live:me` tells the page whose cards to mark (a member joins on their first card)."""
     context = {
         "activity": activity,
-        "form": _card_form(activity, form.cleaned_data.get("quadrant", "")),
+        "form": _card_form(activity, form.cleaned_data.get("quadrant", ""), after=form),
         "form_state": _form_state(activity),
         "announce": "Your card is on the board.",
     }
@@ -415,7 +423,7 @@ def card_add(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpR
                 activity,
                 version=version,
                 seen_version=version - 1,  # the writer sees the board with their card on it
-                form=_card_form(activity, form.cleaned_data.get("quadrant", "")),
+                form=_card_form(activity, form.cleaned_data.get("quadrant", ""), after=form),
                 board_oob=True,
                 announce="Your card is on the board.",
             )

@@ -109,6 +109,8 @@ def test_the_facilitator_builds_a_survey_by_keyboard(page, riverside):
     page.get_by_role("button", name="Add the question").click()
     page.get_by_label("Kind of question").select_option(label="Scale from 1 to 5")
     page.get_by_label("Question", exact=True).fill("How often do you attend church?")
+    # The warning appears as the author types, before saving.
+    expect(page.locator("#ppra-live")).to_contain_text("protected topic under the federal PPRA")
     page.get_by_role("button", name="Add the question").click()
     expect(page.get_by_role("note").filter(has_text="protected topic")).to_have_count(1)
 

@@ -79,6 +79,22 @@ def test_a_guest_cites_an_indicator_and_the_card_shows_it_escaped(
     assert "Graduation <rate>" not in page
 
 
+def test_a_swot_cards_answer_reads_the_indicators_once(client, retreat, swot, graduation):
+    """The writer's answer (the fresh form, with its Evidence list) reuses the indicators the
+    submitted form read: a SWOT card costs one indicator query, not two."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    join_as_guest(client, retreat)
+    data = {"quadrant": "W", "text": "Fewer students graduate on time", "evidence": graduation.pk}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(board_url(swot, "card-add"), data, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert 'name="evidence"' in response.text and "Graduation &lt;rate&gt;" in response.text
+    reads = [q["sql"] for q in queries if 'FROM "evidence_indicator"' in q["sql"]]
+    assert len(reads) == 1
+
+
 def test_a_foreign_indicator_is_refused_and_the_words_kept(client, cast, swot):
     foreign = IndicatorFactory(engagement=cast.foreign_engagement)
     IndicatorFactory(engagement=cast.engagement)

@@ -58,6 +58,7 @@ PAGES = [
     ("listening:comment-delete", "etc", TEAM),
 ]
 POSTS = [
+    ("listening:ppra-check", "es", TEAM),
     ("listening:invitation-resend", "esr", FACILITATOR),
     ("listening:retention", "e", FACILITATOR),
     ("listening:survey-status", "es", TEAM),

@@ -185,3 +185,18 @@ def test_the_preview_shows_the_questions_and_sends_nothing(client, cast):
     html = page.content.decode()
     assert page.status_code == 200 and "Visible in preview?" in html
     assert "Preview:" in html and 'type="submit"' not in html.split("Send my answers")[0][-80:]
+
+
+def test_the_warning_shows_as_the_author_types_or_ticks(client, cast):
+    survey = SurveyFactory(engagement=cast.engagement, status="draft")
+    client.force_login(cast.core_team)
+    check = reverse("listening:ppra-check", args=[cast.engagement.pk, survey.pk])
+    htmx = {"HX-Request": "true"}
+    typed = client.post(check, {"text": "What is your family income?"}, headers=htmx)
+    assert PPRA_WARNING in typed.content.decode() and "<html" not in typed.content.decode()
+    plain = client.post(check, {"text": "Which clubs do you like?"}, headers=htmx)
+    assert PPRA_WARNING not in plain.content.decode()
+    ticked = client.post(check, {"text": "Anything", "ppra_topics": ["religion"]}, headers=htmx)
+    assert PPRA_WARNING in ticked.content.decode()
+    client.force_login(cast.plan_team)
+    assert client.post(check, {"text": "x"}).status_code == 403
