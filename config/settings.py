@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "engagements",
     "evidence",
     "listening",  # surveys and listening sessions (beside retreats)
+    "synthesis",  # themes tagged in what the community said (reads listening)
     "retreats",
     "planning",
     "monitoring",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("engagements.urls")),
     path("", include("evidence.urls")),
     path("", include("listening.urls")),
+    path("", include("synthesis.urls")),
     path("", include("planning.urls")),
     path("", include("monitoring.urls")),
     path("", include("reports.urls")),

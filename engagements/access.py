@@ -61,6 +61,7 @@ class Can(StrEnum):
     KEEP_INDICATORS = "keep the indicators and data packs"
     RUN_LISTENING = "build surveys and enter what was said at listening sessions"
     SEE_RESPONDENTS = "see who answered a survey (names and e-mail addresses)"
+    SYNTHESIZE = "tag what the community said with themes and carry themes forward"
 
 
 _EVERY_ROLE = frozenset(Role)
@@ -119,6 +120,10 @@ RULES: dict[Can, frozenset[Role]] = {
     # answered (names and e-mail addresses of invited respondents).
     Can.RUN_LISTENING: frozenset({Role.FACILITATOR, Role.CORE_TEAM}),
     Can.SEE_RESPONDENTS: frozenset({Role.FACILITATOR}),
+    # Synthesis (synthesis/): the same team tags comments with themes, picks quotes and carries
+    # themes to a retreat board; every member reads themes, counts and quotes (never names).
+    # Carrying a theme into the plan also needs EDIT_PLAN.
+    Can.SYNTHESIZE: frozenset({Role.FACILITATOR, Role.CORE_TEAM}),
 }
 
 

@@ -8,8 +8,11 @@ from django.core.validators import validate_email
 from engagements.public_forms import MAX_LINKS, GuardedForm, too_many_links
 from engagements.text import CleanTextMixin
 
-from .models import PPRA_TOPICS, SCALE, ListeningSession, Question, Survey
+from .models import PPRA_TOPICS, SCALE, ListeningSession, Question, Respondent, Survey
 from .services import ANSWER_MAX
+
+EMAIL_MAX = Respondent._meta.get_field("email").max_length
+NAME_MAX = Respondent._meta.get_field("name").max_length
 
 NO_GROUP_CHOICE = "none"
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -92,6 +95,14 @@ class InviteForm(CleanTextMixin, forms.Form):
                 validate_email(email)
             except ValidationError:
                 problems.append(f"Line {number}: “{email}” is not an e-mail address.")
+                continue
+            if len(email) > EMAIL_MAX:
+                problems.append(
+                    f"Line {number}: the address is longer than {EMAIL_MAX} characters."
+                )
+                continue
+            if len(name.strip()) > NAME_MAX:
+                problems.append(f"Line {number}: keep the name to {NAME_MAX} characters.")
                 continue
             people.append((name.strip(), email))
         if problems:

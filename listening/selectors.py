@@ -57,7 +57,9 @@ class Results:
 def surveys_for(engagement: Engagement) -> list[Survey]:
     return list(
         Survey.objects.filter(engagement=engagement).annotate(
-            answered=Count("respondents", filter=Q(respondents__submitted_at__isnull=False)),
+            answered=Count(
+                "respondents", filter=Q(respondents__submitted_at__isnull=False), distinct=True
+            ),
             question_count=Count("questions", distinct=True),
         )
     )
@@ -129,7 +131,9 @@ def results_for(survey: Survey) -> Results:
     comments = Comment.objects.filter(answer__question__survey=survey).values_list(
         "answer__question", "text", "stakeholder_group"
     )
-    for question_id, text, group_id in comments.order_by("created_at", "id"):
+    # In the order of their random ids, not as they came: the facilitator, who sees when each
+    # invited person answered, must not be able to match a name to the last answers written.
+    for question_id, text, group_id in comments.order_by("id"):
         group = str(group_id or "")
         label = names.get(group, "") if group in shown_keys else ""
         open_texts.setdefault(question_id, []).append((text, label))

@@ -130,9 +130,11 @@ TARGET_BEFORE_BASELINE = "The target date comes before the baseline date."
 
 
 class Sourced(models.Model):
-    """An element that came from a retreat: a card or theme marked "carry forward". Its words and
-    dots are kept as they were when it was taken, so the link still says something if the
-    retreat's board changes or the card is removed."""
+    """An element that came from a retreat (a card or theme marked "carry forward") or from what
+    the community said (a synthesis theme, kind "voices"). Its words and count are kept as they
+    were when it was taken, so the link still says something if the board or the tagging
+    changes, or the source is removed. `source_dots` counts what the kind says: the dots on a
+    card or theme; for "voices", the comments tagged with the theme when it was taken."""
 
     source_card = models.ForeignKey(
         "retreats.Card", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -140,8 +142,17 @@ class Sourced(models.Model):
     source_theme = models.ForeignKey(
         "retreats.Theme", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    source_voice_theme = models.ForeignKey(
+        "synthesis.VoiceTheme",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     source_kind = models.CharField(
-        max_length=5, choices=[("card", "Card"), ("theme", "Theme")], blank=True
+        max_length=6,
+        choices=[("card", "Card"), ("theme", "Theme"), ("voices", "Community input")],
+        blank=True,
     )
     source_text = models.CharField(max_length=500, blank=True)
     source_dots = models.PositiveIntegerField(null=True, blank=True)

@@ -91,12 +91,21 @@ def _source(element) -> dict | None:
     if (
         element.source_card_id is None
         and element.source_theme_id is None
+        and element.source_voice_theme_id is None
         and not element.source_text
         and element.source_dots is None
     ):
         return None
     return {
-        "kind": element.source_kind or ("theme" if element.source_theme_id else "card"),
+        # "voices": a theme of what the community said; its "dots" count the comments.
+        "kind": element.source_kind
+        or (
+            "voices"
+            if element.source_voice_theme_id
+            else "theme"
+            if element.source_theme_id
+            else "card"
+        ),
         "text": element.source_text,
         "dots": element.source_dots,
     }
@@ -376,7 +385,7 @@ class _Reader:
             self.error(where, "the source must be an object or null.")
             return {}
         kind = self.choice(
-            where, value, "kind", "source kind", choices=("card", "theme"), default="card"
+            where, value, "kind", "source kind", choices=("card", "theme", "voices"), default="card"
         )
         text = self.text(
             where,

@@ -384,6 +384,37 @@ def card_add(
     return card
 
 
+# Boards a card may be seeded on from outside the retreat (synthesis: community input).
+SEED_STAGES = (Activity.Stage.COLLECTING, Activity.Stage.GROUPING)
+
+
+def card_seed(*, activity: Activity, text: str, quadrant: str = "") -> Card:
+    """Put a card on a board for the facilitator's team, written by nobody in the room (no
+    author: the text says where it came from, e.g. "Community input: ..."). The board must
+    belong to an open retreat and still take ideas or be grouped; like any card it bumps the
+    board's version, so the live board (push or polling) shows it, and it keeps the 500
+    characters' limit."""
+    if not activity.retreat.is_open:
+        raise ValidationError("This retreat is closed: its boards take no new cards.")
+    if activity.stage not in SEED_STAGES:
+        raise ValidationError(
+            "This board is past adding and grouping ideas: choose a board that is still "
+            "collecting ideas or being grouped."
+        )
+    text = clean_card_text(text)
+    if activity.kind == Activity.Kind.SWOT:
+        if quadrant not in Card.Quadrant.values:
+            raise ValidationError(
+                {"quadrant": "Choose strengths, weaknesses, opportunities or threats."}
+            )
+    else:
+        quadrant = ""
+    with transaction.atomic():
+        card = Card.objects.create(activity=activity, author=None, text=text, quadrant=quadrant)
+        _bump(activity, card=card)
+    return card
+
+
 def _record(activity: Activity, kind: str, undo: dict, by: User | None) -> None:
     ModerationAction.objects.create(activity=activity, kind=kind, undo=undo, by=by)
 

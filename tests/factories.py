@@ -493,3 +493,36 @@ class ListeningCommentFactory(factory.django.DjangoModelFactory):
     session = factory.SubFactory(ListeningSessionFactory)
     engagement = factory.LazyAttribute(lambda c: c.session.engagement)
     text = "More counsellors, please."
+
+
+# --- synthesis: themes tagged in what the community said ---------------------------------------
+
+
+class VoiceThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "synthesis.VoiceTheme"
+
+    engagement = factory.SubFactory(EngagementFactory)
+    name = factory.Sequence(lambda n: f"Theme {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class TaggingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "synthesis.Tagging"
+
+    theme = factory.SubFactory(VoiceThemeFactory)
+    comment = factory.SubFactory(
+        ListeningCommentFactory, session__engagement=factory.SelfAttribute("...theme.engagement")
+    )
+
+
+class QuoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "synthesis.Quote"
+
+    theme = factory.SubFactory(VoiceThemeFactory)
+    comment = factory.SubFactory(
+        ListeningCommentFactory, session__engagement=factory.SelfAttribute("...theme.engagement")
+    )
+    position = factory.Sequence(lambda n: n)

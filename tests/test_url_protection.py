@@ -29,6 +29,7 @@ from tests.factories import (
     PlanVersionFactory,
     ProcessTemplateFactory,
     QuestionFactory,
+    QuoteFactory,
     ReadingFactory,
     ReportJobFactory,
     RetreatFactory,
@@ -37,6 +38,7 @@ from tests.factories import (
     TemplatePhaseFactory,
     ThemeFactory,
     UserFactory,
+    VoiceThemeFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +110,9 @@ def sample_kwargs(pattern, world):
         "question_id": lambda: QuestionFactory(survey__engagement=foreign).pk,
         "session_id": lambda: ListeningSessionFactory(engagement=foreign).pk,
         "entry_id": lambda: ListeningCommentFactory(session__engagement=foreign).pk,
+        "voice_comment_id": lambda: ListeningCommentFactory(session__engagement=foreign).pk,
+        "voice_theme_id": lambda: VoiceThemeFactory(engagement=foreign).pk,
+        "quote_id": lambda: QuoteFactory(theme__engagement=foreign).pk,
         "respondent_id": lambda: InvitedRespondentFactory(survey__engagement=foreign).pk,
     }
     missing = [name for name in pattern.pattern.converters if name not in samples]

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "engagements", "listening", "retreats", "planning", "reports")
+APPS = ("accounts", "engagements", "listening", "retreats", "synthesis", "planning", "reports")
 SEED = re.compile(r"\bseeds?\b", re.IGNORECASE)
 COMMENT = re.compile(r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}|{#.*?#}", re.DOTALL)
 

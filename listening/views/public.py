@@ -31,11 +31,14 @@ def _public_survey(token: str) -> Survey:
     return survey
 
 
+def _page(survey: Survey, **context) -> dict:
+    """What every public survey page shows: the survey, and whose it is (the header's name)."""
+    return {"survey": survey, "organization": survey.engagement.organization, **context}
+
+
 def _answer_page(request, survey: Survey, *, respondent: Respondent | None, done_url: str):
     if not survey.accepts_answers:
-        return TemplateResponse(
-            request, "listening/public/closed.html", {"survey": survey}, status=200
-        )
+        return TemplateResponse(request, "listening/public/closed.html", _page(survey), status=200)
     form = AnswerForm(
         request.POST or None,
         survey=survey,
@@ -49,8 +52,9 @@ def _answer_page(request, survey: Survey, *, respondent: Respondent | None, done
         status = _send(request, survey, form, respondent)
         if status is None:
             return redirect(done_url)
-    context = {"survey": survey, "form": form}
-    return TemplateResponse(request, "listening/public/answer.html", context, status=status)
+    return TemplateResponse(
+        request, "listening/public/answer.html", _page(survey, form=form), status=status
+    )
 
 
 def _send(request, survey: Survey, form: AnswerForm, respondent) -> int | None:
@@ -92,7 +96,7 @@ def answer_public(request: HttpRequest, token: str) -> HttpResponse:
 @private_page
 def thanks_public(request: HttpRequest, token: str) -> HttpResponse:
     survey = _public_survey(token)
-    return TemplateResponse(request, "listening/public/thanks.html", {"survey": survey})
+    return TemplateResponse(request, "listening/public/thanks.html", _page(survey))
 
 
 @public
@@ -104,6 +108,6 @@ def answer_invited(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("No such page.")
     if respondent.submitted_at is not None:
         return TemplateResponse(
-            request, "listening/public/thanks.html", {"survey": respondent.survey, "used": True}
+            request, "listening/public/thanks.html", _page(respondent.survey, used=True)
         )
     return _answer_page(request, respondent.survey, respondent=respondent, done_url=request.path)

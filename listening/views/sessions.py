@@ -103,7 +103,7 @@ def session(request: HttpRequest, engagement_id: UUID, session_id: UUID) -> Http
             if not request.htmx:
                 return redirect("listening:session", access.engagement.pk, session.pk)
             form = CommentForm(groups=groups, initial={"group": request.session[key]})
-        else:
+        elif not request.htmx:  # htmx swaps no 4xx answer: the fragment with its error is a 200
             status = 400
     context = {
         "engagement": access.engagement,

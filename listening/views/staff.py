@@ -309,7 +309,13 @@ def preview(request: HttpRequest, engagement_id: UUID, survey_id: UUID) -> HttpR
         questions=list(survey.questions.all()),
         groups=selectors.groups_for(survey.engagement_id),
     )
-    context = {"survey": survey, "form": form, "preview": True, "engagement": access.engagement}
+    context = {
+        "survey": survey,
+        "form": form,
+        "preview": True,
+        "engagement": access.engagement,
+        "organization": access.engagement.organization,
+    }
     return TemplateResponse(request, "listening/public/answer.html", context)
 
 
@@ -437,9 +443,9 @@ def results_csv_text(results: selectors.Results) -> str:
 @require_GET
 def results_csv(request: HttpRequest, engagement_id: UUID, survey_id: UUID) -> HttpResponse:
     access, survey = _survey(request, engagement_id, survey_id, need=Can.VIEW)
-    response = HttpResponse(
-        results_csv_text(selectors.results_for(survey)), content_type="text/csv; charset=utf-8"
-    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response.write("\ufeff")  # so spreadsheet programs read the file as UTF-8
+    response.write(results_csv_text(selectors.results_for(survey)))
     name = slugify(survey.title)[:60] or "survey"
     response["Content-Disposition"] = f'attachment; filename="{name}-results.csv"'
     return response

@@ -26,6 +26,7 @@ from monitoring.models import (
 from planning.models import Approval, BoardVote, Comment, Goal, PlanVersion, Review
 from reports.models import BoardReportMailing, BoardReportNote, ReportJob, ReportSettings
 from retreats.models import Activity, Card, ModerationAction, Retreat
+from synthesis.models import BoardSeed, Quote, Tagging, VoiceTheme
 from tests.factories import (
     DataPackFactory,
     DataPackItemFactory,
@@ -179,6 +180,25 @@ def rich_world() -> tuple[Engagement, Engagement]:
     answer = Answer.objects.create(respondent=person, question=written)
     Voice.objects.create(engagement=riverside, answer=answer, text=LONG, stakeholder_group=group)
     session = ListeningSessionFactory(engagement=riverside, kind="lets_talk", title="Let’s Talk")
-    Voice.objects.create(engagement=riverside, session=session, text="Plus d’art", entered_by=user)
+    said = Voice.objects.create(
+        engagement=riverside, session=session, text="Plus d’art", entered_by=user
+    )
+
     ListeningSettings.objects.create(engagement=riverside, contact_retention_days=30)
+
+    # Synthesis: a theme tagged on both voices, one quote, a card it seeded on a board and a
+    # goal it became.
+    theme = VoiceTheme.objects.create(
+        engagement=riverside, name="Arts et musique", description=LONG
+    )
+    for voice in Voice.objects.filter(engagement=riverside):
+        Tagging.objects.create(theme=theme, comment=voice, tagged_by=user)
+    Quote.objects.create(theme=theme, comment=said, position=0)
+    BoardSeed.objects.create(
+        theme=theme, activity=activity, card=first, text="Community input: Arts — 2 comments",
+        comments=2, by=user,
+    )  # fmt: skip
+    Goal.objects.filter(pk=Goal.objects.filter(plan__engagement=riverside).first().pk).update(
+        source_voice_theme=theme, source_kind="voices", source_text=theme.name, source_dots=2
+    )
     return riverside, previous

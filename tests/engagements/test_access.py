@@ -68,6 +68,7 @@ ALLOWED = {
     Can.KEEP_INDICATORS: {"facilitator", "core_team"},
     Can.RUN_LISTENING: {"facilitator", "core_team"},
     Can.SEE_RESPONDENTS: {"facilitator"},
+    Can.SYNTHESIZE: {"facilitator", "core_team"},
 }
 ROLES = ["facilitator", "core_team", "plan_team", "board", "superintendent", "plan_lead", "adviser"]
 

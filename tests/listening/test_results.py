@@ -107,7 +107,7 @@ def test_the_csv_holds_the_table_and_escapes_formulas(client, world):
     response = client.get(url(world, "listening:results-csv"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:4] == ["Question", "Answer", "Everyone", "'+Parents"]
     assert rows[2][:4] == ["Which matters most?", "'=HYPERLINK(1)", "5", NOT_SHOWN]
     assert any(row[:2] == ["What should change?", "'@SUM(A1)"] for row in rows)

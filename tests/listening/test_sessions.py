@@ -66,6 +66,24 @@ def test_an_empty_comment_is_refused_by_the_field(client, world):
     assert not Comment.objects.exists()
 
 
+def test_an_empty_or_too_long_comment_typed_at_the_keyboard_shows_its_error_in_place(client, world):
+    """The site's htmx swaps no 4xx answer, so the entry fragment comes back as a 200 carrying
+    the error next to the box, and the words typed."""
+    session = ListeningSessionFactory(engagement=world.engagement)
+    client.force_login(world.cast.facilitator)
+    htmx = {"HX-Request": "true"}
+    response = client.post(session_url(session), {"text": "  ", "group": ""}, headers=htmx)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html and 'id="entry"' in html
+    assert "Write the comment before adding it." in html
+    long = "Trop long — " + "x" * 2100
+    response = client.post(session_url(session), {"text": long, "group": ""}, headers=htmx)
+    assert response.status_code == 200
+    assert long[:40] in response.content.decode()
+    assert not Comment.objects.exists()
+
+
 def test_a_comment_is_edited_and_deleted_after_a_confirmation(client, world):
     comment = ListeningCommentFactory(session__engagement=world.engagement, text="Tpyo")
     session = comment.session

@@ -1,0 +1,275 @@
+"""Reads for synthesis: the comments to tag (filtered, paged), the themes with their counts by
+stakeholder group and by source, a theme's quotes and where it was carried. Every page's queries
+stay constant as comments grow: counts are made by the database, grouped.
+
+Counts by group follow the listening app's rule (listening.selectors._hidden): a group with 1 to
+4 comments on a theme shows as "fewer than 5", and further small groups are held back until the
+hidden ones add up to five or more, so the theme's total minus the shown groups never gives a
+small group's number. A theme with fewer than five comments in all shows no group at all.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from engagements.models import Engagement
+from listening.models import Comment, ListeningSession, Survey
+from listening.selectors import MIN_GROUP, NO_GROUP, groups_for
+
+from .models import BoardSeed, Quote, Tagging, VoiceTheme
+
+PAGE_SIZE = 50
+FEWER = f"fewer than {MIN_GROUP}"
+SURVEY_SOURCE = "survey"
+
+
+# --- the comments to tag -------------------------------------------------------------------------
+
+
+@dataclass
+class Filters:
+    source: str = ""  # "session", "survey" or ""
+    session: str = ""  # a session's id
+    survey: str = ""  # a survey's id
+    group: str = ""  # a group's id, "none" (no group given) or ""
+    theme: str = ""  # a theme's id: comments tagged with it
+    untagged: bool = False
+    text: str = ""
+
+
+def comments_for(engagement: Engagement, filters: Filters) -> QuerySet[Comment]:
+    found = Comment.objects.filter(engagement=engagement)
+    if filters.source == "session":
+        found = found.filter(session__isnull=False)
+    elif filters.source == "survey":
+        found = found.filter(answer__isnull=False)
+    if filters.session:
+        found = found.filter(session_id=filters.session)
+    if filters.survey:
+        found = found.filter(answer__question__survey_id=filters.survey)
+    if filters.group == "none":
+        found = found.filter(stakeholder_group__isnull=True)
+    elif filters.group:
+        found = found.filter(stakeholder_group_id=filters.group)
+    if filters.theme:
+        found = found.filter(taggings__theme_id=filters.theme)
+    if filters.untagged:
+        found = found.filter(taggings__isnull=True)
+    if filters.text:
+        found = found.filter(text__icontains=filters.text)
+    return found.order_by("created_at", "id")
+
+
+def comment_page(engagement: Engagement, filters: Filters, number):
+    """One page of 50 comments with their source, group and themes: four queries (the count, the
+    page, its themes, nothing per row)."""
+    queryset = comments_for(engagement, filters).select_related(
+        "stakeholder_group", "session", "answer__question__survey"
+    )
+    queryset = queryset.prefetch_related(
+        Prefetch("taggings", queryset=Tagging.objects.select_related("theme"))
+    )
+    return Paginator(queryset, PAGE_SIZE).get_page(number)
+
+
+def themes_of(comment: Comment) -> list[VoiceTheme]:
+    return sorted((t.theme for t in comment.taggings.all()), key=lambda t: (t.position, t.name))
+
+
+def source_words(comment: Comment) -> str:
+    if comment.session_id:
+        return f"{comment.session.get_kind_display()}: {comment.session.title}"
+    return f"Survey: {comment.answer.question.survey.title}"
+
+
+def sessions_of(engagement: Engagement) -> list[ListeningSession]:
+    return list(ListeningSession.objects.filter(engagement=engagement))
+
+
+def surveys_of(engagement: Engagement) -> list[Survey]:
+    return list(Survey.objects.filter(engagement=engagement))
+
+
+def themes_for(engagement: Engagement) -> list[VoiceTheme]:
+    return list(VoiceTheme.objects.filter(engagement=engagement))
+
+
+# --- counts ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class GroupCell:
+    key: str  # the group's id, or "" for comments with no group given
+    name: str
+    count: int
+    shown: bool = True
+
+    @property
+    def text(self) -> str:
+        return f"{self.count:,}" if self.shown else FEWER
+
+
+@dataclass
+class SourceCell:
+    key: str  # a session kind, or "survey"
+    name: str
+    count: int
+
+
+@dataclass
+class ThemeCount:
+    theme: VoiceTheme
+    total: int
+    groups: list[GroupCell] = field(default_factory=list)
+    sources: list[SourceCell] = field(default_factory=list)
+
+    @property
+    def groups_shown(self) -> bool:
+        """Whether any count by group is shown: not for a theme of fewer than five comments."""
+        return self.total >= MIN_GROUP
+
+    @property
+    def source_words(self) -> str:
+        """Where its comments came from, in words for a card: "town hall meetings, surveys"."""
+        words = []
+        for cell in self.sources:
+            if cell.count:
+                words.append(SOURCE_PLURALS.get(cell.key, cell.name.lower()))
+        return ", ".join(words)
+
+
+SOURCE_PLURALS = {
+    ListeningSession.Kind.TOWN_HALL: "town halls",
+    ListeningSession.Kind.SUMMIT: "the education summit",
+    ListeningSession.Kind.TOUR: "the listening tour",
+    ListeningSession.Kind.LETS_TALK: "“Let’s Talk” messages",
+    SURVEY_SOURCE: "survey",
+}
+
+
+def hide_small(cells: list[GroupCell]) -> None:
+    """Hide every group with 1 to 4 comments; then, while the hidden ones add up to fewer than
+    five, also the smallest shown group, so the total minus the shown groups gives no small
+    group back (the listening app's rule)."""
+    for cell in cells:
+        if 0 < cell.count < MIN_GROUP:
+            cell.shown = False
+    while True:
+        hidden = sum(c.count for c in cells if not c.shown)
+        if hidden == 0 or hidden >= MIN_GROUP:
+            return
+        candidates = [c for c in cells if c.shown and c.count > 0]
+        if not candidates:
+            return
+        min(candidates, key=lambda c: c.count).shown = False
+
+
+def source_columns() -> list[tuple[str, str]]:
+    return [(kind, label) for kind, label in ListeningSession.Kind.choices] + [
+        (SURVEY_SOURCE, "Surveys")
+    ]
+
+
+def counts_for(engagement: Engagement, themes: list[VoiceTheme] | None = None) -> list[ThemeCount]:
+    """Each theme's comments in all, by group (small groups hidden) and by source (session kinds
+    and surveys). Three queries whatever the number of themes and comments."""
+    if themes is None:
+        themes = themes_for(engagement)
+    groups = groups_for(engagement.pk)
+    rows = (
+        Tagging.objects.filter(theme__in=[t.pk for t in themes])
+        .values("theme", "comment__stakeholder_group", "comment__session__kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_group: dict = {}
+    by_source: dict = {}
+    totals: dict = {}
+    for row in rows:
+        theme = row["theme"]
+        group = str(row["comment__stakeholder_group"] or "")
+        source = row["comment__session__kind"] or SURVEY_SOURCE
+        totals[theme] = totals.get(theme, 0) + row["n"]
+        by_group[(theme, group)] = by_group.get((theme, group), 0) + row["n"]
+        by_source[(theme, source)] = by_source.get((theme, source), 0) + row["n"]
+    found = []
+    for theme in themes:
+        count = ThemeCount(theme=theme, total=totals.get(theme.pk, 0))
+        count.groups = [
+            GroupCell(str(g.pk), g.name, by_group.get((theme.pk, str(g.pk)), 0)) for g in groups
+        ]
+        count.groups.append(GroupCell("", NO_GROUP, by_group.get((theme.pk, ""), 0)))
+        hide_small(count.groups)
+        count.sources = [
+            SourceCell(key, label, by_source.get((theme.pk, key), 0))
+            for key, label in source_columns()
+        ]
+        found.append(count)
+    return found
+
+
+def comment_count(theme: VoiceTheme) -> int:
+    return Tagging.objects.filter(theme=theme).count()
+
+
+# --- a theme's page -------------------------------------------------------------------------------
+
+
+def quotes_of(theme: VoiceTheme) -> list[Quote]:
+    return list(
+        theme.quotes.select_related(
+            "comment__session", "comment__answer__question__survey", "comment__stakeholder_group"
+        )
+    )
+
+
+def tagged_comments(theme: VoiceTheme, limit: int = PAGE_SIZE) -> list[Comment]:
+    return list(
+        Comment.objects.filter(taggings__theme=theme)
+        .select_related("session", "answer__question__survey", "stakeholder_group")
+        .order_by("created_at", "id")[:limit]
+    )
+
+
+def seeds_of(theme: VoiceTheme) -> list[BoardSeed]:
+    return list(theme.board_seeds.select_related("activity__retreat", "card"))
+
+
+def plan_uses(theme: VoiceTheme) -> list[tuple[str, object]]:
+    """The working copy's values, goals and strategies whose source is this theme."""
+    from planning.models import Goal, Strategy, Value
+
+    found = []
+    for kind, model in (("value", Value), ("goal", Goal), ("strategy", Strategy)):
+        for element in model.objects.filter(source_voice_theme=theme):
+            found.append((kind, element))
+    return found
+
+
+def boards_for(engagement: Engagement):
+    """The boards a theme may be carried to: SWOT and brainstorm boards of the engagement's open
+    retreats that still take ideas or are being grouped."""
+    from retreats.models import Activity
+    from retreats.services import SEED_STAGES
+
+    return list(
+        Activity.objects.filter(
+            retreat__engagement=engagement,
+            retreat__is_open=True,
+            stage__in=SEED_STAGES,
+            kind__in=[Activity.Kind.SWOT, Activity.Kind.BRAINSTORM],
+        )
+        .select_related("retreat")
+        .order_by("retreat__created_at", "position")
+    )
+
+
+def untagged_count(engagement: Engagement) -> int:
+    return Comment.objects.filter(engagement=engagement, taggings__isnull=True).count()
+
+
+def totals_for(engagement: Engagement) -> dict:
+    return Comment.objects.filter(engagement=engagement).aggregate(
+        all=Count("id", distinct=True), untagged=Count("id", filter=Q(taggings__isnull=True))
+    )
