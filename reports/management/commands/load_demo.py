@@ -11,6 +11,7 @@ from monitoring.demo import load_lived_demo, load_public_demo
 from planning.demo import load_approved_demo, load_plan_demo, load_review_demo
 from planning.services import notify
 from retreats.demo import load_retreat_demo
+from synthesis.demo import load_synthesis_demo
 
 
 class Command(BaseCommand):
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         load_retreat_demo(riverside)
         load_swot_evidence_demo(riverside)  # SWOT cards citing the indicators
         load_plan_demo(riverside)
+        load_synthesis_demo(riverside)  # themes tagged, carried into the SWOT and the plan
         with notify.quiet():  # the demo's history is not news to its people
             load_review_demo(riverside)
             previous = Engagement.objects.get(
