@@ -5,10 +5,13 @@ from django.urls import reverse
 
 from engagements.demo import DEMO_PASSWORD, PREVIOUS_PLAN, load_demo
 from engagements.models import Engagement
+from evidence.demo import load_evidence_demo, load_swot_evidence_demo
+from listening.demo import load_listening_demo
 from monitoring.demo import load_lived_demo, load_public_demo
 from planning.demo import load_approved_demo, load_plan_demo, load_review_demo
 from planning.services import notify
 from retreats.demo import load_retreat_demo
+from synthesis.demo import load_synthesis_demo
 
 
 class Command(BaseCommand):
@@ -19,8 +22,12 @@ class Command(BaseCommand):
         riverside = Engagement.objects.get(
             organization__name="Riverside Unified School District", name="Strategic Plan 2027–2032"
         )
+        load_evidence_demo(riverside)  # the environmental scan: indicators, the data pack
+        load_listening_demo(riverside)  # the community survey and listening sessions
         load_retreat_demo(riverside)
+        load_swot_evidence_demo(riverside)  # SWOT cards citing the indicators
         load_plan_demo(riverside)
+        load_synthesis_demo(riverside)  # themes tagged, carried into the SWOT and the plan
         with notify.quiet():  # the demo's history is not news to its people
             load_review_demo(riverside)
             previous = Engagement.objects.get(
