@@ -129,9 +129,16 @@ def pages(w) -> list[str]:
     ]
 
 
+# What sticks out on the right (not counting what scrolls inside a table's own box).
+WIDEST = """() => [...document.querySelectorAll("body *")]
+    .filter(e => e.getBoundingClientRect().right > 376)
+    .filter(e => !(e.parentElement && e.parentElement.closest(".table-wrap")))
+    .slice(0, 3).map(e => `${e.tagName}.${e.className} ${(e.textContent || "").slice(0, 40)}`)"""
+
+
 def fits_the_phone(page, address):
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 375, f"{address} is {width} px wide"
+    assert width <= 375, f"{address} is {width} px wide: {page.evaluate(WIDEST)}"
 
 
 def test_every_new_page_answers_fits_a_phone_and_passes_axe(page, scan):
