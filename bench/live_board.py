@@ -305,8 +305,11 @@ async def streamer(conn: Connection, urls: dict, room: Room) -> None:
     conn.received += web.received
 
 
+KEYS = {"send": True}  # --no-keys: writes without the page's idempotency keys (as before Dec 2)
+
+
 def _key() -> bytes:
-    return secrets.token_urlsafe(16).encode()
+    return secrets.token_urlsafe(16).encode() if KEYS["send"] else b""
 
 
 async def writer(conn: Connection, urls: dict, items: list[str], room: Room) -> None:
@@ -690,6 +693,9 @@ def main() -> None:
     parser.add_argument(
         "--room-nice", type=int, default=0, help="room: run at this nice level (0: as web)"
     )
+    parser.add_argument(
+        "--no-keys", action="store_true", help="writes without idempotency keys, to compare"
+    )
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--push-workers", type=int, default=1, help="push: uvicorn workers")
     parser.add_argument(
@@ -704,6 +710,7 @@ def main() -> None:
     recreate_database()
     world = build_world(max(args.levels))
     ROOM["port"] = ROOM_PORT if args.pools == "two" else PORT
+    KEYS["send"] = not args.no_keys
     servers = start_servers(args)
     failed = False
     try:

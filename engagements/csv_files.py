@@ -13,7 +13,45 @@ from decimal import Decimal
 from xml.etree.ElementTree import ParseError
 
 import openpyxl
+from django import forms
 from django.core.exceptions import ValidationError
+
+from .text import CleanTextMixin
+
+SPREADSHEET_MAX_BYTES = 1024 * 1024
+SPREADSHEET_ACCEPT = (
+    ".csv,text/csv,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
+
+
+class SpreadsheetUploadForm(CleanTextMixin, forms.Form):
+    """A CSV file or an Excel workbook to import, at most 1 MB (indicators, measure readings):
+    the field, its limits and their messages. Subclasses set the field's help text (the
+    columns)."""
+
+    columns_help = ""
+    file = forms.FileField(
+        label="CSV or Excel file",
+        error_messages={"required": "Choose a CSV or Excel file.", "empty": "The file is empty."},
+        widget=forms.FileInput(attrs={"accept": SPREADSHEET_ACCEPT}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = self.columns_help
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(
+                "Only CSV files and Excel workbooks (.xlsx) can be imported. In your "
+                "spreadsheet, choose Save as → CSV or Excel workbook."
+            )
+        if upload.size > SPREADSHEET_MAX_BYTES:
+            raise forms.ValidationError(
+                "The file is larger than 1 MB. Split it into smaller files."
+            )
+        return upload
 
 
 @dataclass

@@ -2,9 +2,11 @@
 never shown as a number, so nobody in a small group can be picked out from a published count.
 
 In the base app so every app that publishes counts by group (the public progress page, a
-public meeting's record) can use the one rule."""
+public meeting's record, survey results, synthesis counts) can use the one rule. Two forms:
+`hide_small_groups` gives no exact total once a group is hidden; `hide_small` keeps the exact
+total and hides more groups until the hidden ones hold five people or more."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 MINIMUM = 5
@@ -54,3 +56,21 @@ def hide_small_groups(counts: Mapping[str, int], *, minimum: int = MINIMUM) -> G
     else:
         total = f"{HIDDEN} in each group"
     return GroupCounts(rows=rows, total_text=total)
+
+
+def hide_small(groups: list, *, size: Callable[[object], int], minimum: int = MINIMUM) -> None:
+    """The rule for tables that show an exact total (survey results, synthesis counts): hides
+    (sets `shown` False on) every group of 1 to 4 people, as `size` counts them; then, while the
+    hidden ones add up to fewer than five, also the smallest shown group, so that the total
+    minus the shown groups never gives a small group's answers."""
+    for group in groups:
+        if 0 < size(group) < minimum:
+            group.shown = False
+    while True:
+        hidden = sum(size(g) for g in groups if not g.shown)
+        if hidden == 0 or hidden >= minimum:
+            return
+        candidates = [g for g in groups if g.shown and size(g) > 0]
+        if not candidates:
+            return
+        min(candidates, key=size).shown = False

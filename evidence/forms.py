@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 
+from engagements.csv_files import SpreadsheetUploadForm
 from engagements.models import Meeting
 from engagements.text import CleanTextMixin
 
@@ -18,7 +19,6 @@ from .models import (
     Indicator,
 )
 from .services import (
-    IMPORT_MAX_BYTES,
     INDICATOR_MAX_GROUPS,
     INDICATOR_MAX_YEARS,
     YEAR_MAX,
@@ -192,33 +192,12 @@ def _plain(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-class ImportForm(CleanTextMixin, forms.Form):
-    file = forms.FileField(
-        label="CSV or Excel file",
-        help_text="Columns: indicator, unit, year, value, and if you have them group (or "
-        "school), source, note. A CSV file, or an Excel workbook (.xlsx: its first sheet is "
-        "read). At most 1 MB.",
-        error_messages={"required": "Choose a CSV or Excel file.", "empty": "The file is empty."},
-        widget=forms.FileInput(
-            attrs={
-                "accept": ".csv,text/csv,.xlsx,"
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
-        ),
+class ImportForm(SpreadsheetUploadForm):
+    columns_help = (
+        "Columns: indicator, unit, year, value, and if you have them group (or school), "
+        "source, note. A CSV file, or an Excel workbook (.xlsx: its first sheet is read). At "
+        "most 1 MB."
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(
-                "Only CSV files and Excel workbooks (.xlsx) can be imported. In your "
-                "spreadsheet, choose Save as → CSV or Excel workbook."
-            )
-        if upload.size > IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                "The file is larger than 1 MB. Split it into smaller files."
-            )
-        return upload
 
 
 class PackForm(CleanTextMixin, forms.Form):

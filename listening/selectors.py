@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from engagements.models import Engagement, StakeholderGroup
+from engagements.small_groups import hide_small
 
 from .models import SCALE, Answer, Comment, ListeningSession, Question, Respondent, Survey
 
 # Results for a group of fewer respondents than this are not shown (nor can they be worked out
-# from what is shown: see `_hidden`).
+# from what is shown: see `engagements.small_groups.hide_small`).
 MIN_GROUP = 5
 NOT_SHOWN = "Fewer than 5 responses: not shown"
 NO_GROUP = "No group given"
@@ -81,23 +82,6 @@ def session_comments(session: ListeningSession) -> list[Comment]:
     return list(session.comments.select_related("stakeholder_group").order_by("-created_at"))
 
 
-def _hidden(groups: list[Group]) -> None:
-    """Hides every group with 1 to 4 respondents; then, while the hidden ones add up to fewer
-    than five people, also the smallest shown group, so that the overall figure minus the shown
-    groups never gives a small group's answers."""
-    for group in groups:
-        if 0 < group.respondents < MIN_GROUP:
-            group.shown = False
-    while True:
-        hidden = sum(g.respondents for g in groups if not g.shown)
-        if hidden == 0 or hidden >= MIN_GROUP:
-            return
-        candidates = [g for g in groups if g.shown and g.respondents > 0]
-        if not candidates:
-            return
-        min(candidates, key=lambda g: g.respondents).shown = False
-
-
 def results_for(survey: Survey) -> Results:
     submitted = Respondent.objects.filter(survey=survey, submitted_at__isnull=False)
     per_group = {
@@ -110,7 +94,7 @@ def results_for(survey: Survey) -> Results:
     ]
     if per_group.get(""):
         groups.append(Group(key="", name=NO_GROUP, respondents=per_group[""]))
-    _hidden(groups)
+    hide_small(groups, size=lambda g: g.respondents)
     total = sum(per_group.values())
     overall_shown = total >= MIN_GROUP
     shown_keys = {g.key for g in groups if g.shown}

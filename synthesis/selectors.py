@@ -2,10 +2,10 @@
 stakeholder group and by source, a theme's quotes and where it was carried. Every page's queries
 stay constant as comments grow: counts are made by the database, grouped.
 
-Counts by group follow the listening app's rule (listening.selectors._hidden): a group with 1 to
-4 comments on a theme shows as "fewer than 5", and further small groups are held back until the
-hidden ones add up to five or more, so the theme's total minus the shown groups never gives a
-small group's number. A theme with fewer than five comments in all shows no group at all.
+Counts by group follow the survey results' rule (engagements.small_groups.hide_small): a group
+with 1 to 4 comments on a theme shows as "fewer than 5", and further small groups are held back
+until the hidden ones add up to five or more, so the theme's total minus the shown groups never
+gives a small group's number. A theme with fewer than five comments in all shows no group at all.
 """
 
 from dataclasses import dataclass, field
@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from engagements.models import Engagement
+from engagements.small_groups import hide_small
 from listening.models import Comment, ListeningSession, Survey
 from listening.selectors import MIN_GROUP, NO_GROUP, groups_for
 
@@ -148,23 +149,6 @@ SOURCE_PLURALS = {
 }
 
 
-def hide_small(cells: list[GroupCell]) -> None:
-    """Hide every group with 1 to 4 comments; then, while the hidden ones add up to fewer than
-    five, also the smallest shown group, so the total minus the shown groups gives no small
-    group back (the listening app's rule)."""
-    for cell in cells:
-        if 0 < cell.count < MIN_GROUP:
-            cell.shown = False
-    while True:
-        hidden = sum(c.count for c in cells if not c.shown)
-        if hidden == 0 or hidden >= MIN_GROUP:
-            return
-        candidates = [c for c in cells if c.shown and c.count > 0]
-        if not candidates:
-            return
-        min(candidates, key=lambda c: c.count).shown = False
-
-
 def source_columns() -> list[tuple[str, str]]:
     return [(kind, label) for kind, label in ListeningSession.Kind.choices] + [
         (SURVEY_SOURCE, "Surveys")
@@ -200,7 +184,7 @@ def counts_for(engagement: Engagement, themes: list[VoiceTheme] | None = None) -
             GroupCell(str(g.pk), g.name, by_group.get((theme.pk, str(g.pk)), 0)) for g in groups
         ]
         count.groups.append(GroupCell("", NO_GROUP, by_group.get((theme.pk, ""), 0)))
-        hide_small(count.groups)
+        hide_small(count.groups, size=lambda cell: cell.count)
         count.sources = [
             SourceCell(key, label, by_source.get((theme.pk, key), 0))
             for key, label in source_columns()

@@ -5,10 +5,10 @@ from datetime import date
 
 from django import forms
 
+from engagements.csv_files import SpreadsheetUploadForm
 from engagements.text import CleanTextMixin
 
 from ..models import MonitoredMeasure, StatusOverride
-from ..services.measures import CSV_MAX_BYTES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -127,29 +127,8 @@ class OverrideForm(_OwnIds, CleanTextMixin, forms.Form):
     reason = _reason("What the numbers do not show. It holds until the next reading.")
 
 
-class ReadingsCsvForm(CleanTextMixin, forms.Form):
-    file = forms.FileField(
-        label="CSV or Excel file",
-        help_text="Columns: measure (its indicator as the plan has it), date (2027-03-15), value, "
-        "note (optional). A CSV file, or an Excel workbook (.xlsx: its first sheet is read).",
-        error_messages={"required": "Choose a CSV or Excel file.", "empty": "The file is empty."},
-        widget=forms.FileInput(
-            attrs={
-                "accept": ".csv,text/csv,.xlsx,"
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
-        ),
+class ReadingsCsvForm(SpreadsheetUploadForm):
+    columns_help = (
+        "Columns: measure (its indicator as the plan has it), date (2027-03-15), value, "
+        "note (optional). A CSV file, or an Excel workbook (.xlsx: its first sheet is read)."
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(
-                "Only CSV files and Excel workbooks (.xlsx) can be imported. In your "
-                "spreadsheet, choose Save as → CSV or Excel workbook."
-            )
-        if upload.size > CSV_MAX_BYTES:
-            raise forms.ValidationError(
-                "The file is larger than 1 MB. Split it into smaller files."
-            )
-        return upload
