@@ -161,6 +161,11 @@ class Stats:
     streams: int = 0  # event streams opened (reconnections included)
     events: int = 0  # SSE messages received
     watched_bytes: int = 0  # what the watchers received, compressed as sent
+    kinds: dict[str, int] = field(default_factory=dict)  # what went wrong, how often
+
+    def fail(self, kind: str) -> None:
+        self.errors += 1
+        self.kinds[kind] = self.kinds.get(kind, 0) + 1
 
 
 class Room:
@@ -209,7 +214,7 @@ async def _fetch_region(conn: Connection, live_url: str, state: dict, seen, room
             state["s"] = match.group(1).decode()
         _seen(body, seen, room)
     elif status != 204:
-        stats.errors += 1
+        stats.fail(f"board fetch {status}")
 
 
 async def poller(conn: Connection, live_url: str, room: Room) -> None:
@@ -222,8 +227,8 @@ async def poller(conn: Connection, live_url: str, room: Room) -> None:
             await _fetch_region(conn, live_url, state, seen, room)
             if not counted:
                 room.connected, counted = room.connected + 1, True
-        except (OSError, ConnectionError, asyncio.IncompleteReadError):
-            room.stats.errors += 1
+        except (OSError, ConnectionError, asyncio.IncompleteReadError) as error:
+            room.stats.fail(f"poll: {type(error).__name__}")
             conn.close()
         await asyncio.sleep(max(0.0, 1.0 - (time.monotonic() - started)))
 
@@ -238,8 +243,8 @@ async def streamer(conn: Connection, urls: dict, room: Room) -> None:
     while room.running() and not state["v"]:
         try:
             await _fetch_region(web, urls["live"], state, seen, room)
-        except (OSError, ConnectionError, asyncio.IncompleteReadError):
-            room.stats.errors += 1
+        except (OSError, ConnectionError, asyncio.IncompleteReadError) as error:
+            room.stats.fail(f"first board fetch: {type(error).__name__}")
             web.close()
             await asyncio.sleep(0.5)
     while room.running():
@@ -253,7 +258,7 @@ async def streamer(conn: Connection, urls: dict, room: Room) -> None:
             room.stats.requests += 1
             room.stats.streams += 1
             if status != 200:
-                room.stats.errors += 1
+                room.stats.fail(f"event stream {status}")
                 conn.close()
                 await asyncio.sleep(1)
                 continue
@@ -288,7 +293,7 @@ async def streamer(conn: Connection, urls: dict, room: Room) -> None:
                         if version and (not state["v"] or int(version) > int(state["v"])):
                             state["v"] = version
                     elif kind == b"gone":
-                        room.stats.errors += 1
+                        room.stats.fail("event stream: gone")
                     elif kind not in (b"ping", b"room"):
                         refetch = True
                 if refetch:
@@ -296,8 +301,8 @@ async def streamer(conn: Connection, urls: dict, room: Room) -> None:
             conn.close()
         except TimeoutError:
             break
-        except (OSError, ConnectionError, asyncio.IncompleteReadError, ValueError):
-            room.stats.errors += 1
+        except (OSError, ConnectionError, asyncio.IncompleteReadError, ValueError) as error:
+            room.stats.fail(f"event stream: {type(error).__name__}")
             conn.close()
             await asyncio.sleep(0.5)
     conn.close()
@@ -340,9 +345,9 @@ async def _post(conn: Connection, path: str, body: bytes, room: Room) -> None:
         stats.requests += 1
         stats.writes.append(time.monotonic() - started)
         if status >= 400:
-            stats.errors += 1
-    except (OSError, ConnectionError, asyncio.IncompleteReadError):
-        room.stats.errors += 1
+            stats.fail(f"POST {path.rstrip('/').rsplit('/', 1)[-1]} {status}")
+    except (OSError, ConnectionError, asyncio.IncompleteReadError) as error:
+        room.stats.fail(f"POST: {type(error).__name__}")
         conn.close()
 
 
@@ -354,9 +359,10 @@ async def probe(cookie: str, path: str, kind: str, room: Room) -> None:
             status, _ = await conn.request("GET", path)
             stats = room.phase_of(started)
             getattr(stats, kind).append(time.monotonic() - started)
-            stats.errors += status != 200
-        except (OSError, ConnectionError, asyncio.IncompleteReadError):
-            room.stats.errors += 1
+            if status != 200:
+                stats.fail(f"{kind} probe {status}")
+        except (OSError, ConnectionError, asyncio.IncompleteReadError) as error:
+            room.stats.fail(f"{kind} probe: {type(error).__name__}")
             conn.close()
         await asyncio.sleep(0.1)
 
@@ -603,12 +609,20 @@ class Figures:
     generator_cpu: float  # share of one core
 
 
+def _kinds(stats: Stats) -> str:
+    if not stats.kinds:
+        return ""
+    ordered = sorted(stats.kinds.items(), key=lambda item: -item[1])
+    return ": " + ", ".join(f"{kind} x{n}" for kind, n in ordered)
+
+
 def report(count: int, seconds: float, stats: Stats, cpu: float) -> Figures:
     ms = 1000
     rate = stats.errors / max(stats.requests, 1)
     print(
         f"{count:>5} participants, {seconds:.0f} s: {stats.requests} requests "
         f"({stats.requests / seconds:.0f}/s), errors {stats.errors} ({100 * rate:.2f}%)"
+        + _kinds(stats)
     )
     p50, p95, p99 = (percentile(stats.writes, p) * ms for p in (50, 95, 99))
     print(
@@ -739,7 +753,7 @@ def main() -> None:
                     f"screen connected after {joined:.1f} s ({room.connected} of {room.screens}); "
                     f"meanwhile write p95 {percentile(joining.writes, 95) * 1000:.0f} ms, "
                     f"fetch p95 {percentile(joining.polls, 95) * 1000:.0f} ms, "
-                    f"errors {joining.errors}"
+                    f"errors {joining.errors}{_kinds(joining)}"
                 )
                 runs.append(report(count, seconds, room.measured, cpu))
             if args.runs > 1:

@@ -14,6 +14,15 @@ workers = int(os.environ.get("WEB_WORKERS", "3"))
 threads = int(os.environ.get("WEB_THREADS", "8"))
 keepalive = 30  # seconds: longer than the one-second poll, so a phone keeps its connection
 accesslog = "-"
+# Load the application once in the master and warm it (config/warm.py: every view imported, every
+# template compiled), then fork: workers share it and answer their first requests at full speed.
+preload_app = True
+
+
+def when_ready(server) -> None:
+    from config.warm import warm
+
+    server.log.info("Warmed: %d templates compiled before the workers start", warm())
 
 
 def post_worker_init(worker) -> None:
