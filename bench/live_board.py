@@ -20,14 +20,17 @@ level, for a bounded time:
   every 10 s, within the budget) on a voting board, each with its idempotency key as the page
   sends it;
 - probes time a trivial view (`/healthz`: no query) and a signed-in page elsewhere on the site
-  (a facilitator's engagement page of another organization) under the same load.
+  (a facilitator's engagement page of another organization) under the same load, each about ten
+  times a second (until 2 December 2026 they asked without a pause: some 800 requests a second
+  that took a quarter of the servers' CPU from the room).
 
 Each level starts with the room joining: every screen loads the board and connects (or starts
 polling), and every participant may already write; this is reported on its own line with how
 long it took (at most --join-max seconds). After 2 s more, the level is measured, without a
 break (the same connections go on). It prints the p50/p95/p99
 latency of writes (card and vote POSTs), the p95 delay from a card's POST until each watcher
-has it, the error rate, the probes' latency, and the load generator's own CPU. The client is
+has it, the errors by kind, the probes' latency, the load generator's own CPU, and the CPU each
+server (web, room, push, PostgreSQL, Redis) used, with its sum per write. The client is
 asyncio with one keep-alive connection per participant for writes and one for watching.
 """
 
@@ -122,10 +125,22 @@ class Connection:
             self.reader, self.writer = await asyncio.open_connection(HOST, self.port)
 
     async def request(self, method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:
+        reused = self.writer is not None
         await self.open()
         self.writer.write(self._request_bytes(method, path, body))
         await self.writer.drain()
-        status, headers = await _headers(self.reader)
+        try:
+            status, headers = await _headers(self.reader)
+        except (OSError, ConnectionError, asyncio.IncompleteReadError):
+            if not reused:
+                raise
+            # The server closed the idle keep-alive connection (gunicorn's keepalive) before the
+            # request reached it: a browser sends it again on a new connection, and so do we.
+            self.close()
+            await self.open()
+            self.writer.write(self._request_bytes(method, path, body))
+            await self.writer.drain()
+            status, headers = await _headers(self.reader)
         if headers.get("transfer-encoding", "").lower() == "chunked":
             payload = b""
             while chunk := await _chunk(self.reader):
@@ -162,6 +177,7 @@ class Stats:
     events: int = 0  # SSE messages received
     watched_bytes: int = 0  # what the watchers received, compressed as sent
     kinds: dict[str, int] = field(default_factory=dict)  # what went wrong, how often
+    server_cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds by server
 
     def fail(self, kind: str) -> None:
         self.errors += 1
@@ -351,9 +367,13 @@ async def _post(conn: Connection, path: str, body: bytes, room: Room) -> None:
         conn.close()
 
 
+PROBE_EVERY = 0.1  # seconds: each probe asks ten times a second (a few people elsewhere)
+
+
 async def probe(cookie: str, path: str, kind: str, room: Room) -> None:
     conn = Connection(cookie=cookie, port=PORT)  # the rest of the site: `web`
     while room.running():
+        await asyncio.sleep(PROBE_EVERY * random.uniform(0.5, 1.5))
         started = time.monotonic()
         try:
             status, _ = await conn.request("GET", path)
@@ -396,15 +416,45 @@ async def run_level(
         await asyncio.sleep(0.1)
     joined = time.monotonic() - began
     await asyncio.sleep(2)  # the joining's last answers drain
-    cpu = time.process_time()
+    cpu, servers = time.process_time(), server_cpu()
     room.measure_from = time.monotonic()
     room.stats = room.measured
     room.stop = room.measure_from + seconds
     await asyncio.sleep(seconds)
     share = (time.process_time() - cpu) / seconds
+    after = server_cpu()
+    room.measured.server_cpu = {part: after[part] - servers.get(part, 0.0) for part in after}
     await asyncio.gather(*tasks)
     room.measured.watched_bytes = sum(watch.received for watch in watchers[:count])
     return room, joined, share
+
+
+# --- where the servers' CPU goes ----------------------------------------------------------------
+
+PARTS: dict[int, str] = {}  # a server's session id (its pid: start_new_session) -> its name
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu() -> dict[str, float]:
+    """CPU seconds used so far by each server (all its processes), PostgreSQL and Redis, read
+    from /proc. The difference over the measured time, per write, says what a participant costs."""
+    used: dict[str, float] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as stat:
+                raw = stat.read()
+        except OSError:
+            continue  # gone meanwhile
+        comm = raw[raw.find("(") + 1 : raw.rfind(")")]
+        fields = raw[raw.rfind(")") + 2 :].split()
+        part = PARTS.get(int(fields[3])) or {"postgres": "PostgreSQL", "redis-server": "Redis"}.get(
+            comm
+        )
+        if part:
+            used[part] = used.get(part, 0.0) + (int(fields[11]) + int(fields[12])) / TICK
+    return used
 
 
 # --- setting up the servers and the world --------------------------------------------------------
@@ -564,6 +614,7 @@ def start_servers(args) -> list[subprocess.Popen]:
         start_new_session=True,
     )
     _wait_for(PORT, web, "gunicorn (web)")
+    PARTS[web.pid] = "web"
     servers = [web]
     if args.pools == "two":
         # The live rooms' own pool, as docker-compose.yml's `room`: a saturated room queues in
@@ -580,6 +631,7 @@ def start_servers(args) -> list[subprocess.Popen]:
             start_new_session=True,
         )
         _wait_for(ROOM_PORT, room, "gunicorn (room)")
+        PARTS[room.pid] = "room"
         servers.append(room)
     if args.mode == "push":
         push = subprocess.Popen(
@@ -591,6 +643,7 @@ def start_servers(args) -> list[subprocess.Popen]:
             start_new_session=True,
         )
         _wait_for(PUSH_PORT, push, "gunicorn (push)")
+        PARTS[push.pid] = "push"
         servers.append(push)
     return servers
 
@@ -654,6 +707,15 @@ def report(count: int, seconds: float, stats: Stats, cpu: float) -> Figures:
         f"  p95 {percentile(stats.page, 95) * ms:6.1f} ms"
     )
     print(f"      load generator CPU {cpu * seconds:.1f} s ({100 * cpu:.0f}% of a core)")
+    used = stats.server_cpu
+    if used:
+        total = sum(used.values())
+        ordered = sorted(used, key=lambda part: -used[part])
+        parts = ", ".join(f"{part} {used[part]:.1f}" for part in ordered)
+        print(
+            f"      server CPU {total:.1f} s ({total / seconds:.2f} cores: {parts}); "
+            f"{1000 * total / max(len(stats.writes), 1):.1f} ms of CPU a write, all included"
+        )
     return Figures(
         requests_per_s=stats.requests / seconds,
         write_p50=p50,

@@ -24,5 +24,12 @@ accesslog = "-"
 
 def post_worker_init(worker) -> None:
     """As for the web process (config/gunicorn.py): keep what was loaded at start out of the
-    garbage collector's full collections."""
+    garbage collector's full collections. Then listen to Redis at once: a room that connects
+    all together (a summit starting) finds the worker listening, instead of its first streams
+    being turned away to polling while the subscription is made (bench/live_board.py: 194 of
+    201 screens were)."""
     gc.freeze()
+    from retreats import push
+
+    if push.enabled():
+        push.backend().start()
