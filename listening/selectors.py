@@ -82,19 +82,43 @@ def session_comments(session: ListeningSession) -> list[Comment]:
     return list(session.comments.select_related("stakeholder_group").order_by("-created_at"))
 
 
+def _survey_groups(per_group: dict[str, int], engagement_groups) -> list[Group]:
+    """A survey's groups with their respondents, each marked shown or not by the small-group
+    rule (the one decision, for the results and for the tagging page's labels)."""
+    groups = [
+        Group(key=str(g.pk), name=g.name, respondents=per_group.get(str(g.pk), 0))
+        for g in engagement_groups
+    ]
+    if per_group.get(""):
+        groups.append(Group(key="", name=NO_GROUP, respondents=per_group[""]))
+    hide_small(groups, size=lambda g: g.respondents)
+    return groups
+
+
+def hidden_survey_groups(engagement: Engagement) -> set[tuple[str, str]]:
+    """(survey id, group id or "") of every group that a survey's results do not show: a written
+    answer from it must not be labelled with its group anywhere else either. Two queries."""
+    per_survey: dict[str, dict[str, int]] = {}
+    submitted = Respondent.objects.filter(survey__engagement=engagement, submitted_at__isnull=False)
+    for row in submitted.values("survey", "stakeholder_group").annotate(n=Count("id")):
+        counts = per_survey.setdefault(str(row["survey"]), {})
+        counts[str(row["stakeholder_group"] or "")] = row["n"]
+    engagement_groups = groups_for(engagement.pk)
+    return {
+        (survey_id, group.key)
+        for survey_id, per_group in per_survey.items()
+        for group in _survey_groups(per_group, engagement_groups)
+        if not group.shown
+    }
+
+
 def results_for(survey: Survey) -> Results:
     submitted = Respondent.objects.filter(survey=survey, submitted_at__isnull=False)
     per_group = {
         str(row["stakeholder_group"] or ""): row["n"]
         for row in submitted.values("stakeholder_group").annotate(n=Count("id"))
     }
-    groups = [
-        Group(key=str(g.pk), name=g.name, respondents=per_group.get(str(g.pk), 0))
-        for g in groups_for(survey.engagement_id)
-    ]
-    if per_group.get(""):
-        groups.append(Group(key="", name=NO_GROUP, respondents=per_group[""]))
-    hide_small(groups, size=lambda g: g.respondents)
+    groups = _survey_groups(per_group, groups_for(survey.engagement_id))
     total = sum(per_group.values())
     overall_shown = total >= MIN_GROUP
     shown_keys = {g.key for g in groups if g.shown}

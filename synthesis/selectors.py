@@ -16,12 +16,15 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from engagements.models import Engagement
 from engagements.small_groups import hide_small
 from listening.models import Comment, ListeningSession, Survey
-from listening.selectors import MIN_GROUP, NO_GROUP, groups_for
+from listening.selectors import MIN_GROUP, NO_GROUP, groups_for, hidden_survey_groups
 
 from .models import BoardSeed, Quote, Tagging, VoiceTheme
 
 PAGE_SIZE = 50
 FEWER = f"fewer than {MIN_GROUP}"
+# A survey's written answer from a group its results do not show (fewer than 5 answered).
+GROUP_NOT_SHOWN = "Group not shown (a small group in this survey)"
+GROUP_NOT_KNOWN = "Group not known"
 SURVEY_SOURCE = "survey"
 
 
@@ -53,6 +56,13 @@ def comments_for(engagement: Engagement, filters: Filters) -> QuerySet[Comment]:
         found = found.filter(stakeholder_group__isnull=True)
     elif filters.group:
         found = found.filter(stakeholder_group_id=filters.group)
+    if filters.group:
+        # A survey's small group is not told by its label, nor by filtering on it.
+        for survey_id, group_key in hidden_survey_groups(engagement):
+            found = found.exclude(
+                answer__question__survey_id=survey_id,
+                stakeholder_group_id=group_key or None,
+            )
     if filters.theme:
         found = found.filter(taggings__theme_id=filters.theme)
     if filters.untagged:
@@ -71,7 +81,30 @@ def comment_page(engagement: Engagement, filters: Filters, number):
     queryset = queryset.prefetch_related(
         Prefetch("taggings", queryset=Tagging.objects.select_related("theme"))
     )
-    return Paginator(queryset, PAGE_SIZE).get_page(number)
+    page = Paginator(queryset, PAGE_SIZE).get_page(number)
+    page.object_list = with_group_labels(engagement, list(page.object_list))
+    return page
+
+
+def with_group_labels(engagement: Engagement, comments: list[Comment]) -> list[Comment]:
+    """Each comment with `group_label`: its group's name, except for a survey's written answer
+    from a group that the survey's results do not show (fewer than 5 answered), whose group is
+    not named here either. Two queries, whatever the number of comments."""
+    hidden = hidden_survey_groups(engagement) if any(c.answer_id for c in comments) else set()
+    for comment in comments:
+        group = comment.stakeholder_group
+        if (
+            comment.answer_id
+            and (
+                str(comment.answer.question.survey_id),
+                str(comment.stakeholder_group_id or ""),
+            )
+            in hidden
+        ):
+            comment.group_label = GROUP_NOT_SHOWN
+        else:
+            comment.group_label = group.name if group else GROUP_NOT_KNOWN
+    return comments
 
 
 def themes_of(comment: Comment) -> list[VoiceTheme]:

@@ -216,6 +216,7 @@ def _row_answer(request, access, comment, *, error="", typed="", news=""):
             .prefetch_related("taggings__theme")
             .get(pk=comment.pk)
         )
+        (comment,) = selectors.with_group_labels(access.engagement, [comment])
         context = {
             "engagement": access.engagement,
             "comment": comment,

@@ -231,3 +231,50 @@ def test_a_theme_is_renamed_once_per_name_and_deleted_after_confirming(client, w
     goal = Goal.objects.get(pk=goal.pk)
     assert goal.source_voice_theme is None
     assert (goal.source_kind, goal.source_text, goal.source_dots) == ("voices", "Safety", 1)
+
+
+def _row(text, comment):
+    start = text.index(f'id="c-{comment.pk}"')
+    return text[start : text.index("</li>\n", start)]
+
+
+def test_a_survey_s_small_group_is_neither_named_nor_found_by_its_filter(
+    client, world, django_assert_max_num_queries
+):
+    """The survey's results do not show a group of fewer than 5 respondents, and a written answer
+    names its group only when that group is shown: the tagging page keeps to the same rule, so a
+    student's answer cannot be picked out as "the one student who wrote this" (issue 18)."""
+    parents = [world.wrote(text=f"Parent wrote {n}", group=world.parents) for n in range(8)]
+    # Six staff: held back too, or everyone minus the parents would give the one student away.
+    staff = [world.wrote(text=f"Staff wrote {n}", group=world.staff) for n in range(6)]
+    student = world.wrote(text="The one student’s answer", group=world.students)
+    spoken = world.said(text="A student said this at the town hall", group=world.students)
+    client.force_login(world.cast.core_team)
+
+    text = client.get(_tagging(world)).text
+    assert "Group not shown (a small group in this survey)" in _row(text, student)
+    assert "Students" not in _row(text, student)
+    assert "· Parents</p>" in _row(text, parents[0])
+    assert "Group not shown" in _row(text, staff[0])
+    assert "· Students</p>" in _row(text, spoken)  # said aloud at a session, with the group
+
+    def found(query):
+        text = client.get(_tagging(world, query)).text
+        return {c for c in (*parents, student, spoken) if f'id="c-{c.pk}"' in text}
+
+    assert found(f"group={world.students.pk}") == {spoken}
+    assert found(f"group={world.parents.pk}") == set(parents)
+    assert student in found(f"survey={world.survey.pk}")  # still there to tag, unlabelled
+
+    # Tagged by keyboard, its redrawn row keeps the rule.
+    answer = client.post(
+        _tag_one(world, student), {"theme_name": "Arts"}, headers={"HX-Request": "true"}
+    )
+    assert "Group not shown" in answer.text and "Students" not in answer.text.split("<datalist")[0]
+
+    # Once five students have answered, their group is shown (as on the results page).
+    for n in range(4):  # (students 5, staff 6: together 11, nothing to work out)
+        world.wrote(text=f"Another student {n}", group=world.students)
+    with django_assert_max_num_queries(20):
+        text = client.get(_tagging(world)).text
+    assert "· Students</p>" in _row(text, student)
