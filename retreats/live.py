@@ -21,7 +21,9 @@ alone, with no query, when it can:
   renders its successor (so the room does not render it at once).
 """
 
+import functools
 import gzip
+import hashlib
 import logging
 import re
 import time
@@ -36,6 +38,7 @@ GRANT_SECONDS = 30
 REGION_SECONDS = 300
 RENDERING_SECONDS = 5
 MARKER = re.compile(r"<!--(?:you|yours):[\w-]*-->")
+MARKED_CARD = re.compile(r'data-mark="([0-9a-f]{16})" data-card="([0-9a-f-]{36})"')
 
 logger = logging.getLogger(__name__)
 
@@ -119,17 +122,35 @@ def region_is_recent(rendered_at: float) -> bool:
     return time.time() - rendered_at < settings.LIVE_BOARD_MAX_STALENESS
 
 
+def card_mark(author_id, card_id) -> str:
+    """A card's mark in the shared board (`data-mark`, and the own-card markers): a keyed hash of
+    its author and the card, so that the server can tell a viewer their own cards in a rendering
+    shared by the whole room, while nobody reading the page can tell who wrote a card, nor that
+    two cards have the same author (a participant's id would link their cards on an anonymous
+    board to their name on a board that shows authors)."""
+    if not author_id:
+        return ""
+    message = f"{author_id}:{card_id}".encode()
+    return hashlib.blake2b(message, key=_mark_key(settings.SECRET_KEY), digest_size=8).hexdigest()
+
+
+@functools.lru_cache(maxsize=2)
+def _mark_key(secret: str) -> bytes:
+    return hashlib.sha256(f"aligned.retreats.card-mark:{secret}".encode()).digest()
+
+
 def personal(html: str, participant_id: str) -> str:
     """Mark the viewer's own cards in a shared rendering, and drop everyone else's markers."""
     if participant_id:
-        html = html.replace(
-            f'class="idea-card" data-author="{participant_id}"',
-            f'class="idea-card idea-card--mine" data-author="{participant_id}"',
-        )
-        html = html.replace(f"<!--you:{participant_id}-->", " (you)")
-        html = html.replace(
-            f"<!--yours:{participant_id}-->", '<p class="idea-card__meta">Your card</p>'
-        )
+        for mark, card_id in set(MARKED_CARD.findall(html)):
+            if card_mark(participant_id, card_id) != mark:
+                continue
+            html = html.replace(
+                f'class="idea-card" data-mark="{mark}"',
+                f'class="idea-card idea-card--mine" data-mark="{mark}"',
+            )
+            html = html.replace(f"<!--you:{mark}-->", " (you)")
+            html = html.replace(f"<!--yours:{mark}-->", '<p class="idea-card__meta">Your card</p>')
     return MARKER.sub("", html)
 
 

@@ -378,6 +378,15 @@ def vote_target(activity: Activity, item_id) -> tuple[Card | None, Theme | None]
     return Card.objects.filter(activity=activity, pk=item_id).first(), None
 
 
+def own_card_ids(activity: Activity, participant: Participant | None) -> list[str]:
+    """The ids of the viewer's own cards on a board: their page marks these when a card comes by
+    its event (the shared markup never says who wrote a card)."""
+    if participant is None:
+        return []
+    found = Card.objects.filter(activity=activity, author=participant).values_list("pk", flat=True)
+    return [str(pk) for pk in found]
+
+
 def dots_spent(activity: Activity, participant: Participant) -> int:
     """How many of their dots this participant has on the board."""
     spent = Ballot.objects.filter(activity=activity, participant=participant)

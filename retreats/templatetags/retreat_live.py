@@ -7,6 +7,8 @@ from django.template.defaultfilters import pluralize
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from ..live import card_mark
+
 register = template.Library()
 
 
@@ -30,15 +32,16 @@ def submission_key() -> SafeString:
 def idea_card(card, activity) -> SafeString:
     """One card as a participant sees it. Written in Python, not as an included template, because
     a busy board renders it hundreds of times (about ten times faster). The viewer's own cards
-    are marked after rendering (retreats/live.py, `personal`), so one rendering serves everyone."""
+    are marked after rendering (retreats/live.py, `personal`), so one rendering serves everyone;
+    the card carries a mark that only its author's page can match, never the author's id
+    (`card_mark`)."""
+    mark = card_mark(card.author_id, card.pk)
     if activity.show_authors and card.author_id:
         who = format_html(
-            '<p class="idea-card__meta">{}<!--you:{}--></p>',
-            card.author.display_name,
-            card.author_id,
+            '<p class="idea-card__meta">{}<!--you:{}--></p>', card.author.display_name, mark
         )
     else:
-        who = format_html("<!--yours:{}-->", card.author_id)
+        who = format_html("<!--yours:{}-->", mark)
     merged = ""
     if count := getattr(card, "source_count", 0):
         merged = format_html(
@@ -47,9 +50,9 @@ def idea_card(card, activity) -> SafeString:
             pluralize(count),
         )
     return format_html(
-        '<li class="idea-card" data-author="{}" data-card="{}">'
+        '<li class="idea-card" data-mark="{}" data-card="{}">'
         '<p class="idea-card__text">{}</p>{}{}{}</li>',
-        card.author_id,
+        mark,
         card.pk,
         card.text,
         evidence_line(card),

@@ -300,6 +300,7 @@ def _board_page(
     request: HttpRequest, retreat_access: RetreatAccess, activity: Activity, form: CardForm
 ) -> TemplateResponse:
     context = _board_context(retreat_access, activity, version=activity.version, form=form)
+    context["own_cards"] = " ".join(selectors.own_card_ids(activity, context["participant"]))
     return TemplateResponse(request, BOARD, context)
 
 
@@ -380,10 +381,11 @@ def events_still_allowed(request: HttpRequest, activity: Activity) -> bool:
     return True
 
 
-def _card_taken(request: HttpRequest, activity: Activity, participant, form) -> HttpResponse:
+def _card_taken(request: HttpRequest, activity: Activity, card, form) -> HttpResponse:
     """The writer's answer on a shared board when push is on: a fresh form only, whatever the
     board's size; the card reaches the writer's board by its event, like everyone else's.
-    `live:me` tells the page whose cards to mark (a member joins on their first card)."""
+    `live:mine` gives the page the new card's id, so that it marks it as the writer's own when
+    its event comes (or fetches its board, if the event came first)."""
     context = {
         "activity": activity,
         "form": _card_form(activity, form.cleaned_data.get("quadrant", ""), after=form),
@@ -391,7 +393,7 @@ def _card_taken(request: HttpRequest, activity: Activity, participant, form) -> 
         "announce": "Your card is on the board.",
     }
     response = TemplateResponse(request, CARD_FORM, context)
-    response["HX-Trigger"] = json.dumps({"live:me": str(participant.pk)})
+    response["HX-Trigger"] = json.dumps({"live:mine": str(card.pk)})
     return response
 
 
@@ -407,7 +409,9 @@ def card_add(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpR
         participant = _participant(retreat_access)
         live.grant(request, activity.pk, participant.pk)
         try:
-            services.card_add(activity=activity, participant=participant, **form.cleaned_data)
+            card = services.card_add(
+                activity=activity, participant=participant, **form.cleaned_data
+            )
         except ValidationError as refusal:
             form.add_error(None, refusal)
         else:
@@ -415,7 +419,7 @@ def card_add(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpR
                 messages.success(request, "Your card is on the board.")
                 return redirect(_board_url(activity) + "#add-card")
             if push.enabled() and push.cards_shared(activity):
-                return _card_taken(request, activity, participant, form)
+                return _card_taken(request, activity, card, form)
             # (A private board's region holds only the writer's own cards: it comes along.)
             version = selectors.activity_version(activity.pk)
             context = _board_context(

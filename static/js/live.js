@@ -20,7 +20,15 @@
     return;
   }
   var mode = config.dataset.mode;
-  var me = config.dataset.me || "";
+  // The ids of this viewer's own cards on the board (the page's, then each card they add): a
+  // card's markup never names its author, only a mark the server matches (retreats/live.py).
+  var own = {};
+  (config.dataset.own || "").split(" ").forEach(function (id) {
+    if (id) {
+      own[id] = true;
+    }
+  });
+  var OWN_CARD = /class="idea-card" data-mark="([0-9a-f]{16})" data-card="([0-9a-f-]{36})"/;
   var MARKER = /<!--(?:you|yours):[\w-]*-->/g;
   var GRACE = 3000; // ms a dropped stream has to come back before polling takes over again
   var REOPEN = 1000; // ms before a stream that ended is opened again
@@ -161,12 +169,27 @@
 
   // --- a new card, put in place: the person's focus and typed words are not touched
   function personal(html) {
-    if (me) {
-      html = html.split('class="idea-card" data-author="' + me + '"').join('class="idea-card idea-card--mine" data-author="' + me + '"');
-      html = html.split("<!--you:" + me + "-->").join(" (you)");
-      html = html.split("<!--yours:" + me + "-->").join('<p class="idea-card__meta">Your card</p>');
+    var found = OWN_CARD.exec(html); // an event brings one card
+    if (found && own[found[2]]) {
+      var mark = found[1];
+      html = html.replace(found[0], found[0].replace('class="idea-card"', 'class="idea-card idea-card--mine"'));
+      html = html.split("<!--you:" + mark + "-->").join(" (you)");
+      html = html.split("<!--yours:" + mark + "-->").join('<p class="idea-card__meta">Your card</p>');
     }
     return html.replace(MARKER, "");
+  }
+
+  // The last cards that came by event, as they came: a card of one's own that came before the
+  // writer's answer named it is drawn again from these, marked (see "live:mine").
+  var arrived = [];
+  function remember(html) {
+    var found = OWN_CARD.exec(html);
+    if (found) {
+      arrived.push({ id: found[2], html: html });
+      if (arrived.length > 50) {
+        arrived.shift();
+      }
+    }
   }
 
   function moveVersion(live, to) {
@@ -207,6 +230,7 @@
     }
     var template = document.createElement("template");
     template.innerHTML = personal(data.html || "");
+    remember(data.html || "");
     if (!onBoard(live, template.content.firstElementChild)) { // never twice
       place.list.appendChild(template.content);
       if (place.count) {
@@ -395,15 +419,29 @@
     connect();
   });
 
-  // The writer's answer (views.participant.card_add) says who "me" is: a member joins on their
-  // first card.
-  document.addEventListener("live:me", function (event) {
+  // The writer's answer (views.participant.card_add) names the card just added: it is marked as
+  // theirs when its event comes; if the event came first, the board is fetched (marked by the
+  // server).
+  document.addEventListener("live:mine", function (event) {
     var value = event.detail && event.detail.value;
-    if (value && !me) {
-      me = String(value);
-      config.dataset.me = me;
-      fetchRegion(); // a first card may have come in unmarked
+    if (!value) {
+      return;
     }
+    var id = String(value);
+    own[id] = true;
+    var card = document.querySelector('.idea-card[data-card="' + id + '"]');
+    if (!card || card.classList.contains("idea-card--mine")) {
+      return; // not come yet (it will be marked as it comes), or already marked
+    }
+    for (var i = arrived.length - 1; i >= 0; i -= 1) {
+      if (arrived[i].id === id) {
+        var template = document.createElement("template");
+        template.innerHTML = personal(arrived[i].html);
+        card.replaceWith(template.content);
+        return;
+      }
+    }
+    fetchRegion(); // (drawn by the server, which marks it)
   });
 
   wanted = version() || 0;

@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from retreats import selectors, services
+from retreats import live, selectors, services
 from retreats.models import Activity, Card, Participant
 from tests.factories import (
     ActivityFactory,
@@ -215,6 +215,39 @@ def test_authors_show_only_when_the_facilitator_says_so(client, retreat, brainst
     assert "Rosalind" not in page(client.get(url("board", brainstorm)))
     services.activity_update(activity=brainstorm, show_authors=True)
     assert "Rosalind" in page(client.get(url("board", brainstorm)))
+
+
+def test_no_page_tells_who_wrote_a_card_on_a_board_without_authors(client, retreat, brainstorm):
+    """A participant's id on their cards would tie their cards on an anonymous board to their
+    name on a board that shows authors, and to each other: the markup carries a mark per card
+    that only the author's page matches (retreats.live.card_mark)."""
+    named = ActivityFactory(retreat=retreat, title="Named", private_until_revealed=False)
+    services.activity_update(activity=named, show_authors=True)
+    services.activity_update(activity=brainstorm, private_until_revealed=False)
+    rosalind = ParticipantFactory(retreat=retreat, display_name="Rosalind")
+    signed = CardFactory(activity=named, author=rosalind, text="Signed idea")
+    first = CardFactory(activity=brainstorm, author=rosalind, text="Quiet idea one")
+    second = CardFactory(activity=brainstorm, author=rosalind, text="Quiet idea two")
+    sam = join_as_guest(client, retreat)
+    mine = services.card_add(activity=brainstorm, participant=sam, text="Sam’s idea")
+
+    pages = [
+        page(client.get(url("board", named))),
+        page(client.get(url("board", brainstorm))),
+        page(client.get(url("board-live", brainstorm) + "?v=-1", headers=HTMX)),
+    ]
+    for text in pages:
+        assert str(rosalind.pk) not in text and str(sam.pk) not in text
+    assert "Rosalind" in pages[0] and "Rosalind" not in pages[1]
+    marks = {card: live.card_mark(rosalind.pk, card.pk) for card in (signed, first, second)}
+    assert len(set(marks.values())) == 3  # the same author, three unrelated marks
+    assert f'data-mark="{marks[first]}"' in pages[1] and marks[signed] not in pages[1]
+    # Sam's page marks Sam's card, and knows its id to mark it when it comes by its event.
+    board = pages[1]
+    assert board.count("Your card") == 1
+    assert board.index("Your card") > board.index("Sam’s idea")
+    assert f'data-own="{mine.pk}"' in board
+    assert 'class="idea-card idea-card--mine"' in board
 
 
 def test_themes_show_their_cards_once_grouping(client, retreat, brainstorm):

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from engagements.models import Membership
-from retreats import push, push_asgi, services
+from retreats import live, push, push_asgi, services
 from retreats.models import Activity, Card
 from tests.factories import ActivityFactory, CardFactory, ParticipantFactory
 
@@ -98,8 +98,11 @@ def test_a_card_is_pushed_once_its_transaction_commits(
     version = Activity.objects.get(pk=shared.pk).version
     assert (kind, event_id, data["v"], data["quadrant"]) == ("card", str(version), version, "S")
     assert "Our teachers" in data["html"]
-    # The author's markers are left for each page to fill in (as retreats/live.py does).
-    assert f"<!--yours:{author.pk}-->" in data["html"]
+    # The author's markers are left for each page to fill in (as retreats/live.py does), by the
+    # card's mark, never by its author's id.
+    card = Card.objects.get(activity=shared)
+    assert f"<!--yours:{live.card_mark(author.pk, card.pk)}-->" in data["html"]
+    assert str(author.pk) not in data["html"]
 
 
 def test_nothing_is_pushed_when_the_write_rolls_back(
@@ -443,7 +446,9 @@ def test_the_writer_s_answer_does_not_grow_with_the_board(client, retreat, share
     assert len(big.content) == pytest.approx(len(small.content), abs=200)
     body = big.content.decode()
     assert "Sixty-second" not in body and 'id="board-live"' not in body  # the event brings it
-    assert json.loads(big["HX-Trigger"]) == {"live:me": str(guest.pk)}
+    newest = Card.objects.get(text="Sixty-second")
+    assert json.loads(big["HX-Trigger"]) == {"live:mine": str(newest.pk)}
+    assert str(guest.pk) not in body
 
 
 def test_on_a_private_board_the_writer_s_answer_brings_their_own_cards(client, retreat, private):
