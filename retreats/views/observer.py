@@ -29,7 +29,7 @@ from .. import live, selectors, throttle
 from ..models import Activity, Retreat
 from ..record import retreat_for_observer
 from .console import record_csv_response
-from .participant import projector_board
+from .participant import projector_board, shown_data
 
 PAGE = "retreats/observer.html"
 REGION = "retreats/_projector_live.html"
@@ -79,6 +79,7 @@ def _region(token: str, retreat: Retreat, activity: Activity | None) -> str:
             **projector_board(activity),
             "version": activity.version,
             "timer": timer,
+            "shown_data": shown_data(activity),  # the room's data on the screen, seen alike
             "observer": True,
             "token": token,
             "poll_url": _poll_url(token, activity),

@@ -666,7 +666,7 @@ def projector_board(activity: Activity) -> dict:
     }
 
 
-def _shown_data(activity: Activity):
+def shown_data(activity: Activity):
     """The indicator the facilitator shows above the board, as a chart with its sentence (two
     queries), or None."""
     if not activity.shown_indicator_id:
@@ -689,7 +689,7 @@ def _projector_context(request: HttpRequest, activity: Activity, *, version: int
         "join_qr": mark_safe(_qr_svg(join_url)),  # noqa: S308 - segno's own SVG markup
         "version": version,
         "timer": _timer(activity),
-        "shown_data": _shown_data(activity),
+        "shown_data": shown_data(activity),
         "live_url": reverse("retreats:projector-live", args=[retreat.pk, activity.pk]),
         "events_url": reverse("retreats:console-events", args=[retreat.pk, activity.pk])
         if push.enabled()

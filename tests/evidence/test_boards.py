@@ -181,6 +181,28 @@ def test_the_console_picks_a_pack_indicator_and_the_projector_shows_it(
     assert "projector-data" not in client.get(board_url(swot, "projector")).text
 
 
+def test_observers_of_a_public_meeting_see_the_data_the_room_sees(client, cast, swot, graduation):
+    """The observer link shows the projector's view read-only: the indicator on the screen too."""
+    retreat = swot.retreat
+    services.retreat_set_public_meeting(retreat=retreat, public=True)
+    retreat.refresh_from_db()
+    DataPackItemFactory(pack__engagement=cast.engagement, indicator=graduation)
+    watch = reverse("retreats:observer", args=[retreat.observer_token])
+    assert "projector-data" not in client.get(watch).text
+    facilitator = client.__class__()
+    facilitator.force_login(cast.facilitator)
+    show(facilitator, swot, graduation.pk)
+    swot.refresh_from_db()
+    page = client.get(watch).text  # nobody signed in
+    assert "Graduation &lt;rate&gt; (%)" in page
+    assert "rose from 81% in 2021 to 86% in 2025; higher is better." in page
+    live = reverse("retreats:observer-live", args=[retreat.observer_token, swot.pk])
+    polled = client.get(f"{live}?v={swot.version - 1}", headers={"HX-Request": "true"}).text
+    assert "projector-data" in polled
+    show(facilitator, swot, None)
+    assert "projector-data" not in client.get(watch).text
+
+
 def test_the_pick_answers_htmx_with_the_console_region(client, cast, swot, graduation):
     DataPackItemFactory(pack__engagement=cast.engagement, indicator=graduation)
     client.force_login(cast.facilitator)
