@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.db.models.fields.json import KT
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -166,7 +167,11 @@ def _head(kind: str, engagement: Engagement, version: PlanVersion | None) -> tup
         "vision": plan["vision"],
         "statements": [[label, text] for label, text in plan["statements"]],
         "values": [
-            {"title": v.get("title", ""), "description": v.get("description", "")}
+            {
+                "title": v.get("title", ""),
+                "description": v.get("description", ""),
+                "source": source_line(v.get("source")),
+            }
             for v in plan["values"]
         ],
     }
@@ -244,11 +249,25 @@ def _step(step: dict, names: dict[str, str]) -> dict:
     }
 
 
+def source_line(source: dict | None) -> str:
+    """Where a goal, strategy or value came from, in the plan builder's words: "From the
+    retreats: card “…”, 12 dots" or "Community input: “…”, 14 comments"; "" for none."""
+    if not source or not source.get("text"):
+        return ""
+    count = source.get("dots")
+    if source.get("kind") == "voices":
+        tail = "" if count is None else f", {count} comment{pluralize(count)}"
+        return f"Community input: “{source['text']}”{tail}"
+    tail = "" if count is None else f", {count} dot{pluralize(count)}"
+    return f"From the retreats: {source.get('kind') or 'card'} “{source['text']}”{tail}"
+
+
 def _goal(goal: dict, names: dict[str, str]) -> dict:
     return {
         "number": goal["number"],
         "title": goal.get("title", ""),
         "description": goal.get("description", ""),
+        "source": source_line(goal.get("source")),
         "specific_outcome": goal.get("specific_outcome", ""),
         "measured_by": goal.get("measured_by", ""),
         "target": goal.get("target", ""),
@@ -260,6 +279,7 @@ def _goal(goal: dict, names: dict[str, str]) -> dict:
                 "number": f"{goal['number']}.{n}",
                 "title": s.get("title", ""),
                 "description": s.get("description", ""),
+                "source": source_line(s.get("source")),
                 "measures": [_measure(m) for m in s["measures"]],
                 "action_steps": [_step(step, names) for step in s["action_steps"]],
             }

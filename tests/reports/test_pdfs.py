@@ -498,6 +498,31 @@ def test_the_support_document_carries_the_details_behind_the_plan(cast, full_pla
     assert "Two coaches" in text and "June 30, 2027" in text
 
 
+def test_the_support_document_says_where_goals_strategies_and_values_came_from(cast, plan):
+    """The thread "you said -> we committed" in print too: a retreat card or theme with its dots,
+    a theme of what the community said with its comments, in the plan builder's words."""
+    goal = GoalFactory(
+        plan=plan,
+        title="Safe routes",
+        source_kind="voices",
+        source_text="Safer crossings <near> school",
+        source_dots=14,
+    )
+    StrategyFactory(
+        goal=goal, title="Crossing guards", source_kind="card", source_text="Guards", source_dots=1
+    )
+    value = plan.values.first()
+    value.source_kind, value.source_text, value.source_dots = "theme", "Équité", 9
+    value.save()
+    content = support_content(cast.engagement, draft(plan, cast))  # as saved in a draft
+    text = flat(" ".join(pages_of(render.render(content).pdf)))
+    assert "Community input: “Safer crossings <near> school”, 14 comments" in text
+    assert "From the retreats: card “Guards”, 1 dot" in text
+    assert "From the retreats: theme “Équité”, 9 dots" in text
+    html = render.html_for(content)
+    assert "Safer crossings &lt;near&gt; school" in html  # escaped in the layout
+
+
 # --- draft or approved ----------------------------------------------------------------------------
 
 
