@@ -1,5 +1,5 @@
 """Reading an uploaded spreadsheet (CSV, or an Excel workbook): its text, its rows, and a problem
-found in one of its rows.
+found in one of its rows; and writing a cell of a downloaded one safely (`spreadsheet_safe`).
 
 Shared by every import (the roster, measure readings, indicators): the same encodings are tried
 and a problem reads the same way everywhere ("Row 4 (Ana Ruiz): ...")."""
@@ -19,6 +19,17 @@ from django.core.exceptions import ValidationError
 from .text import CleanTextMixin
 
 SPREADSHEET_MAX_BYTES = 1024 * 1024
+
+
+def spreadsheet_safe(value) -> str:
+    """A cell a spreadsheet will not run as a formula: text starting with = + - @, also after
+    spaces, tabs or line breaks (which some programs skip first), or with a tab or carriage
+    return, gets a leading apostrophe. Every CSV download writes its cells through it."""
+    text = str(value)
+    risky = text[:1] in ("\t", "\r") or text.lstrip()[:1] in ("=", "+", "-", "@")
+    return "'" + text if risky else text
+
+
 SPREADSHEET_ACCEPT = (
     ".csv,text/csv,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 )

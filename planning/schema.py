@@ -797,7 +797,7 @@ def _row(**cells) -> list[str]:
 def _safe(text: str) -> str:
     # Imported here, not at the top: retreats' views import their services, which may come to
     # import the plan's services (and so this module); a top-level import would then be circular.
-    from retreats.views.console import spreadsheet_safe
+    from engagements.csv_files import spreadsheet_safe
 
     return spreadsheet_safe(text)
 

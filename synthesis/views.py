@@ -17,10 +17,10 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from engagements.access import Access, Can, access_engagement, access_object, members_only
+from engagements.csv_files import spreadsheet_safe
 from engagements.views.confirm import confirm_page
 from listening.models import Comment
 from listening.selectors import groups_for
-from retreats.views.console import spreadsheet_safe
 
 from . import charts, selectors, services
 from .forms import BoardForm, FilterForm, PlanForm, ThemeForm

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.services import MailQueueUnavailable
 from engagements.access import Can, access_engagement, access_object, members_only
+from engagements.csv_files import spreadsheet_safe
 from engagements.views.confirm import confirm_page
-from retreats.views.console import spreadsheet_safe
 
 from .. import selectors, services
 from ..forms import AnswerForm, InviteForm, QuestionForm, RetentionForm, SurveyForm

@@ -34,11 +34,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from engagements.csv_files import spreadsheet_safe
 from engagements.models import Engagement
 from engagements.small_groups import MINIMUM, GroupCounts, hide_small_groups
 from planning.models import Approval, BuyInAnswer, BuyInResponse, Comment, Goal, Strategy
 from retreats.models import Activity, Card, Dot
-from retreats.views.console import spreadsheet_safe
 
 from ..models import (
     ActionUpdate,

@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from engagements.access import Can, access_engagement, members_only
-from retreats.views.console import spreadsheet_safe
+from engagements.csv_files import spreadsheet_safe
 
 from ..selectors.schedule import ALL_YEARS, FIRST_YEAR, LAST_YEAR, Schedule, schedule_for
 

@@ -32,6 +32,7 @@ from engagements.access import (
     access_retreat,
     members_only,
 )
+from engagements.csv_files import spreadsheet_safe
 from engagements.forms.meetings import MoveForm
 from engagements.selectors.engagements import current_or_next_phase
 from engagements.views.confirm import confirm_page
@@ -710,15 +711,6 @@ def results(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpRe
         "min_voters": selectors.MIN_GROUP_VOTERS,
     }
     return TemplateResponse(request, "retreats/console/results.html", context)
-
-
-def spreadsheet_safe(value) -> str:
-    """A cell a spreadsheet will not run as a formula: text starting with = + - @, also after
-    spaces, tabs or line breaks (which some programs skip first), or with a tab or carriage
-    return, gets a leading apostrophe."""
-    text = str(value)
-    risky = text[:1] in ("\t", "\r") or text.lstrip()[:1] in ("=", "+", "-", "@")
-    return "'" + text if risky else text
 
 
 @members_only

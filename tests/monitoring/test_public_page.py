@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from engagements.csv_files import spreadsheet_safe
 from engagements.models import Membership, Role, StakeholderGroup
 from engagements.small_groups import hide_small_groups
 from monitoring.models import MeasureReading, PublicPage
@@ -29,7 +30,6 @@ from retreats.services import (
     card_set_hidden,
     cards_merge,
 )
-from retreats.views.console import spreadsheet_safe
 
 from ..factories import (
     ActionStepFactory,

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
+from engagements.csv_files import spreadsheet_safe
 from retreats import services
 from retreats.models import Activity, Card
-from retreats.views.console import spreadsheet_safe
 from tests.factories import CardFactory, ParticipantFactory, StakeholderGroupFactory
 
 from .console_world import make_world, set_stage, url
