@@ -23,6 +23,7 @@ def when_ready(server) -> None:
     from config.warm import warm
 
     server.log.info("Warmed: %d templates compiled before the workers start", warm())
+    gc.freeze()  # what the master loaded stays shared with the workers (copy-on-write)
 
 
 def post_worker_init(worker) -> None:

@@ -21,15 +21,6 @@ from .text import CleanTextMixin
 SPREADSHEET_MAX_BYTES = 1024 * 1024
 
 
-def spreadsheet_safe(value) -> str:
-    """A cell a spreadsheet will not run as a formula: text starting with = + - @, also after
-    spaces, tabs or line breaks (which some programs skip first), or with a tab or carriage
-    return, gets a leading apostrophe. Every CSV download writes its cells through it."""
-    text = str(value)
-    risky = text[:1] in ("\t", "\r") or text.lstrip()[:1] in ("=", "+", "-", "@")
-    return "'" + text if risky else text
-
-
 SPREADSHEET_ACCEPT = (
     ".csv,text/csv,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 )
@@ -159,3 +150,12 @@ def spreadsheet_table(data: bytes, *, max_rows: int) -> list[list[str]]:
     if data[:4] == b"PK\x03\x04":
         return xlsx_table(data, max_rows=max_rows)
     return csv_table(data)
+
+
+def spreadsheet_safe(value) -> str:
+    """A cell a spreadsheet will not run as a formula: text starting with = + - @, also after
+    spaces, tabs or line breaks (which some programs skip first), or with a tab or carriage
+    return, gets a leading apostrophe. Every CSV download writes its cells through it."""
+    text = str(value)
+    risky = text[:1] in ("\t", "\r") or text.lstrip()[:1] in ("=", "+", "-", "@")
+    return "'" + text if risky else text

@@ -18,6 +18,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from engagements.csv_files import spreadsheet_safe
 from engagements.models import DEFAULT_TERMINOLOGY
 from engagements.text import clean_text
 
@@ -795,10 +796,6 @@ def _row(**cells) -> list[str]:
 
 
 def _safe(text: str) -> str:
-    # Imported here, not at the top: retreats' views import their services, which may come to
-    # import the plan's services (and so this module); a top-level import would then be circular.
-    from engagements.csv_files import spreadsheet_safe
-
     return spreadsheet_safe(text)
 
 

@@ -39,6 +39,11 @@ REGION_SECONDS = 300
 RENDERING_SECONDS = 5
 MARKER = re.compile(r"<!--(?:you|yours):[\w-]*-->")
 MARKED_CARD = re.compile(r'data-mark="([0-9a-f]{16})" data-card="([0-9a-f-]{36})"')
+# What `personal` fills in or drops: a card's opening, and the markers.
+OWN_PARTS = re.compile(
+    r'class="idea-card" data-mark="(?P<card>[0-9a-f]{16})"'
+    r"|<!--(?P<kind>you|yours):(?P<mark>[\w-]*)-->"
+)
 
 logger = logging.getLogger(__name__)
 
@@ -107,9 +112,11 @@ def start_rendering(key: str) -> bool:
     return _quietly(cache.add, f"{key}:rendering", 1, RENDERING_SECONDS, default=True)
 
 
-def store_region(key: str, version: int, html: str, timer_ends) -> None:
+def store_region(key: str, version: int, html: str, timer_ends, owners=None) -> None:
+    """Keep a shared rendering for the room; `owners` (see `owners_of`) lets each answer mark
+    its viewer's cards without working out every card's mark again."""
     ends = timer_ends.timestamp() if timer_ends else None
-    _quietly(cache.set, key, (version, time.time(), html, ends), REGION_SECONDS)
+    _quietly(cache.set, key, (version, time.time(), html, ends, owners), REGION_SECONDS)
     _quietly(cache.delete, f"{key}:rendering")
 
 
@@ -139,19 +146,46 @@ def _mark_key(secret: str) -> bytes:
     return hashlib.sha256(f"aligned.retreats.card-mark:{secret}".encode()).digest()
 
 
-def personal(html: str, participant_id: str) -> str:
-    """Mark the viewer's own cards in a shared rendering, and drop everyone else's markers."""
-    if participant_id:
-        for mark, card_id in set(MARKED_CARD.findall(html)):
-            if card_mark(participant_id, card_id) != mark:
-                continue
-            html = html.replace(
-                f'class="idea-card" data-mark="{mark}"',
-                f'class="idea-card idea-card--mine" data-mark="{mark}"',
+def owners_of(cards) -> dict[str, list[str]]:
+    """Each author's card marks in a rendering (kept on the server, beside the shared rendering,
+    never sent): made once per rendering, so that an answer finds its viewer's cards at once."""
+    owners: dict[str, list[str]] = {}
+    for card in cards:
+        if card.author_id:
+            owners.setdefault(str(card.author_id), []).append(card_mark(card.author_id, card.pk))
+    return owners
+
+
+def personal(html: str, participant_id, owners: dict | None = None) -> str:
+    """Mark the viewer's own cards in a shared rendering, and drop everyone else's markers, in
+    one pass over the rendering. The viewer's marks come from `owners` (made with the
+    rendering); without it (a rendering kept by an older release), from each card's mark."""
+    mine: set[str] = set()
+    if participant_id and owners is not None:
+        mine = set(owners.get(str(participant_id), ()))
+    elif participant_id:
+        key, prefix = _mark_key(settings.SECRET_KEY), f"{participant_id}:"
+        mine = {
+            mark
+            for mark, card_id in MARKED_CARD.findall(html)
+            if hashlib.blake2b(f"{prefix}{card_id}".encode(), key=key, digest_size=8).hexdigest()
+            == mark
+        }
+    if not mine:
+        return MARKER.sub("", html)
+
+    def fill(found: re.Match) -> str:
+        if card := found["card"]:  # a card's opening: the viewer's own gets the class
+            return (
+                f'class="idea-card idea-card--mine" data-mark="{card}"'
+                if card in mine
+                else found[0]
             )
-            html = html.replace(f"<!--you:{mark}-->", " (you)")
-            html = html.replace(f"<!--yours:{mark}-->", '<p class="idea-card__meta">Your card</p>')
-    return MARKER.sub("", html)
+        if found["mark"] not in mine:
+            return ""  # someone else's marker
+        return " (you)" if found["kind"] == "you" else '<p class="idea-card__meta">Your card</p>'
+
+    return OWN_PARTS.sub(fill, html)
 
 
 def timer_parts(seconds_left: float) -> tuple[str, str]:
@@ -242,11 +276,12 @@ class LivePollShortcut:
         region = found.get(keys[3])
         if region is None:
             return None
-        version, rendered_at, html, timer_ends = region
+        version, rendered_at, html, timer_ends, *rest = region
+        owners = rest[0] if rest else None
         if version <= seen:
             return None
         if not region_is_recent(rendered_at) and not _still_good(keys[3], activity_id, version):
             return None
-        html = personal(html.replace("__OOB__", ""), participant_id)
+        html = personal(html.replace("__OOB__", ""), participant_id, owners)
         html = fill_timer(html, None if timer_ends is None else timer_ends - time.time())
         return _board(request, html)

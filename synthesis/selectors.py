@@ -57,12 +57,13 @@ def comments_for(engagement: Engagement, filters: Filters) -> QuerySet[Comment]:
     elif filters.group:
         found = found.filter(stakeholder_group_id=filters.group)
     if filters.group:
-        # A survey's small group is not told by its label, nor by filtering on it.
-        for survey_id, group_key in hidden_survey_groups(engagement):
-            found = found.exclude(
-                answer__question__survey_id=survey_id,
-                stakeholder_group_id=group_key or None,
-            )
+        # A survey's small group is not told by its label, nor by filtering on it: the answers
+        # of the chosen group in surveys that hold that group back are left out.
+        wanted = "" if filters.group == "none" else filters.group
+        hidden = hidden_survey_groups(engagement)
+        held_back = [survey for survey, group in hidden if group == wanted]
+        if held_back:
+            found = found.exclude(answer__question__survey_id__in=held_back)
     if filters.theme:
         found = found.filter(taggings__theme_id=filters.theme)
     if filters.untagged:

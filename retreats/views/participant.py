@@ -235,14 +235,19 @@ def _board_region(context: dict) -> SafeString:
         ):  # (a newer rendering, while another request renders the newest: the room waits
             # for that one instead of every poller rendering it at once)
             context["version"], html, timer_ends = latest[0], latest[2], latest[3]
+            owners = latest[4] if len(latest) > 4 else None
         else:
             live.start_rendering(key)
-            html = render_to_string(LIVE_REGION, {**context, **_region_data(context)})
-            live.store_region(key, context["version"], html, activity.timer_ends_at)
+            data = _region_data(context)
+            html = render_to_string(LIVE_REGION, {**context, **data})
+            owners = live.owners_of(data["board"].cards)
+            live.store_region(key, context["version"], html, activity.timer_ends_at, owners)
     else:
-        html = render_to_string(LIVE_REGION, {**context, **_region_data(context)})
+        data = _region_data(context)
+        html = render_to_string(LIVE_REGION, {**context, **data})
+        owners = live.owners_of(data["board"].cards)
     participant = context["participant"]
-    html = live.personal(html, str(participant.pk) if participant else "")
+    html = live.personal(html, str(participant.pk) if participant else "", owners)
     html = live.fill_timer(html, None if timer_ends is None else timer_ends - time.time())
     return mark_safe(html)  # noqa: S308 - rendered by our template, markers only added
 
@@ -300,7 +305,8 @@ def _board_page(
     request: HttpRequest, retreat_access: RetreatAccess, activity: Activity, form: CardForm
 ) -> TemplateResponse:
     context = _board_context(retreat_access, activity, version=activity.version, form=form)
-    context["own_cards"] = " ".join(selectors.own_card_ids(activity, context["participant"]))
+    if context.get("events_url"):  # (the page puts cards in place itself only with push)
+        context["own_cards"] = " ".join(selectors.own_card_ids(activity, context["participant"]))
     return TemplateResponse(request, BOARD, context)
 
 

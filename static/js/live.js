@@ -179,16 +179,18 @@
     return html.replace(MARKER, "");
   }
 
-  // The last cards that came by event, as they came: a card of one's own that came before the
-  // writer's answer named it is drawn again from these, marked (see "live:mine").
-  var arrived = [];
-  function remember(html) {
-    var found = OWN_CARD.exec(html);
-    if (found) {
-      arrived.push({ id: found[2], html: html });
-      if (arrived.length > 50) {
-        arrived.shift();
-      }
+  // A card of one's own already on the board, unmarked (its event came before the writer's
+  // answer named it): marked in place, as the server would have drawn it.
+  function markOwn(card) {
+    card.classList.add("idea-card--mine");
+    var author = card.querySelector(".idea-card__meta"); // its author's name, on a board that shows them
+    if (author) {
+      author.appendChild(document.createTextNode(" (you)"));
+    } else {
+      var line = document.createElement("p");
+      line.className = "idea-card__meta";
+      line.textContent = "Your card";
+      card.appendChild(line);
     }
   }
 
@@ -230,7 +232,6 @@
     }
     var template = document.createElement("template");
     template.innerHTML = personal(data.html || "");
-    remember(data.html || "");
     if (!onBoard(live, template.content.firstElementChild)) { // never twice
       place.list.appendChild(template.content);
       if (place.count) {
@@ -429,19 +430,10 @@
     }
     var id = String(value);
     own[id] = true;
-    var card = document.querySelector('.idea-card[data-card="' + id + '"]');
-    if (!card || card.classList.contains("idea-card--mine")) {
-      return; // not come yet (it will be marked as it comes), or already marked
+    var card = document.querySelector('.idea-card[data-card="' + window.CSS.escape(id) + '"]');
+    if (card && !card.classList.contains("idea-card--mine")) {
+      markOwn(card); // (not come yet: it is marked as it comes)
     }
-    for (var i = arrived.length - 1; i >= 0; i -= 1) {
-      if (arrived[i].id === id) {
-        var template = document.createElement("template");
-        template.innerHTML = personal(arrived[i].html);
-        card.replaceWith(template.content);
-        return;
-      }
-    }
-    fetchRegion(); // (drawn by the server, which marks it)
   });
 
   wanted = version() || 0;

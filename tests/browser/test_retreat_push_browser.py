@@ -18,6 +18,7 @@ from retreats.models import Activity
 from tests.factories import (
     PASSWORD,
     MembershipFactory,
+    ParticipantFactory,
     PhaseFactory,
     RetreatFactory,
     StakeholderGroupFactory,
@@ -304,3 +305,47 @@ def test_the_console_asks_once_as_its_stream_opens(page, room):
     streaming(page)
     settled(asked, quiet=2)
     assert len(asked) == 1, f"the console asked {len(asked)} times as its stream opened"
+
+
+def test_an_own_card_answered_late_is_marked_once(page, room):
+    """The card's markup does not say who wrote it: the writer's page learns its id from the
+    answer (`live:mine`). However the card came (its event before the answer, or a fetch), it
+    ends up marked as the writer's, once."""
+    page.set_viewport_size(PHONE)
+    join(page, "Dana")
+    streaming(page)
+    add_card(page, "First idea: a list for the next one to go in")
+    expect(page.locator(".idea-card--mine", has_text="First idea")).to_contain_text("Your card")
+
+    def answer_late(route):
+        response = route.fetch()
+        time.sleep(1.5)  # the card's event reaches the page meanwhile
+        route.fulfill(response=response)
+
+    page.route(re.compile(r".*/cards/$"), answer_late)
+    page.get_by_label("Your idea").fill("Second idea, answered late")
+    page.get_by_role("button", name="Add the card").click()
+    expect(page.locator("#board-announce")).to_have_text("Your card is on the board.")
+    card = page.locator(".idea-card", has_text="Second idea")
+    expect(card).to_have_class(re.compile("idea-card--mine"))
+    expect(card.locator(".idea-card__meta")).to_have_text("Your card")
+
+
+def test_the_answer_naming_a_card_already_shown_marks_it_in_place(page, room):
+    """The path of a card whose event came before its writer's answer, made certain: a card on
+    the board, unmarked, then `live:mine` names it; it is marked where it is, without a fetch."""
+    page.set_viewport_size(PHONE)
+    join(page, "Dana")
+    streaming(page)
+    add_card(page, "First idea: a list for the next one to go in")
+    other = ParticipantFactory(retreat=room["retreat"], display_name="Eli")
+    card = services.card_add(activity=room["activity"], participant=other, text="Eli’s idea")
+    shown = page.locator(".idea-card", has_text="Eli’s idea")
+    expect(shown).to_be_visible(timeout=LIVE)
+    expect(shown).not_to_have_class(re.compile("idea-card--mine"))
+    asked = polls(page)
+    page.evaluate("id => htmx.trigger(document.body, 'live:mine', {value: id})", str(card.pk))
+    expect(shown).to_have_class(re.compile("idea-card--mine"))
+    expect(shown.locator(".idea-card__meta")).to_have_text("Your card")
+    page.wait_for_timeout(300)
+    assert asked == []  # marked in place: the board was not fetched again

@@ -12,14 +12,13 @@ def test_warming_compiles_every_template_without_touching_the_database():
     names = warm.template_names()
     assert "retreats/participant/board.html" in names  # the project's templates
     assert "reports/pdf/board.html" in names  # an app's own templates
-    assert "django/forms/widgets/select.html" in names or len(names) > 300
     (loader,) = engines["django"].engine.template_loaders
     assert isinstance(loader, CachedLoader)
     loader.reset()
+    assert "retreats/participant/board.html" not in loader.get_template_cache
     compiled = warm.warm()
-    assert compiled >= len(names) - 2  # (an app may ship a template that is not Django's)
-    cached = {key.split("-")[0] for key in loader.get_template_cache}
-    assert {"retreats/participant/board.html", "retreats/participant/_card_form.html"} <= cached
+    assert compiled == len(names)  # every one compiles: none is skipped as broken
+    assert set(names) <= set(loader.get_template_cache)  # each in the cache the workers inherit
 
 
 def test_gunicorn_preloads_and_warms_before_forking(monkeypatch):
