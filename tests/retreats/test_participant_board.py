@@ -537,3 +537,25 @@ def test_a_board_changing_many_times_a_second_is_rendered_a_few_times_not_per_ch
     # ...and one that has seen it gets the new board: the change is never withheld.
     newer = client.get(live + f"?v={seen}", headers=HTMX).content.decode()
     assert "Second idea" in newer
+
+
+def test_own_cards_are_marked_alike_from_the_owners_map_or_from_each_card(retreat, brainstorm):
+    """An answer finds its viewer's cards in the map kept with the shared rendering; a rendering
+    kept without one (by an older release) is marked from each card's mark, the same way."""
+    from retreats.templatetags.retreat_live import idea_card
+
+    ana, bo = (ParticipantFactory(retreat=retreat, display_name=n) for n in ("Ana", "Bo"))
+    cards = [
+        CardFactory(activity=brainstorm, author=author, text=f"Idea {n}")
+        for n, author in enumerate((ana, bo, ana, None))
+    ]
+    html = "".join(str(idea_card(card, brainstorm)) for card in cards)
+    owners = live.owners_of(cards)
+    assert set(owners) == {str(ana.pk), str(bo.pk)} and len(owners[str(ana.pk)]) == 2
+    for viewer in (ana, bo):
+        marked = live.personal(html, str(viewer.pk), owners)
+        assert marked == live.personal(html, str(viewer.pk))
+        assert marked.count("Your card") == marked.count("idea-card--mine")
+        assert marked.count("Your card") == (2 if viewer == ana else 1)
+        assert "<!--" not in marked
+    assert "Your card" not in live.personal(html, "", owners)
