@@ -60,4 +60,10 @@ def test_observers_watch_a_card_arrive_without_signing_in(page, new_page, rivers
 
     # Turned off: the watching page reloads into "not found" at its next poll.
     services.retreat_set_public_meeting(retreat=retreat, public=False)
-    expect(page.get_by_text("Caring teachers")).to_have_count(0, timeout=LIVE + 3_000)
+    for screen in (page, phone):
+        # Wait for the "not found" page itself on both screens, so that neither is still
+        # navigating when the accessibility scan runs at the end of the test.
+        expect(
+            screen.get_by_role("heading", level=1, name="We can’t find that page")
+        ).to_be_visible(timeout=LIVE + 3_000)
+        expect(screen.get_by_text("Caring teachers")).to_have_count(0)
