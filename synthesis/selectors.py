@@ -2,10 +2,14 @@
 stakeholder group and by source, a theme's quotes and where it was carried. Every page's queries
 stay constant as comments grow: counts are made by the database, grouped.
 
-Counts by group follow the survey results' rule (engagements.small_groups.hide_small): a group
-with 1 to 4 comments on a theme shows as "fewer than 5", and further small groups are held back
-until the hidden ones add up to five or more, so the theme's total minus the shown groups never
-gives a small group's number. A theme with fewer than five comments in all shows no group at all.
+Counts by group follow the survey results' rule (engagements.small_groups.hide_small), on
+people, not comments: a survey's respondent is one voice however many of their answers carry the
+theme, and each comment written down at a listening session is one (sessions do not record who
+spoke). A group with 1 to 4 voices on a theme shows as "fewer than 5", and further small groups
+are held back until the hidden ones add up to five voices or more, so the theme's total minus
+the shown groups never gives a small group's number. A survey's answers from a group that the
+survey's results hold back are counted in the theme's total under no group's name (as the
+tagging page labels them). A theme with fewer than five voices in all shows no group at all.
 """
 
 from dataclasses import dataclass, field
@@ -25,6 +29,7 @@ FEWER = f"fewer than {MIN_GROUP}"
 # A survey's written answer from a group its results do not show (fewer than 5 answered).
 GROUP_NOT_SHOWN = "Group not shown (a small group in this survey)"
 GROUP_NOT_KNOWN = "Group not known"
+HELD_BACK = "held back"  # counts_for's key for a survey's answers from a group it holds back
 SURVEY_SOURCE = "survey"
 
 
@@ -137,7 +142,8 @@ def themes_for(engagement: Engagement) -> list[VoiceTheme]:
 class GroupCell:
     key: str  # the group's id, or "" for comments with no group given
     name: str
-    count: int
+    count: int  # comments
+    voices: int = 0  # people: respondents, and each session comment (what hiding counts)
     shown: bool = True
 
     @property
@@ -158,11 +164,12 @@ class ThemeCount:
     total: int
     groups: list[GroupCell] = field(default_factory=list)
     sources: list[SourceCell] = field(default_factory=list)
+    voices: int = 0
 
     @property
     def groups_shown(self) -> bool:
-        """Whether any count by group is shown: not for a theme of fewer than five comments."""
-        return self.total >= MIN_GROUP
+        """Whether any count by group is shown: not for a theme of fewer than five voices."""
+        return self.voices >= MIN_GROUP
 
     @property
     def source_words(self) -> str:
@@ -190,35 +197,59 @@ def source_columns() -> list[tuple[str, str]]:
 
 
 def counts_for(engagement: Engagement, themes: list[VoiceTheme] | None = None) -> list[ThemeCount]:
-    """Each theme's comments in all, by group (small groups hidden) and by source (session kinds
-    and surveys). Three queries whatever the number of themes and comments."""
+    """Each theme's comments in all, by group (small groups hidden, by voices: see the module's
+    note) and by source (session kinds and surveys). Five queries whatever the number of themes
+    and comments."""
     if themes is None:
         themes = themes_for(engagement)
     groups = groups_for(engagement.pk)
+    held_back = hidden_survey_groups(engagement)
     rows = (
         Tagging.objects.filter(theme__in=[t.pk for t in themes])
-        .values("theme", "comment__stakeholder_group", "comment__session__kind")
-        .annotate(n=Count("id"))
+        .values(
+            "theme",
+            "comment__stakeholder_group",
+            "comment__session__kind",
+            "comment__answer__question__survey",
+        )
+        .annotate(n=Count("id"), people=Count("comment__answer__respondent", distinct=True))
         .order_by()
     )
-    by_group: dict = {}
+    comments: dict = {}  # (theme, group key) -> comments; HELD_BACK for a survey's small group
+    voices: dict = {}
     by_source: dict = {}
     totals: dict = {}
     for row in rows:
         theme = row["theme"]
         group = str(row["comment__stakeholder_group"] or "")
+        survey = row["comment__answer__question__survey"]
+        if survey is not None and (str(survey), group) in held_back:
+            group = HELD_BACK
         source = row["comment__session__kind"] or SURVEY_SOURCE
+        people = row["people"] if survey is not None else row["n"]
         totals[theme] = totals.get(theme, 0) + row["n"]
-        by_group[(theme, group)] = by_group.get((theme, group), 0) + row["n"]
+        comments[(theme, group)] = comments.get((theme, group), 0) + row["n"]
+        voices[(theme, group)] = voices.get((theme, group), 0) + people
         by_source[(theme, source)] = by_source.get((theme, source), 0) + row["n"]
     found = []
     for theme in themes:
         count = ThemeCount(theme=theme, total=totals.get(theme.pk, 0))
+        keys = [(str(g.pk), g.name) for g in groups] + [("", NO_GROUP)]
         count.groups = [
-            GroupCell(str(g.pk), g.name, by_group.get((theme.pk, str(g.pk)), 0)) for g in groups
+            GroupCell(key, name, comments.get((theme.pk, key), 0), voices.get((theme.pk, key), 0))
+            for key, name in keys
         ]
-        count.groups.append(GroupCell("", NO_GROUP, by_group.get((theme.pk, ""), 0)))
-        hide_small(count.groups, size=lambda cell: cell.count)
+        # The survey's held-back answers are in the total but in no group's column: they count
+        # among the hidden ones, never shown.
+        held = GroupCell(
+            HELD_BACK,
+            GROUP_NOT_SHOWN,
+            comments.get((theme.pk, HELD_BACK), 0),
+            voices.get((theme.pk, HELD_BACK), 0),
+            shown=False,
+        )
+        hide_small([*count.groups, held], size=lambda cell: cell.voices)
+        count.voices = sum(cell.voices for cell in count.groups) + held.voices
         count.sources = [
             SourceCell(key, label, by_source.get((theme.pk, key), 0))
             for key, label in source_columns()

@@ -95,7 +95,7 @@ def counts_csv_text(counts: list[selectors.ThemeCount]) -> str:
         by_group = (
             [g.text for g in count.groups]
             if count.groups_shown
-            else [f"{selectors.FEWER} comments in all: not shown by group"] * len(count.groups)
+            else [f"{selectors.FEWER} people in all: not shown by group"] * len(count.groups)
         )
         writer.writerow(
             [spreadsheet_safe(count.theme.name), spreadsheet_safe(count.theme.description)]

@@ -1,5 +1,5 @@
-"""Counts per theme: in all, by stakeholder group (a group with fewer than five comments on the
-theme shown as "fewer than 5", and no number left from which one could be worked out), by source;
+"""Counts per theme: in all, by stakeholder group (a group of fewer than five people on the theme
+shown as "fewer than 5", and no number left from which one could be worked out), by source;
 the chart and its table; the CSV, safe to open in a spreadsheet; constant queries."""
 
 import csv
@@ -9,9 +9,10 @@ import re
 import pytest
 from django.urls import reverse
 
+from listening.models import Comment
 from synthesis.selectors import FEWER, counts_for
 from synthesis.services import tag
-from tests.factories import VoiceThemeFactory
+from tests.factories import AnswerFactory, QuestionFactory, RespondentFactory, VoiceThemeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,10 +59,65 @@ def test_a_theme_of_fewer_than_five_comments_shows_no_group(client, world):
     assert count.total == 3 and not count.groups_shown
     client.force_login(world.cast.board)
     text = client.get(reverse("synthesis:theme", args=[world.engagement.pk, count.theme.pk])).text
-    assert "Fewer than 5 comments carry this theme, so they are not counted by group." in text
+    assert "Fewer than 5 people spoke to this theme, so its comments are not counted" in text
     overview = client.get(reverse("synthesis:overview", args=[world.engagement.pk])).text
     row = re.search(r"Buses</a></th>(.*?)</tr>", overview, re.S).group(1)
     assert row.count('<span class="muted">—</span>') == 4  # three groups and “no group given”
+
+
+def test_one_person_s_many_answers_count_as_one_person(client, world):
+    """A student who wrote five answers on the theme is one person: their group is a small group,
+    not "Students 5". (Five students answered the survey, so its results show them.)"""
+    for n in range(4):
+        world.wrote(text=f"Something else {n}", group=world.students)  # not on the theme
+    respondent = RespondentFactory(survey=world.survey, stakeholder_group=world.students)
+    answers = []
+    for n in range(5):
+        question = QuestionFactory(survey=world.survey, kind="open", text=f"Question {n}?")
+        answer = AnswerFactory(respondent=respondent, question=question, choice="")
+        answers.append(
+            Comment.objects.create(
+                engagement=world.engagement,
+                answer=answer,
+                text=f"Más clases de arte, por favor ({n})",
+                stakeholder_group=world.students,
+            )
+        )
+    theme = _theme_with(world, name="Arts", parents=6, staff=7)
+    tag(theme=theme, comments=answers)
+    (count,) = counts_for(world.engagement)
+    assert count.total == 18 and count.voices == 14
+    # The student is hidden; 1 person is not enough to hide behind, so parents (6) go too.
+    assert _cells(count) == {
+        "Parents": FEWER,
+        "Staff": "7",
+        "Students": FEWER,
+        "No group given": "0",
+    }
+    client.force_login(world.cast.board)
+    text = client.get(reverse("synthesis:theme", args=[world.engagement.pk, theme.pk])).text
+    assert "someone who answered a survey counts once" in text
+    assert '<th scope="row">Students</th><td class="num">5</td>' not in text
+
+
+def test_a_survey_s_held_back_group_counts_in_the_total_only(world):
+    """The survey's results hold back staff (3) and then students (5, so that its total minus
+    parents never gives staff's 3). Their answers on the theme are in the total, under no
+    group's name: students' column holds only what they said at a town hall."""
+    theme = VoiceThemeFactory(engagement=world.engagement, name="Safety")
+    written = [world.wrote(text=f"Parent {n}", group=world.parents) for n in range(6)]
+    written += [world.wrote(text=f"Staff {n}", group=world.staff) for n in range(3)]
+    written += [world.wrote(text=f"Student {n}", group=world.students) for n in range(5)]
+    said = [world.said(text=f"Élève {n}", group=world.students) for n in range(6)]
+    tag(theme=theme, comments=written + said)
+    (count,) = counts_for(world.engagement)
+    assert count.total == 20
+    assert _cells(count) == {
+        "Parents": "6",
+        "Staff": "0",
+        "Students": "6",
+        "No group given": "0",
+    }
 
 
 def test_counts_by_source(world):
