@@ -450,6 +450,48 @@ def _first(watcher: Watcher, seen: int | None, version: int) -> bytes:
     return first
 
 
+class _Pacer:
+    """When a stream (either kind below) next re-checks access, may next write, next pings and
+    ends; `now` is time.monotonic(), read by the stream. It re-checks every
+    LIVE_PUSH_RECHECK_SECONDS, writes at most every WRITE_EVERY seconds (all that came meanwhile
+    at once), pings after KEEP_ALIVE_SECONDS without a write or a ping, and ends `seconds` after
+    it opened (LIVE_PUSH_WSGI_SECONDS or LIVE_PUSH_ASGI_SECONDS)."""
+
+    def __init__(self, now: float, seconds: float) -> None:
+        self.last_write = now
+        self.next_check = now + settings.LIVE_PUSH_RECHECK_SECONDS
+        self.next_ping = now + KEEP_ALIVE_SECONDS
+        self.end = now + seconds
+
+    def over(self, now: float) -> bool:
+        return now >= self.end
+
+    def wait_for(self, now: float) -> float:
+        """How long to wait for an event before a check, a ping or the end falls due."""
+        return max(0.0, min(self.next_check, self.next_ping, self.end) - now)
+
+    def check_due(self, now: float) -> bool:
+        return now >= self.next_check
+
+    def checked(self, now: float) -> None:
+        self.next_check = now + settings.LIVE_PUSH_RECHECK_SECONDS
+
+    def write_delay(self, now: float) -> float:
+        """How long to sleep before writing what is pending (WRITE_EVERY after the last write)."""
+        return max(0.0, self.last_write + WRITE_EVERY - now)
+
+    def wrote(self, now: float) -> None:
+        """A write went out at `now`: the next ping is KEEP_ALIVE_SECONDS of quiet after it."""
+        self.last_write = now
+        self.next_ping = now + KEEP_ALIVE_SECONDS
+
+    def ping_due(self, now: float) -> bool:
+        return now >= self.next_ping
+
+    def pinged(self, now: float) -> None:
+        self.next_ping = now + KEEP_ALIVE_SECONDS
+
+
 class _SyncStream:
     """Under WSGI (runserver, gunicorn gthread, the test server): a thread is held per stream, so
     a stream ends after LIVE_PUSH_WSGI_SECONDS (the browser reconnects, with Last-Event-ID) and a
@@ -485,19 +527,16 @@ class _SyncStream:
     def _events(self):
         watcher = self.watcher
         yield _first(watcher, self.seen, self.version)
-        start = last_write = time.monotonic()
-        next_check = start + settings.LIVE_PUSH_RECHECK_SECONDS
-        next_ping = start + KEEP_ALIVE_SECONDS
-        end = start + settings.LIVE_PUSH_WSGI_SECONDS
+        pacer = _Pacer(time.monotonic(), settings.LIVE_PUSH_WSGI_SECONDS)
         while True:
             now = time.monotonic()
-            if now >= end:
+            if pacer.over(now):
                 return
-            watcher.event.wait(max(0.0, min(next_check, next_ping, end) - now))
+            watcher.event.wait(pacer.wait_for(now))
             if watcher.ended:
                 return
             now = time.monotonic()
-            if now >= next_check:
+            if pacer.check_due(now):
                 allowed = _check(self.still_allowed)
                 _release_connection()
                 if allowed is None:  # could not tell (the database is away): reconnect later
@@ -505,19 +544,18 @@ class _SyncStream:
                 if not allowed:
                     yield encode({"e": "gone", "v": None})
                     return
-                next_check = now + settings.LIVE_PUSH_RECHECK_SECONDS
+                pacer.checked(now)
             if watcher.pending:
-                time.sleep(max(0.0, last_write + WRITE_EVERY - now))
+                time.sleep(pacer.write_delay(now))
                 gone, data = watcher.gone, watcher.take()
                 if data:
                     yield data
-                    last_write = next_ping = time.monotonic()
-                    next_ping += KEEP_ALIVE_SECONDS
+                    pacer.wrote(time.monotonic())
                 if gone:
                     return
-            elif now >= next_ping:
+            elif pacer.ping_due(now):
                 yield PING
-                next_ping = now + KEEP_ALIVE_SECONDS
+                pacer.pinged(now)
 
 
 _pool: ThreadPoolExecutor | None = None
@@ -588,42 +626,35 @@ class AsyncStream:
             if not self.opened and not await self.open():
                 return
             yield _first(watcher, self.seen, self.version)
-            start = last_write = time.monotonic()
-            next_check = start + settings.LIVE_PUSH_RECHECK_SECONDS
-            next_ping = start + KEEP_ALIVE_SECONDS
-            end = start + settings.LIVE_PUSH_ASGI_SECONDS
+            pacer = _Pacer(time.monotonic(), settings.LIVE_PUSH_ASGI_SECONDS)
             while True:
                 now = time.monotonic()
-                if now >= end:
+                if pacer.over(now):
                     return
-                try:
-                    timeout = max(0.0, min(next_check, next_ping, end) - now)
-                    await asyncio.wait_for(watcher.event.wait(), timeout)
-                except TimeoutError:
-                    pass
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(watcher.event.wait(), pacer.wait_for(now))
                 if watcher.ended:
                     return
                 now = time.monotonic()
-                if now >= next_check:
+                if pacer.check_due(now):
                     allowed = await run_sync(_check, self.still_allowed)
                     if allowed is None:
                         return
                     if not allowed:
                         yield encode({"e": "gone", "v": None})
                         return
-                    next_check = now + settings.LIVE_PUSH_RECHECK_SECONDS
+                    pacer.checked(now)
                 if watcher.pending:
-                    await asyncio.sleep(max(0.0, last_write + WRITE_EVERY - now))
+                    await asyncio.sleep(pacer.write_delay(now))
                     gone, data = watcher.gone, watcher.take()
                     if data:
                         yield data
-                        last_write = next_ping = time.monotonic()
-                        next_ping += KEEP_ALIVE_SECONDS
+                        pacer.wrote(time.monotonic())
                     if gone:
                         return
-                elif now >= next_ping:
+                elif pacer.ping_due(now):
                     yield PING
-                    next_ping = now + KEEP_ALIVE_SECONDS
+                    pacer.pinged(now)
         finally:
             self.close()
 

@@ -343,6 +343,41 @@ def test_a_quiet_stream_pings_so_the_page_knows_it_is_alive(
     assert pings and all(event == ("ping", {}, None) for event in pings)
 
 
+def test_both_kinds_of_stream_keep_one_schedule(settings, monkeypatch):
+    """The pacing the WSGI and ASGI streams share (push._Pacer), on a made-up clock: seconds
+    since the stream opened. Re-check every 10 s, ping after 6 s of quiet, write at most every
+    0.5 s, end after 25 s."""
+    settings.LIVE_PUSH_RECHECK_SECONDS = 10
+    monkeypatch.setattr(push, "KEEP_ALIVE_SECONDS", 6)
+    monkeypatch.setattr(push, "WRITE_EVERY", 0.5)
+    pacer = push._Pacer(0.0, 25)
+    # Quiet: the stream waits for the first thing due, the ping.
+    assert pacer.wait_for(0.0) == 6
+    assert not pacer.ping_due(5.9) and pacer.ping_due(6.0)
+    pacer.pinged(6.0)
+    assert not pacer.ping_due(11.9)
+    assert pacer.wait_for(6.0) == 4  # then the re-check, at 10 s
+    assert not pacer.check_due(9.9) and pacer.check_due(10.0)
+    pacer.checked(10.0)
+    assert not pacer.check_due(19.9) and pacer.check_due(20.0)
+    assert pacer.wait_for(10.0) == 2  # the next ping (at 12 s) comes before the next check
+    # An event after a quiet while goes out at once; the next waits WRITE_EVERY after it.
+    assert pacer.write_delay(11.0) == 0
+    pacer.wrote(11.0)
+    assert pacer.write_delay(11.25) == 0.25
+    pacer.wrote(11.5)
+    # A write counts as a sign of life: no ping at 12 s, the next is 6 s after the last write.
+    assert not pacer.ping_due(12.0) and not pacer.ping_due(17.4)
+    assert pacer.ping_due(17.5)
+    pacer.pinged(17.5)
+    pacer.checked(20.0)
+    # The end bounds the wait, and the stream ends at 25 s.
+    assert pacer.wait_for(23.5) == 0  # the ping at 23.5 s is due
+    pacer.pinged(23.5)
+    assert pacer.wait_for(23.5) == 1.5
+    assert not pacer.over(24.9) and pacer.over(25.0)
+
+
 def test_a_closed_retreat_ends_the_stream_with_gone(
     client, retreat, shared, django_capture_on_commit_callbacks, settings
 ):
