@@ -32,6 +32,9 @@ AXE_OPTIONS = {
     },
 }
 BLOCKING = {"serious", "critical"}
+# What Playwright says when the document under a scan went away because the page navigated.
+NAVIGATED = ("Execution context was destroyed", "Cannot find context with specified id")
+NAVIGATION_RETRIES = 3
 
 
 def pytest_collection_modifyitems(items):
@@ -93,7 +96,22 @@ class AccessibilityScan:
         )
 
     def scan_if_due(self) -> None:
-        """Scan the current document once it has loaded, unless it was scanned unchanged."""
+        """Scan the current document once it has loaded, unless it was scanned unchanged.
+
+        A page may go on to another document while it is scanned (a watching page reloads by
+        itself when its meeting closes): the scan's context is then destroyed under it, and the
+        document the page went to is scanned instead."""
+        for attempt in range(NAVIGATION_RETRIES + 1):
+            try:
+                return self._scan_if_due()
+            except sync_api.Error as error:
+                if attempt == NAVIGATION_RETRIES or not any(
+                    words in str(error) for words in NAVIGATED
+                ):
+                    raise
+                self.due = True
+
+    def _scan_if_due(self) -> None:
         if self.page.is_closed() or not self.page.url.startswith("http"):
             return
         self.page.wait_for_load_state("load")

@@ -50,3 +50,30 @@ def test_a_page_that_breaks_the_content_security_policy_fails_the_test(page):
     assert "Content-Security-Policy refused inline (script-src-elem)" in found
     assert page.evaluate("() => window.ran") is None  # and the browser did not run it
     page.a11y_scan.failures.clear()  # planted on purpose: this test's teardown passes
+
+
+LEAVING_PAGE = """<!doctype html><html lang="en"><head><title>Leaving</title>
+<script>
+  // The moment the scan starts, go on to the next page, as a watching page does when its meeting
+  // is closed (it reloads into "not found"): the scan's context is destroyed under it.
+  Object.defineProperty(window, "__alignedScanned", {
+    configurable: true,
+    get() { return undefined; },
+    set(value) { location.href = "/harness-next-page"; },
+  });
+</script></head><body><main><h1>Leaving</h1></main></body></html>"""
+NEXT_PAGE = """<!doctype html><html lang="en"><head><title>Next</title></head>
+<body><main><h1>The next page</h1></main></body></html>"""
+
+
+def test_a_page_that_navigates_while_it_is_scanned_has_the_new_page_scanned(page):
+    def serve(body):
+        return lambda route: route.fulfill(body=body, content_type="text/html")
+
+    page.route("**/harness-leaving-page", serve(LEAVING_PAGE))
+    page.route("**/harness-next-page", serve(NEXT_PAGE))
+    page.goto(page.live_server_url + "/harness-leaving-page")
+    page.a11y_scan.scan_if_due()  # raised "Execution context was destroyed" before
+    page.a11y_scan.scan_if_due()
+    assert page.url.endswith("/harness-next-page")
+    assert page.a11y_scan.scanned[-1].endswith("/harness-next-page")
