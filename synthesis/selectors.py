@@ -7,9 +7,11 @@ people, not comments: a survey's respondent is one voice however many of their a
 theme, and each comment written down at a listening session is one (sessions do not record who
 spoke). A group with 1 to 4 voices on a theme shows as "fewer than 5", and further small groups
 are held back until the hidden ones add up to five voices or more, so the theme's total minus
-the shown groups never gives a small group's number. A survey's answers from a group that the
-survey's results hold back are counted in the theme's total under no group's name (as the
-tagging page labels them). A theme with fewer than five voices in all shows no group at all.
+the shown groups (and the "Group not shown" count) never gives a small group's number. A
+survey's answers from a group that the survey's results hold back are counted in the theme's
+total and as "Group not shown", under no group's name (as the tagging page labels them); they
+are no cover for a small group. A theme with fewer than five voices in the groups' columns
+shows no group at all.
 """
 
 from dataclasses import dataclass, field
@@ -27,8 +29,9 @@ from .models import BoardSeed, Quote, Tagging, VoiceTheme
 PAGE_SIZE = 50
 FEWER = f"fewer than {MIN_GROUP}"
 # A survey's written answer from a group its results do not show (fewer than 5 answered).
-GROUP_NOT_SHOWN = "Group not shown (a small group in this survey)"
+GROUP_NOT_SHOWN = "Group not shown (held back in this survey’s results)"
 GROUP_NOT_KNOWN = "Group not known"
+GROUP_NOT_SHOWN_COLUMN = "Group not shown (held back by a survey)"
 HELD_BACK = "held back"  # counts_for's key for a survey's answers from a group it holds back
 SURVEY_SOURCE = "survey"
 
@@ -164,11 +167,13 @@ class ThemeCount:
     total: int
     groups: list[GroupCell] = field(default_factory=list)
     sources: list[SourceCell] = field(default_factory=list)
-    voices: int = 0
+    voices: int = 0  # people in the groups' columns (the held-back answers' authors not counted)
+    held: int = 0  # comments: survey answers from groups their survey's results hold back
 
     @property
     def groups_shown(self) -> bool:
-        """Whether any count by group is shown: not for a theme of fewer than five voices."""
+        """Whether any count by group is shown: not when fewer than five people in the groups'
+        columns spoke to the theme."""
         return self.voices >= MIN_GROUP
 
     @property
@@ -239,17 +244,13 @@ def counts_for(engagement: Engagement, themes: list[VoiceTheme] | None = None) -
             GroupCell(key, name, comments.get((theme.pk, key), 0), voices.get((theme.pk, key), 0))
             for key, name in keys
         ]
-        # The survey's held-back answers are in the total but in no group's column: they count
-        # among the hidden ones, never shown.
-        held = GroupCell(
-            HELD_BACK,
-            GROUP_NOT_SHOWN,
-            comments.get((theme.pk, HELD_BACK), 0),
-            voices.get((theme.pk, HELD_BACK), 0),
-            shown=False,
-        )
-        hide_small([*count.groups, held], size=lambda cell: cell.voices)
-        count.voices = sum(cell.voices for cell in count.groups) + held.voices
+        # The survey's held-back answers are in the total and in a "Group not shown" count of
+        # their own, never in a group's column. They give the small groups no cover: their
+        # number can be known (the theme's comments are listed, the Surveys column counts them),
+        # so the groups held back must add up to five people among themselves.
+        count.held = comments.get((theme.pk, HELD_BACK), 0)
+        hide_small(count.groups, size=lambda cell: cell.voices)
+        count.voices = sum(cell.voices for cell in count.groups)
         count.sources = [
             SourceCell(key, label, by_source.get((theme.pk, key), 0))
             for key, label in source_columns()

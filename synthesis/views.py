@@ -77,6 +77,8 @@ def overview(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
         "form": form,
         "can_tag": access.can(Can.SYNTHESIZE),
         "fewer": selectors.FEWER,
+        "any_held": any(count.held for count in counts),
+        "not_shown": selectors.GROUP_NOT_SHOWN_COLUMN,
     }
     return TemplateResponse(request, "synthesis/overview.html", context, status=status)
 
@@ -86,9 +88,11 @@ def counts_csv_text(counts: list[selectors.ThemeCount]) -> str:
     writer = csv.writer(out)
     groups = counts[0].groups if counts else []
     sources = selectors.source_columns()
+    any_held = any(count.held for count in counts)
     writer.writerow(
         ["Theme", "Description", "Comments"]
         + [spreadsheet_safe(g.name) for g in groups]
+        + ([selectors.GROUP_NOT_SHOWN_COLUMN] if any_held else [])
         + [label for _, label in sources]
     )
     for count in counts:
@@ -101,6 +105,7 @@ def counts_csv_text(counts: list[selectors.ThemeCount]) -> str:
             [spreadsheet_safe(count.theme.name), spreadsheet_safe(count.theme.description)]
             + [count.total]
             + by_group
+            + ([count.held] if any_held else [])
             + [cell.count for cell in count.sources]
         )
     return out.getvalue()
@@ -279,6 +284,7 @@ def _theme_context(access, theme, **forms):
         "engagement": engagement,
         "theme": theme,
         "count": count,
+        "not_shown": selectors.GROUP_NOT_SHOWN_COLUMN,
         "quotes": selectors.quotes_of(theme),
         "comments": selectors.tagged_comments(theme),
         "placed_cards": selectors.seeds_of(theme),

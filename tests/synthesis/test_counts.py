@@ -12,7 +12,13 @@ from django.urls import reverse
 from listening.models import Comment
 from synthesis.selectors import FEWER, counts_for
 from synthesis.services import tag
-from tests.factories import AnswerFactory, QuestionFactory, RespondentFactory, VoiceThemeFactory
+from tests.factories import (
+    AnswerFactory,
+    QuestionFactory,
+    RespondentFactory,
+    SurveyFactory,
+    VoiceThemeFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -100,10 +106,11 @@ def test_one_person_s_many_answers_count_as_one_person(client, world):
     assert '<th scope="row">Students</th><td class="num">5</td>' not in text
 
 
-def test_a_survey_s_held_back_group_counts_in_the_total_only(world):
+def test_a_survey_s_held_back_group_is_counted_under_group_not_shown(client, world):
     """The survey's results hold back staff (3) and then students (5, so that its total minus
-    parents never gives staff's 3). Their answers on the theme are in the total, under no
-    group's name: students' column holds only what they said at a town hall."""
+    parents never gives staff's 3). Their answers on the theme are in the total and under
+    "Group not shown", never under their group's name: students' column holds only what they
+    said at a town hall."""
     theme = VoiceThemeFactory(engagement=world.engagement, name="Safety")
     written = [world.wrote(text=f"Parent {n}", group=world.parents) for n in range(6)]
     written += [world.wrote(text=f"Staff {n}", group=world.staff) for n in range(3)]
@@ -111,13 +118,73 @@ def test_a_survey_s_held_back_group_counts_in_the_total_only(world):
     said = [world.said(text=f"Élève {n}", group=world.students) for n in range(6)]
     tag(theme=theme, comments=written + said)
     (count,) = counts_for(world.engagement)
-    assert count.total == 20
+    assert count.total == 20 and count.held == 8
     assert _cells(count) == {
         "Parents": "6",
         "Staff": "0",
         "Students": "6",
         "No group given": "0",
     }
+    client.force_login(world.cast.board)
+    text = client.get(reverse("synthesis:theme", args=[world.engagement.pk, theme.pk])).text
+    assert (
+        '<th scope="row">Group not shown (held back by a survey)</th><td class="num">8</td>' in text
+    )
+    csv_text = client.get(reverse("synthesis:counts-csv", args=[world.engagement.pk])).text
+    header, row = list(csv.reader(io.StringIO(csv_text)))[:2]
+    assert row[header.index("Group not shown (held back by a survey)")] == "8"
+    assert row[header.index("Students")] == "6"
+
+
+def _survey_of(world, title, **per_group):
+    """Another survey whose respondents each wrote one answer: their comments."""
+    survey = SurveyFactory(engagement=world.engagement, title=title)
+    question = QuestionFactory(survey=survey, kind="open", text="What should change?")
+    written = []
+    for attribute, n in per_group.items():
+        group = getattr(world, attribute)
+        for i in range(n):
+            respondent = RespondentFactory(survey=survey, stakeholder_group=group)
+            answer = AnswerFactory(respondent=respondent, question=question, choice="")
+            written.append(
+                Comment.objects.create(
+                    engagement=world.engagement,
+                    answer=answer,
+                    text=f"{title} {attribute} {i}",
+                    stakeholder_group=group,
+                )
+            )
+    return written
+
+
+def test_held_back_answers_are_no_cover_for_a_small_group(world):
+    """The held-back answers' number can be known (the Surveys column counts them, the theme's
+    comments are listed), so they never count towards the five people a small group hides
+    among: staff's 3 cannot be worked out as total - parents - held."""
+    theme = _theme_with(world, name="Buses", parents=10, staff=3)
+    tag(theme=theme, comments=_survey_of(world, "Quick poll", parents=2))  # 2: held back
+    (count,) = counts_for(world.engagement)
+    assert count.total == 15 and count.held == 2
+    assert _cells(count) == {
+        "Parents": FEWER,
+        "Staff": FEWER,
+        "Students": "0",
+        "No group given": "0",
+    }
+
+
+def test_a_small_group_with_held_back_answers_beside_it_shows_no_group(client, world):
+    """Staff's 3 at a town hall and 2 held-back survey answers: five people spoke, but only 3
+    of them in a group's column, so no group is shown (else "Staff: fewer than 5" beside
+    zeros would give staff's 3 away)."""
+    theme = _theme_with(world, name="Lunch", staff=3)
+    tag(theme=theme, comments=_survey_of(world, "Quick poll", students=2))
+    (count,) = counts_for(world.engagement)
+    assert count.total == 5 and count.held == 2 and not count.groups_shown
+    client.force_login(world.cast.board)
+    text = client.get(reverse("synthesis:theme", args=[world.engagement.pk, theme.pk])).text
+    assert "Fewer than 5 people whose group can be shown spoke to this theme" in text
+    assert "2 of its comments are survey answers from a group" in text
 
 
 def test_counts_by_source(world):

@@ -252,7 +252,7 @@ def test_a_survey_s_small_group_is_neither_named_nor_found_by_its_filter(
     client.force_login(world.cast.core_team)
 
     text = client.get(_tagging(world)).text
-    assert "Group not shown (a small group in this survey)" in _row(text, student)
+    assert "Group not shown (held back in this survey’s results)" in _row(text, student)
     assert "Students" not in _row(text, student)
     assert "· Parents</p>" in _row(text, parents[0])
     assert "Group not shown" in _row(text, staff[0])
