@@ -33,6 +33,17 @@ def _theme_with(world, name="Safety", **per_group):
     return theme
 
 
+def _answer(respondent, question, text):
+    """A respondent's written answer to a question, as the comment it becomes."""
+    answer = AnswerFactory(respondent=respondent, question=question, choice="")
+    return Comment.objects.create(
+        engagement=respondent.survey.engagement,
+        answer=answer,
+        text=text,
+        stakeholder_group=respondent.stakeholder_group,
+    )
+
+
 def _cells(count):
     return {cell.name: cell.text for cell in count.groups}
 
@@ -80,15 +91,7 @@ def test_one_person_s_many_answers_count_as_one_person(client, world):
     answers = []
     for n in range(5):
         question = QuestionFactory(survey=world.survey, kind="open", text=f"Question {n}?")
-        answer = AnswerFactory(respondent=respondent, question=question, choice="")
-        answers.append(
-            Comment.objects.create(
-                engagement=world.engagement,
-                answer=answer,
-                text=f"Más clases de arte, por favor ({n})",
-                stakeholder_group=world.students,
-            )
-        )
+        answers.append(_answer(respondent, question, f"Más clases de arte, por favor ({n})"))
     theme = _theme_with(world, name="Arts", parents=6, staff=7)
     tag(theme=theme, comments=answers)
     (count,) = counts_for(world.engagement)
@@ -145,15 +148,7 @@ def _survey_of(world, title, **per_group):
         group = getattr(world, attribute)
         for i in range(n):
             respondent = RespondentFactory(survey=survey, stakeholder_group=group)
-            answer = AnswerFactory(respondent=respondent, question=question, choice="")
-            written.append(
-                Comment.objects.create(
-                    engagement=world.engagement,
-                    answer=answer,
-                    text=f"{title} {attribute} {i}",
-                    stakeholder_group=group,
-                )
-            )
+            written.append(_answer(respondent, question, f"{title} {attribute} {i}"))
     return written
 
 
