@@ -28,7 +28,8 @@ from .models import BoardSeed, Quote, Tagging, VoiceTheme
 
 PAGE_SIZE = 50
 FEWER = f"fewer than {MIN_GROUP}"
-# A survey's written answer from a group its results do not show (fewer than 5 answered).
+# A survey's written answer from a group its results do not show: fewer than 5 answered, or
+# held back so that the survey's total minus the other groups does not give a small one away.
 GROUP_NOT_SHOWN = "Group not shown (held back in this survey’s results)"
 GROUP_NOT_KNOWN = "Group not known"
 GROUP_NOT_SHOWN_COLUMN = "Group not shown (held back by a survey)"
@@ -97,8 +98,8 @@ def comment_page(engagement: Engagement, filters: Filters, number):
 
 def with_group_labels(engagement: Engagement, comments: list[Comment]) -> list[Comment]:
     """Each comment with `group_label`: its group's name, except for a survey's written answer
-    from a group that the survey's results do not show (fewer than 5 answered), whose group is
-    not named here either. Two queries, whatever the number of comments."""
+    from a group that the survey's results do not show (listening.selectors.hidden_survey_groups),
+    whose group is not named here either. Two queries, whatever the number of comments."""
     hidden = hidden_survey_groups(engagement) if any(c.answer_id for c in comments) else set()
     for comment in comments:
         group = comment.stakeholder_group
