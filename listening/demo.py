@@ -290,7 +290,7 @@ SESSIONS = [
         ],
     ),
     (
-        "Listening tour: Eastside Elementary families",
+        "Eastside Elementary families",
         ListeningSession.Kind.TOUR,
         -41,
         "Eastside Elementary cafeteria (with Spanish interpretation)",

@@ -185,6 +185,23 @@ def carry_to_board(
         raise ValidationError("Tag some comments with this theme before carrying it to a board.")
     text = card_text(count)
     with transaction.atomic():
+        VoiceTheme.objects.select_for_update().filter(pk=theme.pk).first()  # one carry at a time
+        already = (
+            BoardSeed.objects.filter(
+                theme=theme,
+                activity=activity,
+                card__isnull=False,
+                card__hidden=False,
+                card__merged_into__isnull=True,
+            )
+            .select_related("card")
+            .first()
+        )
+        if already is not None:
+            raise ValidationError(
+                f"“{theme.name}” is already on this board, as the card “{already.card.text}”. "
+                "To put it there again with its new count, hide that card on the board first."
+            )
         card = card_seed(activity=activity, text=text, quadrant=quadrant)
         return BoardSeed.objects.create(
             theme=theme, activity=activity, card=card, text=text, comments=count.total, by=by

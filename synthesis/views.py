@@ -83,6 +83,10 @@ def overview(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
     return TemplateResponse(request, "synthesis/overview.html", context, status=status)
 
 
+def _comments(n: int) -> str:
+    return "1 comment" if n == 1 else f"{n:,} comments"
+
+
 def counts_csv_text(counts: list[selectors.ThemeCount]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -190,13 +194,13 @@ def tagging(request: HttpRequest, engagement_id: UUID) -> HttpResponse:
         try:
             if action == "untag":
                 done = services.untag(theme=theme, comments=comments)
-                messages.success(request, f"“{theme.name}” taken off {done} comment(s).")
+                messages.success(request, f"“{theme.name}” taken off {_comments(done)}.")
             else:
                 theme = services.theme_get_or_create(engagement=access.engagement, name=name)
                 done = services.tag(theme=theme, comments=comments, by=request.user)
                 messages.success(
                     request,
-                    f"{len(comments)} comment(s) tagged “{theme.name}”"
+                    f"{_comments(len(comments))} tagged “{theme.name}”"
                     + (
                         f" ({len(comments) - done} had it already)."
                         if done < len(comments)

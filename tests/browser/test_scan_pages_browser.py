@@ -5,6 +5,7 @@ survey pages too, without signing in."""
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from engagements.models import Role
 from listening.models import Answer, Comment
@@ -30,6 +31,10 @@ from tests.factories import (
 
 from .test_sign_in import sign_in
 
+# A pasted link longer than a phone is wide: it must wrap, not push the page sideways.
+PASTED = (
+    "See https://www.saferoutespartnership.org/safe-routes-school/walking-school-bus-guide-2026"
+)
 LONG = ("Que chaque élève ait un adulte de confiance — https://example.org/plan?x=1&y=2 " * 7)[:500]
 
 
@@ -59,7 +64,7 @@ def scan(riverside):
         person = RespondentFactory(survey=survey, stakeholder_group=parents if n % 2 else staff)
         Answer.objects.create(respondent=person, question=choice, choice="Safety")
         answer = Answer.objects.create(respondent=person, question=written)
-        text = LONG if n == 0 else f"Safer crossings near school {n}"
+        text = {0: LONG, 1: PASTED}.get(n, f"Safer crossings near school {n}")
         Comment.objects.create(engagement=engagement, answer=answer, text=text)
     InvitedRespondentFactory(survey=survey, name="Ana Núñez")
     survey.public_token = "open-sesame-scan"
@@ -69,6 +74,9 @@ def scan(riverside):
     theme = VoiceThemeFactory(engagement=engagement, name="Safe walks to school")
     TaggingFactory(theme=theme, comment=said)
     QuoteFactory(theme=theme, comment=said)
+    # A theme named by a pasted link (120 characters, no space): its chip wraps on a phone.
+    link = VoiceThemeFactory(engagement=engagement, name=("https://example.org/" + "x" * 120)[:120])
+    TaggingFactory(theme=link, comment=said)
     return {
         "engagement": engagement,
         "facilitator": facilitator,
@@ -148,6 +156,19 @@ def test_every_new_page_answers_fits_a_phone_and_passes_axe(page, scan):
         response = page.goto(page.live_server_url + address)
         assert response.status == 200, address
         fits_the_phone(page, address)
+
+
+def test_the_theme_chart_stays_readable_on_a_phone(page, scan):
+    """The chart keeps its words at a readable size and scrolls sideways in its own box."""
+    page.set_viewport_size({"width": 375, "height": 740})
+    sign_in(page, scan["facilitator"].email)
+    page.goto(page.live_server_url + reverse("synthesis:overview", args=[scan["engagement"].pk]))
+    fits_the_phone(page, "the synthesis overview")
+    label = page.locator(".theme-chart text").first
+    assert label.bounding_box()["height"] >= 11  # px: was about 5 when the chart shrank whole
+    page.get_by_role("region", name="The chart (scrolls sideways on a small screen)").focus()
+    page.keyboard.press("ArrowRight")  # the keyboard scrolls it too
+    expect(page.locator(".theme-chart__scroll")).not_to_have_js_property("scrollLeft", 0)
 
 
 def test_the_public_survey_pages_fit_a_phone_and_pass_axe(page, scan):

@@ -60,6 +60,14 @@ def test_tagging_by_keyboard_and_carrying_a_theme_to_a_board_on_a_phone(page, ri
     expect(page.locator(f"#c-{first.pk}").get_by_label("Theme for this comment")).to_be_focused()
     theme = VoiceTheme.objects.get(engagement=engagement)
 
+    # The bulk button with nothing ticked or typed: the page opens on the theme's error (below
+    # the filters, off the first screen), with the focus in the field.
+    page.get_by_role("button", name="Tag the chosen comments").click()
+    theme_field = page.get_by_label("Theme", exact=True)
+    expect(theme_field).to_be_focused()
+    expect(theme_field).to_be_in_viewport()
+    expect(page.get_by_text("Tick the comments first")).to_be_visible()
+
     # Two more at once: tick their boxes (Space), type the theme, press the button.
     # (Focus and key in one step: the row just redrawn may still be settling its own focus.)
     page.locator(f"#pick-{second.pk}").press("Space")
@@ -68,7 +76,7 @@ def test_tagging_by_keyboard_and_carrying_a_theme_to_a_board_on_a_phone(page, ri
     page.get_by_label("Theme", exact=True).fill("safer walks to school")
     expect(page.locator(f"#pick-{second.pk}")).to_be_checked()  # still, as the form is sent
     page.get_by_role("button", name="Tag the chosen comments").click()
-    expect(page.get_by_text("2 comment(s) tagged “Safer walks to school”.")).to_be_visible()
+    expect(page.get_by_text("2 comments tagged “Safer walks to school”.")).to_be_visible()
     assert Tagging.objects.filter(theme=theme).count() == 3
 
     # The theme's page: carry it to the retreat's board.

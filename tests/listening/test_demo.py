@@ -66,7 +66,7 @@ def test_two_listening_sessions_with_comments_from_groups():
     sessions = ListeningSession.objects.filter(engagement=riverside())
     assert set(sessions.values_list("title", flat=True)) == {
         "Town hall at Riverside High",
-        "Listening tour: Eastside Elementary families",
+        "Eastside Elementary families",
     }
     for session in sessions:
         comments = session.comments.all()

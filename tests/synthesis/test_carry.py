@@ -68,6 +68,19 @@ def test_a_theme_becomes_a_card_citing_its_count(client, world, theme, board):
     assert "Community input: Safer walks to school — 23 comments" in page
 
 
+def test_the_same_theme_goes_on_a_board_once_until_its_card_is_hidden(client, world, theme, board):
+    client.force_login(world.cast.facilitator)
+    assert _carry(client, world, theme, activity=str(board.pk)).status_code == 302
+    again = _carry(client, world, theme, activity=str(board.pk))
+    assert again.status_code == 400
+    assert "“Safer walks to school” is already on this board, as the card" in again.text
+    assert Card.objects.filter(activity=board).count() == 1
+    # Hidden on the board (say, to put it again with its new count): it may go on again.
+    Card.objects.filter(activity=board).update(hidden=True)
+    assert _carry(client, world, theme, activity=str(board.pk)).status_code == 302
+    assert Card.objects.filter(activity=board, hidden=False).count() == 1
+
+
 def test_a_swot_board_needs_a_quadrant(client, world, theme, board):
     Activity.objects.filter(pk=board.pk).update(kind="swot")
     client.force_login(world.cast.facilitator)

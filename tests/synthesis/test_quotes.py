@@ -58,6 +58,10 @@ def test_at_most_five_quotes_and_only_tagged_comments(client, world, theme):
     response = _add(client, world, theme, comments[QUOTES_MAX])
     assert "A theme has at most 5 quotes" in response.text
     assert Quote.objects.filter(theme=theme).count() == QUOTES_MAX
+    # The page offers no more "Choose as a quote" and says why.
+    page = client.get(reverse("synthesis:theme", args=[world.engagement.pk, theme.pk])).text
+    assert "Choose as a quote" not in page
+    assert "This theme has its 5 quotes: remove one above to choose another." in page
     untagged = world.said(text="Not tagged")
     Quote.objects.filter(theme=theme).first().delete()
     response = _add(client, world, theme, untagged)

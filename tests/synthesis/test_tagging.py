@@ -123,11 +123,13 @@ def test_bulk_tagging_without_boxes_or_theme_keeps_what_was_given(client, world)
     assert response.status_code == 400
     assert "Tick the comments first" in response.text
     assert 'value="Safety"' in response.text  # the typed theme is kept
+    # The page opens on its error (below the filters, off the first screen): it has the focus.
+    assert 'id="bulk-comments-error" tabindex="-1" autofocus' in response.text
     response = client.post(
         _tagging(world), {"comments": [str(comment.pk)], "theme_name": "", "action": "tag"}
     )
     assert response.status_code == 400
-    assert 'aria-describedby="bulk-theme-error"' in response.text
+    assert 'aria-describedby="bulk-theme-error" autofocus' in response.text
     assert f'value="{comment.pk}" form="bulk-form" id="pick-{comment.pk}" checked' in response.text
     response = client.post(
         _tagging(world), {"comments": [str(comment.pk)], "theme_name": "Nope", "action": "untag"}
