@@ -154,6 +154,10 @@ class AnswerForm(GuardedForm):
     def question_fields(self):
         return [(q, self[f"q_{q.pk}"]) for q in self.questions]
 
+    @property
+    def has_required(self) -> bool:
+        return any(q.required for q in self.questions)
+
     def chosen_group(self):
         return self.groups.get(self.cleaned_data["group"])
 
@@ -167,10 +171,12 @@ class AnswerForm(GuardedForm):
 
 
 def _field(question: Question) -> forms.Field:
+    """The form field of one question; a required one says so in its label, before sending."""
     required = {"required": "Please answer this question."}
+    label = f"{question.text} (required)" if question.required else question.text
     if question.kind == Question.Kind.CHOICE:
         return forms.ChoiceField(
-            label=question.text,
+            label=label,
             choices=[(c, c) for c in question.choices],
             widget=forms.RadioSelect,
             required=question.required,
@@ -178,7 +184,7 @@ def _field(question: Question) -> forms.Field:
         )
     if question.kind == Question.Kind.SCALE:
         return forms.TypedChoiceField(
-            label=question.text,
+            label=label,
             choices=SCALE,
             coerce=int,
             empty_value=None,
@@ -187,7 +193,7 @@ def _field(question: Question) -> forms.Field:
             error_messages={**required, "invalid_choice": "Choose a point from 1 to 5."},
         )
     return forms.CharField(
-        label=question.text,
+        label=label,
         widget=forms.Textarea(attrs={"rows": 4}),
         required=question.required,
         max_length=ANSWER_MAX,

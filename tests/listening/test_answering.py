@@ -55,6 +55,18 @@ def test_a_group_of_another_engagement_is_refused_with_everything_kept(client, w
     assert not Respondent.objects.exists()
 
 
+def test_a_required_question_says_so_before_sending(client, world):
+    html = client.get(public_url(world)).content.decode()
+    assert "(required)" not in html and "Questions marked" not in html
+    world.choice.required = True
+    world.choice.save()
+    html = client.get(public_url(world)).content.decode()
+    assert f"<legend>{world.choice.text} (required)</legend>" in html
+    assert "Questions marked “(required)” need an answer." in html
+    # The privacy reminder comes before the questions, not under the Send button.
+    assert html.index("anything private about students") < html.index("<legend>")
+
+
 def test_a_required_question_left_empty_is_named_by_the_field(client, world):
     world.choice.required = True
     world.choice.save()
