@@ -237,6 +237,7 @@ def _row_answer(request, access, comment, *, error="", typed="", news=""):
             "focus": True,
             # A theme made by typing joins the suggestions of every row (out of band).
             "oob_themes": selectors.themes_for(access.engagement),
+            "oob_totals": selectors.totals_for(access.engagement),
         }
         return TemplateResponse(request, "synthesis/_row.html", context)
     if error:

@@ -57,6 +57,11 @@ def test_the_keyboard_path_with_htmx_swaps_the_row_and_keeps_the_focus_there(cli
     assert "autofocus" in text and 'role="status">Tagged “Safety”.' in text
     # The new theme joins the suggestions of every row.
     assert '<datalist id="theme-names" hx-swap-oob="true"><option value="Safety">' in text
+    # And the page's count of untagged comments follows.
+    assert (
+        '<p class="muted" id="tag-totals" hx-swap-oob="true">1 comment in all, 0 not tagged yet.'
+        in text
+    )
     # Tagging again with the same theme changes nothing.
     client.post(_tag_one(world, comment), {"theme_name": "Safety"}, headers={"HX-Request": "true"})
     assert Tagging.objects.count() == 1
