@@ -74,7 +74,9 @@ class QuoteForm(forms.Form):
 
 
 class BoardForm(forms.Form):
-    activity = forms.ChoiceField(label="Board")
+    activity = forms.ChoiceField(
+        label="Board", error_messages={"required": "Choose the board the card goes on."}
+    )
     quadrant = forms.ChoiceField(
         label="Quadrant (SWOT boards)",
         required=False,

@@ -81,6 +81,14 @@ def test_the_same_theme_goes_on_a_board_once_until_its_card_is_hidden(client, wo
     assert Card.objects.filter(activity=board, hidden=False).count() == 1
 
 
+def test_no_board_chosen_says_so_in_words(client, world, theme, board):
+    client.force_login(world.cast.facilitator)
+    response = _carry(client, world, theme, activity="")
+    assert response.status_code == 400
+    assert "Choose the board the card goes on." in response.text
+    assert not Card.objects.exists()
+
+
 def test_a_swot_board_needs_a_quadrant(client, world, theme, board):
     Activity.objects.filter(pk=board.pk).update(kind="swot")
     client.force_login(world.cast.facilitator)
