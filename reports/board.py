@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
 from engagements.models import Engagement
 from monitoring.charts import ChartData, summary, svg, table_html
@@ -30,6 +28,7 @@ from monitoring.selectors.progress import MeasureNode, Progress, StepNode, progr
 from monitoring.status import Status, long_date
 from planning.models import Approval, PlanVersion
 
+from . import sparklines
 from .models import BoardReportNote, ReportJob
 from .selectors import _day, layout_for
 
@@ -440,68 +439,8 @@ def with_charts(content: dict, *, pdf: bool) -> dict:
             data = chart_data(item["chart"])
             item["summary"] = summary(data)
             if pdf:
-                item["svg"] = sparkline(data, item["summary"])
+                item["svg"] = sparklines.sparkline(data, item["summary"])
             else:
                 item["svg"] = svg(data)
                 item["table"] = table_html(data)
     return content
-
-
-SPARK_W, SPARK_H, SPARK_PAD = 120, 32, 4
-
-
-def sparkline(chart: ChartData, words: str) -> SafeString:
-    """A small trend chart for print: the readings as one line ending in a point, the expected
-    path dashed, the target a diamond, a band a shaded strip. Labelled by `words` (the chart's
-    summary); "" when there is nothing to draw."""
-    days = [d for d, _ in chart.readings] + [d for d, _ in chart.path]
-    values = [float(v) for _, v in chart.readings] + [float(v) for _, v in chart.path]
-    if chart.target:
-        days.append(chart.target[0])
-        values.append(float(chart.target[1]))
-    if chart.band:
-        values += [float(v) for v in chart.band]
-    if not chart.readings or not days:
-        return mark_safe("")
-    first, span = min(days).toordinal(), max((max(days) - min(days)).days, 1)
-    low, high = min(values), max(values)
-    if low == high:
-        low, high = low - 1, high + 1
-
-    def x(day) -> float:
-        return SPARK_PAD + (SPARK_W - 2 * SPARK_PAD) * (day.toordinal() - first) / span
-
-    def y(value) -> float:
-        share = (float(value) - low) / (high - low)
-        return SPARK_PAD + (SPARK_H - 2 * SPARK_PAD) * (1 - share)
-
-    out = [
-        f'<svg class="br-spark" viewBox="0 0 {SPARK_W} {SPARK_H}" role="img" '
-        f'aria-label="{escape(chart.title)}. {escape(words)}" '
-        f'xmlns="http://www.w3.org/2000/svg">'
-    ]
-    if chart.band:
-        top, bottom = y(max(chart.band)), y(min(chart.band))
-        out.append(
-            f'<rect x="0" y="{top:.1f}" width="{SPARK_W}" height="{max(bottom - top, 1):.1f}" '
-            f'fill="#e6f4ea"/>'
-        )
-    if len(chart.path) > 1:
-        line = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in chart.path)
-        out.append(
-            f'<polyline points="{line}" fill="none" stroke="#4a5361" stroke-width="1" '
-            f'stroke-dasharray="3 2"/>'
-        )
-    if chart.target:
-        tx, ty = x(chart.target[0]), y(chart.target[1])
-        out.append(
-            f'<path d="M{tx - 3:.1f} {ty:.1f}L{tx:.1f} {ty - 3:.1f}L{tx + 3:.1f} {ty:.1f}'
-            f'L{tx:.1f} {ty + 3:.1f}Z" fill="#a4161a"/>'
-        )
-    line = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in chart.readings)
-    last_x, last_y = x(chart.readings[-1][0]), y(chart.readings[-1][1])
-    out.append(
-        f'<polyline points="{line}" fill="none" stroke="#1d3a6e" stroke-width="1.5"/>'
-        f'<circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="2" fill="#1d3a6e"/></svg>'
-    )
-    return mark_safe("".join(out))  # noqa: S308 — every text above is escaped

@@ -26,14 +26,13 @@ from pathlib import Path
 
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
-from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from planning.diff import STATEMENTS
 from planning.models import Plan, Value
 
-from . import tagging
+from . import fast_html, tagging
 from .models import OnePageShows, Orientation, Paper, ReportJob
 
 log = logging.getLogger(__name__)
@@ -48,7 +47,7 @@ TEMPLATES = {
     ReportJob.Kind.BOARD: "reports/pdf/board.html",
 }
 # Bump when the rendering code changes in a way the templates do not show, so cached PDFs go.
-RENDERER_VERSION = "3"  # 3: tagged PDFs (tagging.py)
+RENDERER_VERSION = "4"  # 3: tagged PDFs (tagging.py); 4: the board report's trend lines as PNG
 # Body type sizes of the one-page plan in pt, largest first: a short plan gets large type, a long
 # one the largest that fits, down to the smallest still readable in print. 10 pt is the design.
 SIZE_STEP = 0.5
@@ -141,7 +140,7 @@ def html_for(
 
 
 def pdf_document(html: str):
-    return HTML(string=html, url_fetcher=fetcher()).render(font_config=font_config())
+    return fast_html.html_document(html, fetcher()).render(font_config=font_config())
 
 
 @dataclass

@@ -110,3 +110,17 @@ def headings(pdf: bytes) -> list[tuple[int, str]]:
                 words.append(child.text)
             found.append((int(element.tag[1]), " ".join(filter(None, words))))
     return found
+
+
+def texts_of(elements: list[Element], tag: str) -> list[str]:
+    """The whole text of each element with this tag, its descendants' included, in order."""
+    found = []
+    for index, element in enumerate(elements):
+        if element.tag == tag:
+            words = [element.text]
+            for child in elements[index + 1 :]:
+                if child.depth <= element.depth:
+                    break
+                words.append(child.text)
+            found.append(" ".join(filter(None, words)))
+    return found

@@ -339,18 +339,58 @@ def test_the_page_takes_the_same_queries_as_the_plan_grows(
 
 
 def test_the_pdfs_trend_lines_say_the_chart_in_words_and_escape_text(cast):
-    from django.template.loader import render_to_string
+    """Each trend line is an image (a PNG: WeasyPrint draws SVG in Python, 0.7 s for a 12-goal
+    plan) whose alternative text is the chart in words; a measure without readings says so."""
+    from reports.render import render_board
 
-    from reports.board import with_charts
+    from .pdf_structure import structure, texts_of
 
     lived, *_ = _plan(cast)
     for months in (3, 2):
         _read(cast, lived.absence, "19", days_ago=30 * months)
     c = board_content(cast.engagement, recent_periods(cast.engagement)[0])
     c["goals"][1]["strategies"][0]["measures"][0]["chart"]["title"] = "<script>x</script>"
-    html = render_to_string(
-        "reports/pdf/board.html", {"c": with_charts(c, pdf=True), "page_size": "letter"}
+    pdf = render_board(c).pdf
+    elements = structure(pdf)
+    figures = [e.alt for e in elements if e.tag == "Figure"]
+    assert len(figures) == 2  # graduation and absence; the class-size measure has no reading
+    assert figures[1].startswith("<script>x</script>. 3 readings from")
+    assert "Dashed line: the expected path from" in figures[1]
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    assert "No readings yet" in text
+    # measures and action steps are list items, their status in words
+    items = texts_of(elements, "LI")
+    absence = [t for t in items if t.startswith("Chronic absence rate")]  # not the road block
+    assert len(absence) == 1 and "Off track" in absence[0] and "25 % now" in absence[0]
+    assert "Owner: Superintendent Person." in absence[0]
+    steps = [t for t in items if "Run a morning van" in t]
+    assert steps and "past its due date" in steps[-1] and "% done" in steps[-1]
+
+
+def test_a_trend_line_draws_readings_path_and_target_in_their_colours():
+    """The PNG itself: the readings' line in blue, the expected path grey, the target red, the
+    band pale green, on white, 240 x 64 px for 30 x 8 mm (about 200 dpi); nothing at all without
+    a reading."""
+    from datetime import date
+
+    from PIL import Image
+
+    from monitoring.charts import ChartData
+    from reports import sparklines
+
+    chart = ChartData(
+        key="m1",
+        title="Chronic absence rate",
+        readings=tuple((date(2026, m, 1), Decimal(20 - m)) for m in range(1, 12)),
+        path=((date(2025, 12, 1), Decimal(20)), (date(2028, 6, 1), Decimal(10))),
+        target=(date(2028, 6, 1), Decimal(10)),
+        band=(Decimal(12), Decimal(16)),
     )
-    assert 'role="img" aria-label="&lt;script&gt;x&lt;/script&gt;. 3 readings from' in html
-    assert "<script>x" not in html
-    assert "No readings yet" in html  # the class-size measure has none: no empty drawing
+    image = Image.open(BytesIO(sparklines.png(chart))).convert("RGB")
+    assert image.size == (240, 64)
+    colours = {colour for _, colour in image.getcolors(4096)}
+    inks = [(0x1D, 0x3A, 0x6E), (0x4A, 0x53, 0x61), (0xA4, 0x16, 0x1A), (0xE6, 0xF4, 0xEA)]
+    for ink in [*inks, (255, 255, 255)]:
+        assert ink in colours, ink
+    assert sparklines.png(ChartData(key="m2", title="None yet", path=chart.path)) == b""
+    assert sparklines.sparkline(ChartData(key="m2", title="x"), "No readings yet.") == ""

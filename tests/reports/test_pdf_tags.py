@@ -28,7 +28,7 @@ from ..factories import (
     StrategyFactory,
     ValueFactory,
 )
-from .pdf_structure import artifacts, headings, structure, tree_text
+from .pdf_structure import artifacts, headings, structure, texts_of, tree_text
 
 ONE_PAGE, SUPPORT = ReportJob.Kind.ONE_PAGE, ReportJob.Kind.SUPPORT
 GOALS = ["Readers by grade three", "Math with confidence", "A plan for every graduate"]
@@ -135,8 +135,8 @@ def test_headings_start_at_one_and_never_skip_a_level(cast, everything, kind):
         assert set(levels) == {1, 2, 3, 4, 5}
 
 
-def test_tables_are_tagged_with_header_cells_that_label_their_columns(cast, plan):
-    elements = structure(pdf_of(SUPPORT, cast))
+def test_tables_are_tagged_with_header_cells_that_label_their_columns(cast, everything):
+    elements = structure(pdf_of(SUPPORT, cast))  # the planning team's seats are a table
     assert {"Table", "THead", "TBody", "TR", "TH", "TD"} <= {element.tag for element in elements}
     headers = {element.identifier for element in elements if element.tag == "TH"}
     cells = [element for element in elements if element.tag == "TD"]
@@ -144,6 +144,19 @@ def test_tables_are_tagged_with_header_cells_that_label_their_columns(cast, plan
     for cell in cells:  # each data cell names the header of its column
         assert cell.attributes["/Headers"] and set(cell.attributes["/Headers"]) <= headers
     assert "Step for Strategy 1 for Readers by grade three" in tree_text(pdf_of(SUPPORT, cast))
+
+
+def test_measures_and_action_steps_are_lists_with_their_fields_named(cast, plan):
+    """In the support document, measures and action steps are list items (cheaper to lay out
+    than tables of one or three rows) whose every field says what it is."""
+    items = texts_of(structure(pdf_of(SUPPORT, cast)), "LI")
+    steps = [text for text in items if text.startswith("Step for Strategy")]
+    assert len(steps) == 6
+    for field in ("Stage:", "Owner:", "Dates:", "Resources:"):
+        assert field in steps[0], field
+    measures = [text for text in items if text.startswith("Progress on")]
+    assert len(measures) == 3
+    assert "baseline 41" in measures[0] and "target 60" in measures[0]
 
 
 def test_strategies_and_values_are_tagged_as_lists(cast, plan):
