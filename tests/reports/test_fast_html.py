@@ -92,7 +92,7 @@ def test_the_retreat_record_parses_as_html5_would(retreat, parsed):  # noqa: F81
 
 def test_html_that_is_not_well_formed_is_parsed_as_html5_as_before(caplog):
     loose = "<!DOCTYPE html><html lang='en'><title>T</title><p>One<p>Two &nbsp; <b>bold</html>"
-    with caplog.at_level(logging.WARNING, logger="reports.fast_html"):
+    with caplog.at_level(logging.INFO, logger="reports.fast_html"):
         assert fast_html.parse(loose) is None
         document = render.pdf_document(loose)
     assert "not well-formed" in caplog.text
@@ -122,3 +122,47 @@ def test_void_elements_svg_comments_and_escapes_parse_as_html5_would():
     root = fast_html.parse(html)
     assert root is not None
     assert shape(root) == shape(tinyhtml5.parse(html, namespace_html_elements=False))
+
+
+HTML5_READS_OTHERWISE = {
+    "a paragraph in a paragraph": "<p>one<p>two</p></p>",
+    "a list in a paragraph": "<p>one<ul><li>two</li></ul></p>",
+    "a div deep in a paragraph": "<p><span>one<div>two</div></span></p>",
+    "rows without tbody": "<table><tr><td>1</td></tr></table>",
+    "a col without colgroup": "<table><col><tbody><tr><td>1</td></tr></tbody></table>",
+    "a link in a link": '<a href="#a">one <b><a href="#b">two</a></b></a>',
+    "an item in an item": "<ul><li>one<li>two</li></li></ul>",
+    "CDATA": "<p><![CDATA[x < y]]></p>",
+    "a processing instruction": "<p><?php echo 1 ?>x</p>",
+    "a prefixed attribute": '<p xml:lang="fr">été</p>',
+    "svg without its namespace": '<svg viewBox="0 0 1 1"><circle r="1"/></svg>',
+    "a Windows-1252 reference": "<p>&#128; &#x99;</p>",
+    "uppercase tags": "<p>first<BR>second</p>",
+    "a tab in an attribute": '<img alt="one\ttwo" src="data:,">',
+    "a line break in an attribute": "<img alt='one\r\ntwo' src=\"data:,\">",
+    "an ampersand in a style": "<style>p::after { content: '&amp;' }</style><p>x</p>",
+    "a lone surrogate": "<p>a\ud800b</p>",
+    "a control character": "<p>a\x0bb</p>",
+}
+
+
+@pytest.mark.parametrize("case", HTML5_READS_OTHERWISE.values(), ids=HTML5_READS_OTHERWISE.keys())
+def test_what_html5_reads_otherwise_is_left_to_tinyhtml5(case):
+    """Well-formed or not, markup that HTML5 repairs or reads differently never takes the fast
+    path with a different tree: parse() says None and tinyhtml5 parses it."""
+    html = (
+        f'<!DOCTYPE html>\n<html lang="en"><head><title>T</title></head><body>{case}</body></html>'
+    )
+    assert fast_html.parse(html) is None
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>no html, head or body</p>",
+        '<!DOCTYPE html [<!ATTLIST p class CDATA "injected">]>'
+        "<html><head></head><body><p>x</p></body></html>",
+    ],
+)
+def test_a_document_html5_would_complete_or_change_is_left_to_tinyhtml5(html):
+    assert fast_html.parse(html) is None

@@ -5,11 +5,13 @@ mark and the running header and footer painted as artifacts it skips. Read back 
 
 import io
 import re
+from datetime import date
 
 import pytest
 from pypdf import PdfReader
 
 from planning import services as planning
+from planning.models import Measure
 from reports import render, tagging
 from reports.models import ReportJob
 from reports.selectors import content_for
@@ -149,14 +151,31 @@ def test_tables_are_tagged_with_header_cells_that_label_their_columns(cast, ever
 def test_measures_and_action_steps_are_lists_with_their_fields_named(cast, plan):
     """In the support document, measures and action steps are list items (cheaper to lay out
     than tables of one or three rows) whose every field says what it is."""
+    goal = plan.goals.get(title=GOALS[0])
+    MeasureFactory(
+        goal=goal,
+        indicator="Chronic absence",
+        baseline=18,
+        baseline_date=date(2026, 6, 30),
+        target=9,
+        target_date=date(2030, 6, 30),
+        unit="%",
+        data_source="State attendance file",
+        frequency=Measure.Frequency.QUARTERLY,
+        direction=Measure.Direction.DOWN,
+    )
     items = texts_of(structure(pdf_of(SUPPORT, cast)), "LI")
     steps = [text for text in items if text.startswith("Step for Strategy")]
     assert len(steps) == 6
-    for field in ("Stage:", "Owner:", "Dates:", "Resources:"):
+    for field in ("Stage:", "Owner: not named yet", "Dates: not set", "Resources: none named"):
         assert field in steps[0], field
     measures = [text for text in items if text.startswith("Progress on")]
     assert len(measures) == 3
     assert "baseline 41" in measures[0] and "target 60" in measures[0]
+    (absence,) = [text for text in items if text.startswith("Chronic absence:")]
+    for words in ("baseline 18%", "June 30, 2026", "target 9%", "by June 30, 2030", "quarterly"):
+        assert words in absence, words
+    assert "lower is better" in absence and "Source: State attendance file" in absence
 
 
 def test_strategies_and_values_are_tagged_as_lists(cast, plan):
