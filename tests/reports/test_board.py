@@ -365,6 +365,9 @@ def test_the_pdfs_trend_lines_say_the_chart_in_words_and_escape_text(cast):
     assert "Owner: Superintendent Person." in absence[0]
     steps = [t for t in items if "Run a morning van" in t]
     assert steps and "past its due date" in steps[-1] and "% done" in steps[-1]
+    assert "no update yet" in steps[-1]
+    (calls,) = [t for t in items if "Call every family" in t and "% done" in t]
+    assert "All 212 families called" in calls and "last update" in calls
 
 
 def test_a_trend_line_draws_readings_path_and_target_in_their_colours():
