@@ -248,3 +248,14 @@ def test_it_refuses_a_weasyprint_it_was_not_written_for(monkeypatch):
 
 def test_the_contents_keep_their_links_to_the_sections(cast, plan):
     assert any(element.tag == "Link" for element in structure(pdf_of(SUPPORT, cast)))
+
+
+def test_a_measure_saved_without_its_frequency_or_direction_reads_cleanly():
+    """A draft saved before measures had a frequency and a direction prints no empty field."""
+    from django.template.loader import render_to_string
+
+    html = render_to_string(
+        "reports/pdf/_measures.html",
+        {"measures": [{"indicator": "Readers", "baseline": "41%", "target": "60%"}]},
+    )
+    assert flat(re.sub(r"<[^>]+>", "", html)).strip() == "Readers: baseline 41%, target 60%."
