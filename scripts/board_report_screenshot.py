@@ -8,38 +8,21 @@ renders the report as the worker does (reports.render) and turns its first page 
 pdftoppm (poppler-utils).
 """
 
-import io
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from demo_database import demo_database  # scripts/demo_database.py
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-DB = ROOT / "var" / "shot-board.sqlite3"
 PDF = ROOT / "var" / "board-report.pdf"
 PNG = ROOT / "docs" / "screenshots" / "board-report.png"
 
 
 def main() -> None:
-    DB.parent.mkdir(exist_ok=True)
-    DB.unlink(missing_ok=True)
-    for name in ("REDIS_URL", "REDIS_CACHE_URL", "DEBUG"):
-        os.environ.pop(name, None)
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DATABASE_URL=f"sqlite:///{DB}",
-        MEDIA_ROOT=str(ROOT / "var" / "shot-media"),
-        LOG_LEVEL="WARNING",
-    )
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("load_demo", verbosity=0, stdout=io.StringIO())
+    demo_database("shot-board")
 
     from accounts.models import User
     from engagements.models import Engagement
