@@ -176,6 +176,7 @@ class Stats:
     events: int = 0  # SSE messages received
     watched_bytes: int = 0  # what the watchers received, compressed as sent
     kinds: dict[str, int] = field(default_factory=dict)  # what went wrong, how often
+    event_kinds: dict[str, int] = field(default_factory=dict)  # events received, by name
     server_cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds by server
 
     def fail(self, kind: str) -> None:
@@ -195,6 +196,7 @@ class Room:
         self.measure_from = float("inf")
         self.stop = float("inf")
         self.posted: dict[bytes, float] = {}  # card token -> when its POST started
+        self.fetching = 0  # board fetches under way
 
     def running(self) -> bool:
         return time.monotonic() < self.stop
@@ -218,8 +220,12 @@ def _seen(body: bytes, seen: set, room: Room) -> None:
 
 async def _fetch_region(conn: Connection, live_url: str, state: dict, seen, room: Room) -> None:
     started = time.monotonic()
-    status, body = await conn.request("GET", f"{live_url}?v={state['v']}&s={state['s']}")
-    stats = room.stats
+    room.fetching += 1
+    try:
+        status, body = await conn.request("GET", f"{live_url}?v={state['v']}&s={state['s']}")
+    finally:
+        room.fetching -= 1
+    stats = room.phase_of(started)
     stats.requests += 1
     stats.polls.append(time.monotonic() - started)
     if status == 200:
@@ -303,6 +309,8 @@ async def streamer(conn: Connection, urls: dict, room: Room) -> None:
                     if kind == b"message":
                         continue  # `retry:` or a comment
                     room.stats.events += 1
+                    name = kind.decode()
+                    room.stats.event_kinds[name] = room.stats.event_kinds.get(name, 0) + 1
                     if kind == b"card":
                         _seen(message, seen, room)
                         if version and (not state["v"] or int(version) > int(state["v"])):
@@ -385,8 +393,9 @@ async def probe(cookie: str, path: str, kind: str, room: Room) -> None:
 async def run_level(
     world: dict, count: int, seconds: float, mode: str, join_max: float
 ) -> tuple[Room, float, float]:
-    """The room joins (until every screen is connected, at most `join_max` seconds, then 2 s to
-    settle), then `seconds` are measured. Returns the room, how long joining took, and the load
+    """The room joins (until every screen is connected and no board fetch is under way, at most
+    `join_max` seconds, then 2 s to settle), then `seconds` are measured. Returns the room, how
+    long joining took, and the load
     generator's CPU share during the measured time."""
     room = Room(screens=count + 1)
     tasks = [
@@ -407,7 +416,7 @@ async def run_level(
         if index < count:
             write = Connection(cookie)
             tasks.append(asyncio.create_task(writer(write, world["writes"], world["items"], room)))
-    while room.connected < room.screens and time.monotonic() - began < join_max:
+    while (room.connected < room.screens or room.fetching) and time.monotonic() - began < join_max:
         await asyncio.sleep(0.1)
     joined = time.monotonic() - began
     await asyncio.sleep(2)  # the joining's last answers drain
@@ -697,7 +706,8 @@ def report(count: int, seconds: float, stats: Stats, cpu: float) -> Figures:
         f"  p99 {p99:6.1f} ms"
     )
     if stats.streams:
-        print(f"      streams {stats.streams} opened, {stats.events} messages received")
+        kinds = ", ".join(f"{name} {n}" for name, n in sorted(stats.event_kinds.items()))
+        print(f"      streams {stats.streams} opened, {stats.events} messages received ({kinds})")
     print(
         f"      fetches n={len(stats.polls):<6} p50 {percentile(stats.polls, 50) * ms:6.1f} ms"
         f"  p95 {percentile(stats.polls, 95) * ms:6.1f} ms"
@@ -827,7 +837,8 @@ def main() -> None:
                 joining = room.joining
                 print(
                     f"{count:>5} participants joining (run {run + 1}, not counted below): every "
-                    f"screen connected after {joined:.1f} s ({room.connected} of {room.screens}); "
+                    f"screen connected and had its board after {joined:.1f} s ({room.connected} of "
+                    f"{room.screens}, {room.fetching} fetches still under way); "
                     f"meanwhile write p95 {percentile(joining.writes, 95) * 1000:.0f} ms, "
                     f"fetch p95 {percentile(joining.polls, 95) * 1000:.0f} ms, "
                     f"errors {joining.errors}{_kinds(joining)}"

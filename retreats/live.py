@@ -98,6 +98,25 @@ def grant(request: HttpRequest, activity_id, participant_id) -> None:
         _quietly(cache.set, _grant_key(session_key, activity_id), value, GRANT_SECONDS)
 
 
+def _writer_key(session_key: str, retreat_id) -> str:
+    return f"retreats:writer:{session_key}:{retreat_id}"
+
+
+def grant_writes(request: HttpRequest, retreat_id, participant_id) -> None:
+    """Note that this session may add cards and dots in this retreat, as this participant: the
+    normal path has just checked it in full (retreats/quick_writes.py acts on the note)."""
+    session_key = getattr(request, "session", None) and request.session.session_key
+    if session_key and participant_id:
+        _quietly(
+            cache.set, _writer_key(session_key, retreat_id), str(participant_id), GRANT_SECONDS
+        )
+
+
+def writer(session_key: str, retreat_id) -> str | None:
+    """The participant this session may write as in this retreat, if the note is there."""
+    return _quietly(cache.get, _writer_key(session_key, retreat_id))
+
+
 def granted(request: HttpRequest, activity_id) -> bool:
     """Is this session's note that it may watch this board still there? (An open stream's cheap
     re-check; without the note the full access check runs.)"""

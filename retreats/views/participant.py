@@ -96,10 +96,20 @@ def _refresh_instead(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
-def _watching(request: HttpRequest, activity: Activity, participant: Participant | None) -> None:
-    """This session was just let see the board: let the live shortcut answer its next polls."""
+def _watching(request: HttpRequest, activity: Activity, retreat_access: RetreatAccess) -> None:
+    """This session was just let see the board: let the live shortcut answer its next polls,
+    and the quick path take its cards and dots if it may write."""
+    participant = retreat_access.participant
     live.grant(request, activity.pk, participant.pk if participant else None)
+    _may_write(request, retreat_access, participant)
     live.version_seen(activity.pk, activity.version)
+
+
+def _may_write(request: HttpRequest, retreat_access: RetreatAccess, participant) -> None:
+    """The full check has just let this viewer in: note it for the quick path of cards and dots
+    (retreats/quick_writes.py) when they may add them."""
+    if participant is not None and retreat_access.can(Can.CONTRIBUTE):
+        live.grant_writes(request, retreat_access.retreat.pk, participant.pk)
 
 
 def _unchanged(request: HttpRequest, activity: Activity) -> bool:
@@ -315,7 +325,7 @@ def _board_page(
 @vary_on_headers("HX-Request")
 def board(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpResponse:
     retreat_access, activity = access_activity(request, retreat_id, activity_id)
-    _watching(request, activity, retreat_access.participant)
+    _watching(request, activity, retreat_access)
     if request.htmx:
         context = _board_context(retreat_access, activity, version=activity.version)
         return TemplateResponse(request, LIVE, context)
@@ -336,7 +346,7 @@ def board_live(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> Htt
         raise
     if not request.htmx:
         return redirect(_board_url(activity))
-    _watching(request, activity, retreat_access.participant)
+    _watching(request, activity, retreat_access)
     if _unchanged(request, activity):
         return _no_change()
     context = _board_context(
@@ -371,7 +381,7 @@ def board_events(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> H
 def events_access(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> Activity:
     """May this viewer watch the board's stream? As for the poll: Http404 or PermissionDenied."""
     retreat_access, activity = access_activity(request, retreat_id, activity_id)
-    _watching(request, activity, retreat_access.participant)
+    _watching(request, activity, retreat_access)
     return activity
 
 
@@ -384,6 +394,7 @@ def events_still_allowed(request: HttpRequest, activity: Activity) -> bool:
     except (Http404, PermissionDenied):
         return False
     live.grant(request, activity.pk, found.participant.pk if found.participant else None)
+    _may_write(request, found, found.participant)
     return True
 
 
@@ -414,6 +425,7 @@ def card_add(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpR
     if form.is_valid():
         participant = _participant(retreat_access)
         live.grant(request, activity.pk, participant.pk)
+        _may_write(request, retreat_access, participant)
         try:
             card = services.card_add(
                 activity=activity, participant=participant, **form.cleaned_data
@@ -458,6 +470,7 @@ def vote(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> HttpRespo
     card, theme = selectors.vote_target(activity, form.cleaned_data["item"])
     participant = _participant(retreat_access)
     live.grant(request, activity.pk, participant.pk)
+    _may_write(request, retreat_access, participant)
     cast = services.vote_add if form.cleaned_data["action"] == "add" else services.vote_remove
     try:
         left = cast(

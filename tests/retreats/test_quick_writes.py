@@ -1,0 +1,331 @@
+"""The quick path of cards and dots (retreats/quick_writes.py): it takes the common case with a
+few statements, answers exactly as the normal path does, and leaves everything else (refusals,
+retries, first and last dots, unusual boards, any doubt about access) to the normal path, which
+then answers as it always did."""
+
+import json
+import re
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from engagements.models import Membership, Role
+from retreats import push, quick_writes, services
+from retreats.models import Activity, Ballot, Card, Dot, Participant, SubmissionKey
+from tests.factories import ActivityFactory, CardFactory, MembershipFactory, RetreatFactory
+
+from .test_participant_board import HTMX, join_as_guest
+
+pytestmark = pytest.mark.django_db
+LONG_CARD = (
+    "Que chaque élève ait accès à un conseiller d’orientation dès la 6e <script>alert(1)</script>"
+    " — https://example.org/plan?x=1&y=2 "
+) * 3
+
+
+@pytest.fixture(autouse=True)
+def _one_process(settings):
+    settings.LIVE_PUSH = True
+    settings.LIVE_PUSH_REDIS_URL = ""
+    settings.LIVE_QUICK_WRITES = True
+
+
+@pytest.fixture
+def taken(monkeypatch):
+    """Which writes the quick path took ("card"/"vote") and which it left to the normal path."""
+    record = {"quick": [], "normal": []}
+    for kind, name in (("card", "_card"), ("vote", "_vote")):
+        original = getattr(quick_writes, name)
+
+        def spy(*args, _original=original, _kind=kind, **kwargs):
+            try:
+                response = _original(*args, **kwargs)
+            except quick_writes.Fallback:
+                record["normal"].append(_kind)
+                raise
+            record["quick"].append(_kind)
+            return response
+
+        monkeypatch.setattr(quick_writes, name, spy)
+    return record
+
+
+def url(name, activity):
+    return reverse(f"retreats:{name}", args=[activity.retreat_id, activity.pk])
+
+
+def card(client, activity, text="Idea", **extra):
+    return client.post(url("card-add", activity), {"text": text, **extra}, headers=HTMX)
+
+
+def dot(client, activity, item, action="add", key=""):
+    data = {"item": item.pk, "action": action, "submission_key": key}
+    return client.post(url("vote", activity), data, headers=HTMX)
+
+
+def steady(html: str) -> str:
+    """An answer without what differs on every answer: the new key and the CSRF token."""
+    html = re.sub(r'name="submission_key" value="[^"]+"', 'name="submission_key" value=""', html)
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+@pytest.fixture
+def board(retreat):
+    activity = ActivityFactory(retreat=retreat, title="Five years from now")
+    services.activity_update(activity=activity, private_until_revealed=False)
+    return Activity.objects.get(pk=activity.pk)
+
+
+@pytest.fixture
+def guest(client, retreat, board):
+    """A guest who joined by code and opened the board (which lets their writes go quick)."""
+    participant = join_as_guest(client, retreat, name="Zoé")
+    assert client.get(url("board", board)).status_code == 200
+    return participant
+
+
+@pytest.fixture
+def voting(retreat):
+    activity = ActivityFactory(retreat=retreat, vote_budget=4, max_per_item=3)
+    arts = CardFactory(activity=activity, text="More arts & music — “for every school”")
+    services.activity_set_stage(activity=activity, stage=Activity.Stage.VOTING)
+    return Activity.objects.get(pk=activity.pk), arts
+
+
+# --- the quick path takes the common case, and answers as the normal path does -----------------
+
+
+def test_a_card_goes_the_quick_way_with_the_normal_answer(
+    client,
+    retreat,
+    board,
+    guest,
+    taken,
+    django_assert_max_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    watcher = push.Watcher(str(board.pk), push.PARTICIPANT)
+    push.hub.add(watcher)
+    try:
+        version = board.version
+        # One reading, the card, the version, the key (and the transaction's two): the normal
+        # path takes 11 (on SQLite; 9 and 6 on PostgreSQL, which counts no savepoint).
+        with (
+            django_assert_max_num_queries(6),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            response = card(client, board, LONG_CARD, submission_key="key-1-abcdefghijklmnop")
+    finally:
+        push.hub.remove(watcher)
+    assert taken == {"quick": ["card"], "normal": []}
+    assert response.status_code == 200
+    added = Card.objects.get(activity=board)
+    assert added.text == LONG_CARD.strip() and added.author == guest
+    assert json.loads(response["HX-Trigger"]) == {"live:mine": str(added.pk)}
+    html = response.content.decode()
+    assert "Your card is on the board." in html and 'id="add-card"' in html
+    assert (
+        'name="submission_key" value="key-1-abcdefghijklmnop"' not in html
+    )  # a fresh key for the next card
+    assert response["X-Frame-Options"] == "DENY" and "HX-Request" in response["Vary"]
+    assert SubmissionKey.objects.get(participant=guest, key="key-1-abcdefghijklmnop").card == added
+    assert Activity.objects.get(pk=board.pk).version == version + 1
+    sent = watcher.take().decode()  # everyone else gets the card, its words escaped
+    assert "event: card" in sent and str(added.pk) in sent
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in sent and "<script>" not in sent
+
+
+def test_the_quick_answer_to_a_card_is_the_normal_one(client, retreat, board, guest, settings):
+    quick = card(client, board, "First idea", submission_key="key-aaaaaaaa")
+    settings.LIVE_QUICK_WRITES = False
+    normal = card(client, board, "Second idea", submission_key="key-bbbbbbbb")
+    assert steady(quick.content.decode()) == steady(normal.content.decode())
+    assert quick["HX-Trigger"] != normal["HX-Trigger"]  # (each names its own card)
+
+
+def test_a_swot_card_goes_quick_in_its_quadrant(client, retreat, taken):
+    swot = ActivityFactory(retreat=retreat, kind=Activity.Kind.SWOT, private_until_revealed=False)
+    join_as_guest(client, retreat)
+    client.get(url("board", swot))
+    assert card(client, swot, "Caring teachers", quadrant="S").status_code == 200
+    assert taken["quick"] == ["card"]
+    assert Card.objects.get(activity=swot).quadrant == "S"
+    answer = card(client, swot, "No quadrant chosen").content.decode()
+    assert "Choose strengths, weaknesses, opportunities or threats." in answer
+    assert taken["normal"] == ["card"] and Card.objects.filter(activity=swot).count() == 1
+
+
+def test_a_dot_goes_the_quick_way_after_the_first(client, retreat, voting, taken, settings):
+    activity, arts = voting
+    join_as_guest(client, retreat)
+    first = dot(client, activity, arts, key="dot-key-1")  # the normal path makes the ballot
+    assert taken == {"quick": [], "normal": []} and first.status_code == 200
+    second = dot(client, activity, arts, key="dot-key-2")
+    assert taken["quick"] == ["vote"]
+    html = second.content.decode()
+    assert "has 2 of your dots. You have 2 of 4 dots left." in html
+    assert "More arts &amp; music" in html and second["HX-Reswap"] == "none"
+    assert Dot.objects.get(card=arts).count == 2
+    assert Ballot.objects.get(activity=activity).spent == 2
+    assert SubmissionKey.objects.get(key="dot-key-2").dots_left == 2
+    # The normal path, for the same dot, answers the same.
+    settings.LIVE_QUICK_WRITES = False
+    other = CardFactory(activity=activity, text="Smaller classes")
+    normal = dot(client, activity, other, key="dot-key-3")
+    settings.LIVE_QUICK_WRITES = True
+    Ballot.objects.filter(activity=activity).update(spent=2)
+    Dot.objects.filter(card=other).delete()
+    again = dot(client, activity, other, key="dot-key-4")
+    assert taken["quick"] == ["vote", "vote"]
+    assert steady(normal.content.decode()) == steady(again.content.decode())
+
+
+def test_a_dot_on_a_theme_goes_quick(client, retreat, voting, taken):
+    activity, _ = voting
+    theme = services.theme_add(activity=activity, name="Arts for all")
+    services.activity_update(activity=activity, vote_on=Activity.VoteOn.THEMES)
+    join_as_guest(client, retreat)
+    dot(client, activity, theme)
+    answer = dot(client, activity, theme).content.decode()
+    assert taken["quick"] == ["vote"] and "‘Arts for all’ has 2 of your dots." in answer
+    assert Dot.objects.get(theme=theme).count == 2
+
+
+# --- everything else goes the normal way, and gets the normal answer ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "text", "message"),
+    [
+        ({"locked": True}, "Idea", "The facilitator has locked this board for now."),
+        ({"stage": Activity.Stage.GROUPING}, "Idea", "Adding ideas is over for this board."),
+        ({}, "", "Write your idea first."),
+        ({}, "x" * 501, "Keep it to 500 characters: this one has 501."),
+    ],
+)
+def test_a_refused_card_gets_the_normal_answer(
+    client, retreat, board, guest, taken, change, text, message
+):
+    Activity.objects.filter(pk=board.pk).update(**change)
+    answer = card(client, board, text)
+    assert message in answer.content.decode()
+    assert taken["quick"] == [] and not Card.objects.filter(activity=board).exists()
+
+
+def test_a_card_on_a_private_board_goes_the_normal_way(client, retreat, taken):
+    private = ActivityFactory(retreat=retreat, private_until_revealed=True)
+    join_as_guest(client, retreat)
+    client.get(url("board", private))
+    answer = card(client, private, "Only mine for now").content.decode()
+    assert taken == {"quick": [], "normal": ["card"]}
+    assert "Only mine for now" in answer  # the normal answer carries the writer's own board
+
+
+def test_a_retried_card_is_taken_once_with_the_first_answer(client, retreat, board, guest, taken):
+    first = card(client, board, "Once", submission_key="same-key-1")
+    again = card(client, board, "Once", submission_key="same-key-1")
+    assert taken == {"quick": ["card"], "normal": ["card"]}
+    assert Card.objects.filter(activity=board).count() == 1
+    assert first["HX-Trigger"] == again["HX-Trigger"]
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (lambda a, arts: Dot.objects.filter(card=arts).update(count=3), "at most 3 dots on one"),
+        (lambda a, arts: Card.objects.filter(pk=arts.pk).update(hidden=True), "board’s cards"),
+        (lambda a, arts: Ballot.objects.filter(activity=a).update(spent=4), "used all 4"),
+        (lambda a, arts: Ballot.objects.filter(activity=a).update(spent=3), "0 of 4 dots left"),
+        (lambda a, arts: Activity.objects.filter(pk=a.pk).update(votes_live=True), "2 of your"),
+    ],
+    ids=["at the item's limit", "hidden card", "no dot left", "last dot", "votes shown live"],
+)
+def test_an_unusual_dot_gets_the_normal_answer(client, retreat, voting, taken, setup, message):
+    activity, arts = voting
+    join_as_guest(client, retreat)
+    dot(client, activity, arts)
+    setup(activity, arts)
+    answer = dot(client, activity, arts).content.decode()
+    assert message in answer
+    assert taken["quick"] == []
+
+
+def test_taking_a_dot_back_goes_the_normal_way(client, retreat, voting, taken):
+    activity, arts = voting
+    join_as_guest(client, retreat)
+    dot(client, activity, arts)
+    answer = dot(client, activity, arts, action="remove").content.decode()
+    assert "You have 4 of 4 dots left." in answer and taken["quick"] == []
+
+
+# --- access: the note is not enough, and nothing is written without it -------------------------
+
+
+def test_without_the_note_every_write_goes_the_normal_way(client, retreat, board, guest, taken):
+    cache.clear()
+    card(client, board, "Idea")
+    assert taken == {"quick": [], "normal": []}  # (the quick path did not even try)
+    card(client, board, "Another")  # the normal path's check wrote the note again
+    assert taken["quick"] == ["card"]
+
+
+def test_a_closed_retreat_takes_no_card_at_once(client, retreat, board, guest, taken):
+    services.retreat_set_open(retreat=retreat, is_open=False)
+    answer = card(client, board, "Too late")
+    assert answer.status_code == 403 and taken["quick"] == []
+    assert not Card.objects.filter(activity=board).exists()
+
+
+def test_a_session_that_ended_writes_nothing(client, retreat, board, guest, taken):
+    Session.objects.all().delete()  # signed out elsewhere, or expired: the note is still there
+    answer = card(client, board, "After the end")
+    assert answer.status_code == 404 and taken["quick"] == []
+    assert not Card.objects.filter(activity=board).exists()
+
+
+def test_a_member_who_left_the_engagement_writes_nothing(cast, client, retreat, board, taken):
+    client.force_login(cast.plan_team)
+    client.post(reverse("retreats:member-join", args=[retreat.pk]))
+    client.get(url("board", board))
+    card(client, board, "While a member")
+    assert taken["quick"] == ["card"]
+    Membership.objects.filter(user=cast.plan_team).delete()
+    answer = card(client, board, "After leaving")
+    assert answer.status_code == 404 and taken["quick"] == ["card"]
+    assert Card.objects.filter(activity=board).count() == 1
+
+
+def test_a_read_only_member_never_writes_by_the_quick_path(cast, client, retreat, board, taken):
+    adviser = MembershipFactory(engagement=cast.engagement, roles=[Role.ADVISER.value]).user
+    Participant.objects.create(
+        retreat=retreat, membership=Membership.objects.get(user=adviser), display_name="Ada"
+    )
+    client.force_login(adviser)
+    assert client.get(url("board", board)).status_code == 200
+    assert card(client, board, "An adviser's idea").status_code == 403
+    assert taken == {"quick": [], "normal": []}
+
+
+def test_the_note_of_one_retreat_does_not_reach_another(cast, client, retreat, board, guest, taken):
+    elsewhere = ActivityFactory(retreat=RetreatFactory(is_open=True), private_until_revealed=False)
+    # Another retreat's board under this retreat's address, and under its own.
+    foreign = reverse("retreats:card-add", args=[retreat.pk, elsewhere.pk])
+    assert client.post(foreign, {"text": "x"}, headers=HTMX).status_code == 404
+    assert card(client, elsewhere, "x").status_code == 404
+    assert taken["quick"] == [] and not Card.objects.filter(activity=elsewhere).exists()
+
+
+def test_the_csrf_check_still_holds(client, retreat, board, guest, taken):
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies = client.cookies  # the guest's session and CSRF cookie, but no token sent
+    assert card(strict, board, "No token").status_code == 403
+    assert taken["quick"] == [] and not Card.objects.filter(activity=board).exists()
+
+
+def test_the_quick_path_can_be_turned_off(client, retreat, board, guest, taken, settings):
+    settings.LIVE_QUICK_WRITES = False
+    assert card(client, board, "Idea").status_code == 200
+    assert taken == {"quick": [], "normal": []}
