@@ -50,6 +50,7 @@ BREAKER_SECONDS = 5  # after Redis fails a publish, skip it this long
 CHECK_SECONDS = 5  # each process checks its watched boards' versions this often (lost events)
 PING = b"event: ping\ndata: {}\n\n"  # every KEEP_ALIVE_SECONDS of silence: the page sees it
 MAX_PENDING = 500  # a watcher this far behind gets one `board` event instead (it fetches)
+RECENT_CARDS = 300  # each watched board's latest card events, for a page that comes back behind
 PARTICIPANT = frozenset({"card", "board", "version", "gone"})
 FACILITATOR = PARTICIPANT | {"room"}
 
@@ -153,18 +154,21 @@ class Watcher:
         self.lock = threading.Lock()
         self.event = asyncio.Event() if loop else threading.Event()
 
-    def put(self, kind: str, data: bytes) -> None:
+    def put(self, kind: str, data: bytes, *, wake: bool = True) -> bool:
+        """Queue the event; True when its writer needs waking (woken here unless `wake` is
+        False: Hub.dispatch wakes a board's writers together, one call per event loop)."""
         if kind not in self.kinds:
-            return
+            return False
         with self.lock:
             if kind == "gone":
                 self.gone = True
-            wake = not self.pending  # woken once until its writer takes what is waiting
+            needed = not self.pending  # woken once until its writer takes what is waiting
             if len(self.pending) >= MAX_PENDING:  # far behind: fetching the region is cheaper
                 self.pending = [encode({"e": "board", "v": None})]
             self.pending.append(data)
-        if wake:
+        if needed and wake:
             self.wake()
+        return needed
 
     def end(self) -> None:
         self.ended = True
@@ -187,6 +191,8 @@ class Watcher:
 class Hub:
     def __init__(self) -> None:
         self.watchers: dict[str, set[Watcher]] = defaultdict(set)
+        # The latest card events of each watched board, by version (see `missed`).
+        self.recent: dict[str, dict[int, bytes]] = {}
         self.versions: dict[str, int] = {}  # the last version this process sent, per board
         self.checked: dict[str, int] = {}  # each watched board's version at the last check
         self.lock = threading.Lock()
@@ -203,6 +209,7 @@ class Hub:
                 if not found:
                     del self.watchers[watcher.activity_id]
                     self.versions.pop(watcher.activity_id, None)
+                    self.recent.pop(watcher.activity_id, None)
 
     def known(self, activity_id: str, version: int) -> None:
         """A stream read the board's version as it opened: the self-check starts from there."""
@@ -221,15 +228,31 @@ class Hub:
             return sum(len(found) for found in self.watchers.values())
 
     def dispatch(self, message: dict) -> None:
+        data = encode(message)
         with self.lock:
             targets = list(self.watchers.get(message["a"], ()))
             version = message.get("v")
             if targets and version is not None:
                 self.versions[message["a"]] = max(self.versions.get(message["a"], 0), version)
+                if message["e"] == "card":
+                    recent = self.recent.setdefault(message["a"], {})
+                    recent[version] = data
+                    if len(recent) > RECENT_CARDS:
+                        del recent[min(recent)]
         if targets:
-            data = encode(message)
-            for watcher in targets:
-                watcher.put(message["e"], data)
+            woken = [watcher for watcher in targets if watcher.put(message["e"], data, wake=False)]
+            _wake_all(woken)
+
+    def missed(self, activity_id: str, seen: int, version: int) -> bytes | None:
+        """The card events a page that has the board at `seen` missed up to `version`, when
+        every change between them was a new card heard here (else None: it fetches its board).
+        A phone back from a short sleep, or a stream that ended, gets the cards, not the board."""
+        with self.lock:
+            recent = self.recent.get(activity_id, {})
+            wanted = range(seen + 1, version + 1)
+            if len(wanted) > RECENT_CARDS or any(v not in recent for v in wanted):
+                return None
+            return b"".join(recent[v] for v in wanted)
 
     def everyone_catch_up(self) -> None:
         """Events may have been lost (Redis was away): every watcher fetches its region."""
@@ -270,6 +293,26 @@ class Hub:
 
 
 hub = Hub()
+
+
+def _wake_all(watchers: list) -> None:
+    """Wake these writers: a thread's directly, an event loop's all in one call (a thousand
+    streams in one uvicorn worker would otherwise make a thousand calls into its loop per
+    event, each writing to the loop's wake-up pipe)."""
+    loops: dict = defaultdict(list)
+    for watcher in watchers:
+        if watcher.loop:
+            loops[watcher.loop].append(watcher.event)
+        else:
+            watcher.event.set()
+    for loop, events in loops.items():
+        with contextlib.suppress(RuntimeError):  # its loop has closed (a server stopping)
+            loop.call_soon_threadsafe(_set_events, events)
+
+
+def _set_events(events: list) -> None:
+    for event in events:
+        event.set()
 
 
 class LocalBackend:
@@ -442,11 +485,15 @@ def stream(request: HttpRequest, activity, *, kinds: frozenset, still_allowed, c
 
 
 def _first(watcher: Watcher, seen: int | None, version: int) -> bytes:
-    """What a stream says first: how soon to reconnect, and a `board` event if the page is behind
-    (it slept, changed network, or its stream ended while the board moved)."""
+    """What a stream says first: how soon to reconnect and, if the page is behind (it slept,
+    changed network, or its stream ended while the board moved), the cards it missed, or a
+    `board` event when more than new cards changed (or they are no longer kept here)."""
     first = _retry(1000) + b": connected\n\n"
     if seen is None or seen < version:
-        first += encode({"e": "board", "v": version})
+        missed = None
+        if seen is not None and watcher.kinds == PARTICIPANT:  # (screens that use card events)
+            missed = hub.missed(watcher.activity_id, seen, version)
+        first += missed or encode({"e": "board", "v": version})
     return first
 
 
@@ -631,8 +678,10 @@ class AsyncStream:
                 now = time.monotonic()
                 if pacer.over(now):
                     return
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(watcher.event.wait(), pacer.wait_for(now))
+                if not watcher.event.is_set():  # (asyncio.timeout: a third of wait_for's cost)
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(pacer.wait_for(now)):
+                            await watcher.event.wait()
                 if watcher.ended:
                     return
                 now = time.monotonic()

@@ -334,6 +334,41 @@ def test_a_page_behind_gets_a_board_event_at_once(client, retreat, shared):
     assert events(read(stale)) == [("board", {"v": current}, str(current))]
 
 
+def test_a_page_behind_by_new_cards_only_gets_those_cards(
+    client, retreat, shared, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A phone back from a short sleep (or whose stream ended) while only cards were added gets
+    the cards it missed, as events, instead of fetching the whole board: a room of 1,000
+    joining while cards pour in no longer fetches its board twice."""
+    join_as_guest(client, retreat)
+    other_screen = watch(shared)  # a board watched in this process: its card events are kept
+    before = shared.version
+    author = ParticipantFactory(retreat=retreat)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            for n in range(3):
+                services.card_add(
+                    activity=shared, participant=author, text=f"Idea {n}", quadrant="S"
+                )
+        back = events(read(client.get(url("board-events", shared), {"v": before})))
+        assert [(kind, event_id) for kind, _, event_id in back] == [
+            ("card", str(before + n)) for n in (1, 2, 3)
+        ]
+        assert "Idea 0" in back[0][1]["html"] and "Idea 2" in back[2][1]["html"]
+        monkeypatch.setattr(push, "RECENT_CARDS", 2)  # further behind than is kept: the board
+        behind = events(read(client.get(url("board-events", shared), {"v": before})))
+        assert behind == [("board", {"v": before + 3}, str(before + 3))]
+        monkeypatch.undo()
+        # Something else changed among the cards (a timer): the page fetches its board.
+        with django_capture_on_commit_callbacks(execute=True):
+            services.activity_set_timer(activity=shared, minutes=5)
+        now = Activity.objects.get(pk=shared.pk).version
+        changed = events(read(client.get(url("board-events", shared), {"v": before})))
+        assert changed == [("board", {"v": now}, str(now))]
+    finally:
+        push.hub.remove(other_screen)
+
+
 def test_a_quiet_stream_pings_so_the_page_knows_it_is_alive(
     client, retreat, shared, settings, monkeypatch
 ):
