@@ -170,6 +170,14 @@ class Watcher:
             self.wake()
         return needed
 
+    def idle(self) -> bool:
+        """Should the writer wait for its wake-up? Not when something is waiting for it already
+        (a wake-up may come late, or after what it announced was taken: the event is cleared
+        first, so a wake-up that races this check is never lost, and a stale one never makes
+        the writer spin without waiting)."""
+        self.event.clear()
+        return not self.pending and not self.ended
+
     def end(self) -> None:
         self.ended = True
         self.wake()
@@ -228,20 +236,22 @@ class Hub:
             return sum(len(found) for found in self.watchers.values())
 
     def dispatch(self, message: dict) -> None:
-        data = encode(message)
         with self.lock:
             targets = list(self.watchers.get(message["a"], ()))
+        if not targets:  # (with Redis, every process hears every board's events)
+            return
+        data = encode(message)
+        with self.lock:
             version = message.get("v")
-            if targets and version is not None:
+            if version is not None and message["a"] in self.watchers:  # (still watched)
                 self.versions[message["a"]] = max(self.versions.get(message["a"], 0), version)
                 if message["e"] == "card":
                     recent = self.recent.setdefault(message["a"], {})
                     recent[version] = data
                     if len(recent) > RECENT_CARDS:
                         del recent[min(recent)]
-        if targets:
-            woken = [watcher for watcher in targets if watcher.put(message["e"], data, wake=False)]
-            _wake_all(woken)
+        woken = [watcher for watcher in targets if watcher.put(message["e"], data, wake=False)]
+        _wake_all(woken)
 
     def missed(self, activity_id: str, seen: int, version: int) -> bytes | None:
         """The card events a page that has the board at `seen` missed up to `version`, when
@@ -579,7 +589,8 @@ class _SyncStream:
             now = time.monotonic()
             if pacer.over(now):
                 return
-            watcher.event.wait(pacer.wait_for(now))
+            if watcher.idle():
+                watcher.event.wait(pacer.wait_for(now))
             if watcher.ended:
                 return
             now = time.monotonic()
@@ -678,7 +689,7 @@ class AsyncStream:
                 now = time.monotonic()
                 if pacer.over(now):
                     return
-                if not watcher.event.is_set():  # (asyncio.timeout: a third of wait_for's cost)
+                if watcher.idle():  # (asyncio.timeout: a third of wait_for's CPU)
                     with contextlib.suppress(TimeoutError):
                         async with asyncio.timeout(pacer.wait_for(now)):
                             await watcher.event.wait()

@@ -5,15 +5,16 @@ A 1,000-person room writes 150 times a second. Through the normal path each of t
 costs 10-20 ms of a core: sessions, authentication, the board with its retreat, the participant,
 the form, the ORM building nine to thirteen statements. `LiveWriteShortcut` (a middleware, ahead
 of sessions and authentication, like `live.LivePollShortcut`) takes the common case of those two
-writes in about a quarter of that, and leaves everything else to the normal path:
+writes in about a third of that, and leaves everything else to the normal path:
 
 - **Access.** It acts only for a session the normal path has let write in that retreat within
   the last GRANT_SECONDS (`live.grant_writes`: a full check that the viewer may contribute, made
-  by the board, its stream's re-checks, and every write the normal path takes), and its one
-  reading query checks again that the session still exists (signed out: refused at once), that
-  the retreat is open (closed: at once), that the board belongs to the retreat in the address,
-  and that the participant is still in it (a member who left the engagement: at once). The
-  CSRF check is Django's own.
+  by the board, its stream's re-checks once their own note has lapsed, and every write the
+  normal path takes), and its one reading query checks again that the session still exists
+  (signed out: refused at once), that the retreat is open (closed: at once), that the board
+  belongs to the retreat in the address, and that the participant is still in it (a member who
+  left the engagement: at once). A deactivated account, a password changed elsewhere or a role
+  made read-only is noticed when the note lapses. The CSRF check is Django's own.
 - **The same rules.** The card is read by the same `CardForm` and `services.clean_card_text`
   as the normal path; the board must be collecting and unlocked, a dot's board voting with its
   dots hidden. The dot is spent by the same `services._spend` (the budget can never be
@@ -170,10 +171,13 @@ def _insert(obj) -> None:
 
 
 def _card(request: HttpRequest, kwargs: dict, participant_id: str) -> HttpResponse:
-    from .forms.participant import CardForm
+    from .forms.participant import CardForm, submission_key_field
     from .views import participant as views
 
-    key = request.POST.get("submission_key", "")
+    try:  # the key as the form cleans it, before it is looked up
+        key = submission_key_field().clean(request.POST.get("submission_key", ""))
+    except ValidationError:
+        raise Fallback from None
     activity, participant, _ = _read(request, kwargs, participant_id, "card", key)
     if activity.stage != Activity.Stage.COLLECTING or activity.locked:
         raise Fallback
@@ -327,7 +331,9 @@ class LiveWriteShortcut:
         except Fallback:
             return None
 
-        # What the middlewares after this one would have added to the normal path's answer.
+        # What the middlewares after this one would have added to the normal path's answer:
+        # the CSRF cookie renewed (the answer's forms carry a token), the length, the headers.
+        response = self.csrf.process_response(request, response)
         response["Content-Length"] = str(len(response.content))
         response["Vary"] = "HX-Request, Cookie"
         response["X-Frame-Options"] = settings.X_FRAME_OPTIONS

@@ -71,7 +71,7 @@ class GuestJoinForm(CleanTextMixin, forms.Form):
 SUBMISSION_KEY = r"^[A-Za-z0-9_-]{8,64}$"
 
 
-def _submission_key_field() -> forms.RegexField:
+def submission_key_field() -> forms.RegexField:
     return forms.RegexField(
         regex=SUBMISSION_KEY, required=False, widget=forms.HiddenInput, max_length=64
     )
@@ -99,7 +99,7 @@ class CardForm(CleanTextMixin, forms.Form):
         help_text="An indicator from the data that backs this card.",
         error_messages={"invalid_choice": "Choose one of the indicators in the list."},
     )
-    submission_key = _submission_key_field()
+    submission_key = submission_key_field()
 
     def __init__(self, *args, activity: Activity, indicators: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,4 +138,4 @@ class CardForm(CleanTextMixin, forms.Form):
 class VoteForm(CleanTextMixin, forms.Form):
     item = forms.UUIDField()
     action = forms.ChoiceField(choices=[("add", "Add a dot"), ("remove", "Take a dot off")])
-    submission_key = _submission_key_field()
+    submission_key = submission_key_field()

@@ -369,6 +369,23 @@ def test_a_page_behind_by_new_cards_only_gets_those_cards(
         push.hub.remove(other_screen)
 
 
+def test_a_late_wake_up_never_makes_a_writer_spin():
+    """A board's writers are woken together after the event is queued for all of them, so a
+    wake-up can arrive after its writer took what it announced. The writer then waits again
+    (idle) instead of finding its event set with nothing to write, and looping without waiting."""
+    watcher = push.Watcher("board", push.PARTICIPANT)
+    assert watcher.idle()  # nothing waiting: wait for a wake-up
+    watcher.put("card", b"event: card\n\n", wake=False)
+    push._wake_all([watcher])
+    assert watcher.take() == b"event: card\n\n"
+    watcher.event.set()  # a stale wake-up, late
+    assert watcher.idle() and not watcher.event.is_set()
+    watcher.put("card", b"x", wake=False)  # came just before the check: no waiting
+    assert not watcher.idle()
+    watcher.end()
+    assert not watcher.idle()
+
+
 def test_a_quiet_stream_pings_so_the_page_knows_it_is_alive(
     client, retreat, shared, settings, monkeypatch
 ):

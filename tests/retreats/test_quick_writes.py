@@ -138,6 +138,29 @@ def test_a_card_goes_the_quick_way_with_the_normal_answer(
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in sent and "<script>" not in sent
 
 
+def test_a_key_is_read_as_the_form_reads_it(client, retreat, board, guest, taken):
+    """The quick path looks a key up only once the form's rule has accepted it: a key the form
+    refuses (spaces, other characters) gets the normal path's refusal, and nothing is stored."""
+    for odd in ("  padded-key-1  ", "not a key!", "x" * 65):
+        answer = card(client, board, "Once", submission_key=odd).content.decode()
+        assert "Please correct the 1 highlighted field below." in answer
+    assert taken == {"quick": [], "normal": ["card"] * 3}
+    assert not Card.objects.filter(activity=board).exists()
+    assert not SubmissionKey.objects.exists()
+
+
+def test_the_quick_answer_renews_the_csrf_cookie_like_the_normal_one(
+    client, retreat, board, guest, taken, settings
+):
+    quick = card(client, board, "First idea")
+    settings.LIVE_QUICK_WRITES = False
+    normal = card(client, board, "Second idea")
+    assert taken["quick"] == ["card"]
+    assert (
+        settings.CSRF_COOKIE_NAME in quick.cookies and settings.CSRF_COOKIE_NAME in normal.cookies
+    )
+
+
 def test_the_quick_answer_to_a_card_is_the_normal_one(client, retreat, board, guest, settings):
     quick = card(client, board, "First idea", submission_key="key-aaaaaaaa")
     settings.LIVE_QUICK_WRITES = False
