@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 # The embedded default: no database, broker or cache server.
 EMBEDDED := env -u DATABASE_URL -u REDIS_URL -u REDIS_CACHE_URL -u DEBUG
+# Test processes run side by side (pytest-xdist), one a core; PYTEST_WORKERS=0 runs the suite in one.
+PYTEST_WORKERS ?= 2
 
 .PHONY: help install demo serve test test-stack lint format check-deploy clean
 
@@ -33,11 +35,11 @@ demo: install
 test: install
 	@scripts/ensure-chromium.sh
 	@$(BIN)/python scripts/preflight.py chromium
-	$(EMBEDDED) $(BIN)/pytest
+	$(EMBEDDED) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 test-stack: install
 	@scripts/ensure-chromium.sh
-	scripts/test-stack.sh
+	PYTEST_WORKERS=$(PYTEST_WORKERS) scripts/test-stack.sh
 
 lint: install
 	$(BIN)/ruff check .

@@ -31,6 +31,25 @@ def env_list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
+def _take_worker_values() -> None:
+    """`make test-stack` runs the suite in parallel test processes (pytest-xdist names each one
+    PYTEST_XDIST_WORKER, "gw0", "gw1", ...) that share one Redis, one broker and one mail folder.
+    scripts/test-stack.sh gives each its own cache database, queue and mail folder as NAME_GW0,
+    NAME_GW1, ...; a test process takes its own as NAME (so the processes it starts inherit them)
+    and drops the others (so a process it starts with other settings is not given them again).
+    Nothing else sets those variables."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "").upper()
+    if not worker:
+        return
+    for name in ("REDIS_CACHE_URL", "CELERY_QUEUE", "EMAIL_FILE_PATH"):
+        if f"{name}_{worker}" in os.environ:
+            os.environ[name] = os.environ[f"{name}_{worker}"]
+        for key in [key for key in os.environ if re.fullmatch(rf"{name}_GW\d+", key)]:
+            del os.environ[key]
+
+
+_take_worker_values()
+
 DEBUG = env_bool("DEBUG", True)
 
 # --- secrets and hosts -------------------------------------------------------------------------

@@ -210,8 +210,7 @@ def _card(request: HttpRequest, kwargs: dict, participant_id: str) -> HttpRespon
                 )
     except IntegrityError:  # the same key taken at once by a twin request: its answer
         raise Fallback from None
-    response = views._card_taken(request, activity, card, form)
-    return response.render()
+    return views._card_taken(request, activity, card, form)  # (rendered)
 
 
 def _vote(request: HttpRequest, kwargs: dict, participant_id: str) -> HttpResponse:

@@ -9,43 +9,79 @@ export DATABASE_URL="${STACK_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/al
 export REDIS_URL="${STACK_REDIS_URL:-redis://127.0.0.1:6379/14}"
 # The suite clears the cache before each test; keep it apart from the broker's queues.
 export REDIS_CACHE_URL="${STACK_REDIS_CACHE_URL:-redis://127.0.0.1:6379/15}"
-# A queue and worker name of this run's own, so no other worker takes our tasks.
+# The suite runs in WORKERS test processes (pytest-xdist), each with a Celery worker of its own:
+# its own queue and worker name (so no other worker takes its tasks), its own test database
+# (pytest-django names it test_<name>_gw<N>), cache database and mail folder. config/settings.py
+# gives a test process its NAME_GW<N> values.
+WORKERS="${PYTEST_WORKERS:-2}"
+if [ "$WORKERS" -lt 1 ]; then WORKERS=1; fi
 RUN_ID="aligned-test-$$"
-export CELERY_QUEUE="$RUN_ID"
 # The worker delivers e-mail to files the tests read.
 export EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend
-export EMAIL_FILE_PATH="$PWD/.stack/mail"
 
 $BIN/python scripts/preflight.py chromium postgres redis
 
 mkdir -p .stack
 rm -rf .stack/mail
-# pytest-django creates the test database as test_<name>; the worker works in it too, and holds
-# no connection between tasks so the suite can drop the database at the end.
+
+# Each Celery worker holds no connection between tasks, so the suite can drop its database at the end.
 TEST_DATABASE_URL="${DATABASE_URL%/*}/test_${DATABASE_URL##*/}"
-DATABASE_URL="$TEST_DATABASE_URL" CONN_MAX_AGE=0 $BIN/celery -A config worker \
-  --queues "$CELERY_QUEUE" --hostname "$RUN_ID@%h" --concurrency 2 --loglevel INFO \
-  >.stack/worker.log 2>&1 &
-WORKER=$!
+REDIS_BASE="${REDIS_CACHE_URL%/*}"
+CACHE_DB="${REDIS_CACHE_URL##*/}"
+PIDS=()
+NAMES=()
+QUEUES=()
+for n in $(seq 0 $((WORKERS - 1))); do
+  queue="$RUN_ID-gw$n"
+  # Cache databases: the given one for gw0, then 13, 12, ... (14 is the broker's by default).
+  if [ "$n" = 0 ]; then db="$CACHE_DB"; else db=$((14 - n)); fi
+  export "CELERY_QUEUE_GW$n=$queue" "EMAIL_FILE_PATH_GW$n=$PWD/.stack/mail/gw$n" \
+    "REDIS_CACHE_URL_GW$n=$REDIS_BASE/$db"
+  database="$TEST_DATABASE_URL"
+  if [ "$WORKERS" -gt 1 ]; then database="${TEST_DATABASE_URL}_gw$n"; fi
+  DATABASE_URL="$database" CONN_MAX_AGE=0 CELERY_QUEUE="$queue" \
+    EMAIL_FILE_PATH="$PWD/.stack/mail/gw$n" REDIS_CACHE_URL="$REDIS_BASE/$db" \
+    $BIN/celery -A config worker --queues "$queue" --hostname "$queue@%h" --concurrency 2 \
+    --loglevel INFO >".stack/worker-gw$n.log" 2>&1 &
+  PIDS+=($!)
+  NAMES+=("$queue@$(hostname)")
+  QUEUES+=("$queue")
+done
+if [ "$WORKERS" -gt 1 ]; then
+  PARALLEL=(-n "$WORKERS" --dist loadfile)
+else
+  # One test process without xdist: it takes the plain variables.
+  export CELERY_QUEUE="${QUEUES[0]}" EMAIL_FILE_PATH="$PWD/.stack/mail/gw0"
+  PARALLEL=()
+fi
 
-stop_worker() {
-  kill -TERM "$WORKER" 2>/dev/null || true
-  for _ in $(seq 1 50); do kill -0 "$WORKER" 2>/dev/null || break; sleep 0.2; done
-  kill -KILL "$WORKER" 2>/dev/null || true
-  $BIN/celery -A config purge --queues "$CELERY_QUEUE" --force >/dev/null 2>&1 || true
+stop_workers() {
+  kill -TERM "${PIDS[@]}" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    alive=0
+    for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.2
+  done
+  kill -KILL "${PIDS[@]}" 2>/dev/null || true
+  for queue in "${QUEUES[@]}"; do
+    $BIN/celery -A config purge --queues "$queue" --force >/dev/null 2>&1 || true
+  done
 }
-trap stop_worker EXIT
+trap stop_workers EXIT
 
-for attempt in $(seq 1 60); do
-  if $BIN/celery -A config inspect ping --destination "$RUN_ID@$(hostname)" --timeout 1 >/dev/null 2>&1; then
-    echo "Celery worker $RUN_ID is up (pid $WORKER)."
-    break
-  fi
-  if ! kill -0 "$WORKER" 2>/dev/null || [ "$attempt" = 60 ]; then
-    echo "The Celery worker did not start; its log says:" >&2
-    tail -n 30 .stack/worker.log >&2 || true
-    exit 1
-  fi
+for i in "${!NAMES[@]}"; do
+  for attempt in $(seq 1 60); do
+    if $BIN/celery -A config inspect ping --destination "${NAMES[$i]}" --timeout 1 >/dev/null 2>&1; then
+      echo "Celery worker ${NAMES[$i]} is up (pid ${PIDS[$i]})."
+      break
+    fi
+    if ! kill -0 "${PIDS[$i]}" 2>/dev/null || [ "$attempt" = 60 ]; then
+      echo "The Celery worker ${NAMES[$i]} did not start; its log says:" >&2
+      tail -n 30 ".stack/worker-gw$i.log" >&2 || true
+      exit 1
+    fi
+  done
 done
 
-$BIN/pytest "$@"
+$BIN/pytest "${PARALLEL[@]}" "$@"

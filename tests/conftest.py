@@ -29,6 +29,35 @@ def pytest_collection_modifyitems(config, items):
         items[:] = selected
 
 
+def _transactional(item) -> bool:
+    """Does this test run outside a transaction (and empty every table when it ends)?"""
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(
+        (marker and marker.kwargs.get("transaction"))
+        or {"transactional_db", "live_server"} & fixtures
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends by emptying every table, the built-in process templates the
+    migrations install included. The suite runs in parallel processes a file at a time
+    (pytest-xdist), so the next test here may expect them: they are put back (not after the last
+    test, whose teardown has dropped the test database)."""
+    result = yield
+    if nextitem is not None and _transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        from engagements.models import ProcessTemplate, TemplatePhase
+        from engagements.process_data import install_builtin_templates
+
+        with item.config.stash[blocking_manager_key].unblock():
+            if not ProcessTemplate.objects.filter(owner=None).exists():
+                install_builtin_templates(ProcessTemplate, TemplatePhase)
+    return result
+
+
 @pytest.fixture
 def tasks_in_process(monkeypatch):
     """Run Celery tasks in the test's own process and transaction, also on the stack: for tests

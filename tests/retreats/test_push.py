@@ -430,6 +430,27 @@ def test_both_kinds_of_stream_keep_one_schedule(settings, monkeypatch):
     assert not pacer.over(24.9) and pacer.over(25.0)
 
 
+def test_a_crowded_board_is_written_to_less_often_and_only_that_board():
+    """Up to CROWD pages of a board in one process, each stream writes up to five times a
+    second; from CROWD on, twice a second (a card still reaches every screen within a second),
+    while a small board in the same process keeps its pace."""
+    hub = push.Hub()
+    crowd = [push.Watcher("summit", push.PARTICIPANT) for _ in range(push.CROWD)]
+    small = push.Watcher("plan-team", push.PARTICIPANT)
+    for watcher in crowd[:-1] + [small]:
+        hub.add(watcher)
+    assert hub.write_every("summit") == push.WRITE_EVERY == 0.2
+    hub.add(crowd[-1])
+    assert hub.write_every("summit") == push.CROWD_WRITE_EVERY == 0.5
+    assert hub.write_every("plan-team") == 0.2
+    pacer = push._Pacer(0.0, 60)
+    pacer.wrote(10.0)
+    assert pacer.write_delay(10.1, hub.write_every("summit")) == pytest.approx(0.4)
+    assert pacer.write_delay(10.1, hub.write_every("plan-team")) == pytest.approx(0.1)
+    hub.remove(crowd[0])  # the crowd thins out: back to five times a second
+    assert hub.write_every("summit") == 0.2
+
+
 def test_a_closed_retreat_ends_the_stream_with_gone(
     client, retreat, shared, django_capture_on_commit_callbacks, settings
 ):

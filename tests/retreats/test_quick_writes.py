@@ -169,6 +169,49 @@ def test_the_quick_answer_to_a_card_is_the_normal_one(client, retreat, board, gu
     assert quick["HX-Trigger"] != normal["HX-Trigger"]  # (each names its own card)
 
 
+def test_the_fresh_form_is_rendered_once_and_each_copy_has_its_own_key_and_token(
+    client, retreat, board, guest, taken
+):
+    """The answer's fresh form is rendered by the template once per board; later answers are
+    copies with a new idempotency key and a CSRF token the next post is accepted with."""
+    answers = [
+        card(client, board, f"Idée {n}", submission_key=f"key-{n}-abcdefgh") for n in (1, 2, 3)
+    ]
+    assert taken["quick"] == ["card"] * 3
+    assert [a.templates[:1] for a in answers][1:] == [[], []]  # no template for the copies
+    first, second, third = (a.content.decode() for a in answers)
+    assert steady(first) == steady(second) == steady(third)
+    keys = {
+        re.search(r'name="submission_key" value="([^"]+)"', h).group(1)
+        for h in (first, second, third)
+    }
+    assert len(keys) == 3 and "\x00" not in second
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', third).group(1)
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies = client.cookies
+    response = card(strict, board, "With the copied form's token", csrfmiddlewaretoken=token)
+    assert response.status_code == 200 and taken["quick"] == ["card"] * 4
+
+
+def test_a_changed_board_or_indicator_is_in_the_next_fresh_form(client, retreat, taken):
+    """What the fresh form shows follows the board: a renamed indicator (offered as evidence on
+    a SWOT board) is in the very next answer, and each quadrant keeps its own choice."""
+    from tests.factories import IndicatorFactory
+
+    indicator = IndicatorFactory(engagement=retreat.engagement, name="Taux de réussite")
+    swot = ActivityFactory(retreat=retreat, kind=Activity.Kind.SWOT, private_until_revealed=False)
+    join_as_guest(client, retreat)
+    client.get(url("board", swot))
+    before = card(client, swot, "Caring teachers", quadrant="S").content.decode()
+    assert "Taux de réussite" in before and re.search(r'value="S"[^>]*checked', before)
+    indicator.name = "Chronic absence (K–12)"
+    indicator.save()
+    after = card(client, swot, "Long bus rides", quadrant="W").content.decode()
+    assert "Chronic absence (K–12)" in after and "Taux de réussite" not in after
+    assert re.search(r'value="W"[^>]*checked', after)
+    assert taken["quick"] == ["card", "card"]
+
+
 def test_a_swot_card_goes_quick_in_its_quadrant(client, retreat, taken):
     swot = ActivityFactory(retreat=retreat, kind=Activity.Kind.SWOT, private_until_revealed=False)
     join_as_guest(client, retreat)
