@@ -35,6 +35,7 @@ asyncio with one keep-alive connection per participant for writes and one for wa
 
 import argparse
 import asyncio
+import contextlib
 import gzip
 import os
 import random
@@ -197,9 +198,33 @@ class Room:
         self.stop = float("inf")
         self.posted: dict[bytes, float] = {}  # card token -> when its POST started
         self.fetching = 0  # board fetches under way
+        self.deadlines: set[asyncio.Timeout] = set()  # the open streams' (see `until_stop`)
 
     def running(self) -> bool:
         return time.monotonic() < self.stop
+
+    def stop_at(self, stop: float) -> None:
+        """The measured time's end (time.monotonic()): every open stream stops reading then."""
+        self.stop = stop
+        for deadline in self.deadlines:
+            self._reschedule(deadline)
+
+    def _reschedule(self, deadline: asyncio.Timeout) -> None:
+        if self.stop != float("inf"):
+            loop = asyncio.get_running_loop()
+            deadline.reschedule(loop.time() + max(0.0, self.stop - time.monotonic()))
+
+    @contextlib.asynccontextmanager
+    async def until_stop(self):
+        """One deadline for a whole stream, not a wait_for on each read (at 1,000 streams those
+        took a good part of the load generator's CPU): the room's stop, moved when it is set."""
+        async with asyncio.timeout(None) as deadline:
+            self.deadlines.add(deadline)
+            self._reschedule(deadline)
+            try:
+                yield
+            finally:
+                self.deadlines.discard(deadline)
 
     def phase_of(self, moment: float) -> Stats:
         return self.measured if moment >= self.measure_from else self.joining
@@ -270,9 +295,7 @@ async def streamer(conn: Connection, urls: dict, room: Room) -> None:
             await asyncio.sleep(0.5)
     while room.running():
         try:
-            # One deadline for the whole stream, not a wait_for on each read (at 1,000 streams
-            # those took a good part of the load generator's CPU).
-            async with asyncio.timeout(room.stop - time.monotonic()):
+            async with room.until_stop():
                 await conn.open()
                 path = f"{urls['events']}?v={state['v']}"
                 conn.writer.write(
@@ -426,7 +449,7 @@ async def run_level(
     cpu, servers = time.process_time(), server_cpu()
     room.measure_from = time.monotonic()
     room.stats = room.measured
-    room.stop = room.measure_from + seconds
+    room.stop_at(room.measure_from + seconds)
     await asyncio.sleep(seconds)
     share = (time.process_time() - cpu) / seconds
     room.measured.server_cpu = cpu_between(servers, server_cpu())

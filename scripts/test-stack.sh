@@ -14,7 +14,17 @@ export REDIS_CACHE_URL="${STACK_REDIS_CACHE_URL:-redis://127.0.0.1:6379/15}"
 # (pytest-django names it test_<name>_gw<N>), cache database and mail folder. config/settings.py
 # gives a test process its NAME_GW<N> values.
 WORKERS="${PYTEST_WORKERS:-2}"
+case "$WORKERS" in
+  '' | *[!0-9]*) echo "PYTEST_WORKERS must be a number of test processes (got '$WORKERS')." >&2; exit 2 ;;
+esac
 if [ "$WORKERS" -lt 1 ]; then WORKERS=1; fi
+for arg in "$@"; do
+  case "$arg" in
+    -n | -n* | --numprocesses* | --dist* | no:xdist)
+      echo "Set PYTEST_WORKERS (0 or 1 for one process) instead of passing $arg: each test process needs its own Celery worker." >&2
+      exit 2 ;;
+  esac
+done
 RUN_ID="aligned-test-$$"
 # The worker delivers e-mail to files the tests read.
 export EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend
@@ -25,20 +35,40 @@ mkdir -p .stack
 rm -rf .stack/mail
 
 # Each Celery worker holds no connection between tasks, so the suite can drop its database at the end.
-TEST_DATABASE_URL="${DATABASE_URL%/*}/test_${DATABASE_URL##*/}"
+DATABASE_PATH="${DATABASE_URL%%\?*}"
+DATABASE_QUERY="${DATABASE_URL#"$DATABASE_PATH"}"
+TEST_DATABASE="${DATABASE_PATH%/*}/test_${DATABASE_PATH##*/}"
+# The cache databases: the given one for the first test process, then the highest numbers free
+# (never the broker's: the suite empties each test process's cache database before every test).
 REDIS_BASE="${REDIS_CACHE_URL%/*}"
 CACHE_DB="${REDIS_CACHE_URL##*/}"
+BROKER_DB="${REDIS_URL##*/}"
+case "$CACHE_DB$BROKER_DB" in
+  '' | *[!0-9]*) echo "REDIS_URL and REDIS_CACHE_URL must each end in a database number (redis://127.0.0.1:6379/15)." >&2; exit 2 ;;
+esac
+if [ "$CACHE_DB" = "$BROKER_DB" ]; then
+  echo "The cache and the broker need two Redis databases (both are $CACHE_DB)." >&2
+  exit 2
+fi
+CACHE_DBS=("$CACHE_DB")
+for db in $(seq 15 -1 0); do
+  [ "${#CACHE_DBS[@]}" -ge "$WORKERS" ] && break
+  if [ "$db" != "$BROKER_DB" ] && [ "$db" != "$CACHE_DB" ]; then CACHE_DBS+=("$db"); fi
+done
+if [ "${#CACHE_DBS[@]}" -lt "$WORKERS" ]; then
+  echo "Redis has 16 databases: too few for $WORKERS test processes besides the broker's." >&2
+  exit 2
+fi
 PIDS=()
 NAMES=()
 QUEUES=()
 for n in $(seq 0 $((WORKERS - 1))); do
   queue="$RUN_ID-gw$n"
-  # Cache databases: the given one for gw0, then 13, 12, ... (14 is the broker's by default).
-  if [ "$n" = 0 ]; then db="$CACHE_DB"; else db=$((14 - n)); fi
+  db="${CACHE_DBS[$n]}"
   export "CELERY_QUEUE_GW$n=$queue" "EMAIL_FILE_PATH_GW$n=$PWD/.stack/mail/gw$n" \
     "REDIS_CACHE_URL_GW$n=$REDIS_BASE/$db"
-  database="$TEST_DATABASE_URL"
-  if [ "$WORKERS" -gt 1 ]; then database="${TEST_DATABASE_URL}_gw$n"; fi
+  database="$TEST_DATABASE$DATABASE_QUERY"
+  if [ "$WORKERS" -gt 1 ]; then database="${TEST_DATABASE}_gw$n$DATABASE_QUERY"; fi
   DATABASE_URL="$database" CONN_MAX_AGE=0 CELERY_QUEUE="$queue" \
     EMAIL_FILE_PATH="$PWD/.stack/mail/gw$n" REDIS_CACHE_URL="$REDIS_BASE/$db" \
     $BIN/celery -A config worker --queues "$queue" --hostname "$queue@%h" --concurrency 2 \

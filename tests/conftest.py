@@ -29,6 +29,15 @@ def pytest_collection_modifyitems(config, items):
         items[:] = selected
 
 
+REAL_DATABASE = settings.DATABASES["default"]["NAME"]  # (read before the test database exists)
+
+
+def _on_the_test_database() -> bool:
+    from django.db import connection
+
+    return connection.settings_dict["NAME"] != REAL_DATABASE
+
+
 def _transactional(item) -> bool:
     """Does this test run outside a transaction (and empty every table when it ends)?"""
     marker = item.get_closest_marker("django_db")
@@ -44,9 +53,10 @@ def pytest_runtest_teardown(item, nextitem):
     """A transactional test ends by emptying every table, the built-in process templates the
     migrations install included. The suite runs in parallel processes a file at a time
     (pytest-xdist), so the next test here may expect them: they are put back (not after the last
-    test, whose teardown has dropped the test database)."""
+    test, whose teardown has dropped the test database, nor after a test whose database was not
+    set up: a failed or skipped setup leaves Django pointed at the real database)."""
     result = yield
-    if nextitem is not None and _transactional(item):
+    if nextitem is not None and _transactional(item) and _on_the_test_database():
         from pytest_django.plugin import blocking_manager_key
 
         from engagements.models import ProcessTemplate, TemplatePhase
