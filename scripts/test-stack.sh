@@ -97,6 +97,19 @@ stop_workers() {
   for queue in "${QUEUES[@]}"; do
     $BIN/celery -A config purge --queues "$queue" --force >/dev/null 2>&1 || true
   done
+  # A test database pytest could not drop (a worker still held a connection: pytest warns) goes
+  # now that the workers are gone.
+  $BIN/python - "${DATABASE_PATH%/*}/postgres" "${TEST_DATABASE##*/}" "$WORKERS" <<'PY' || true
+import sys
+
+import psycopg
+
+server, name, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
+names = [name] if workers == 1 else [f"{name}_gw{n}" for n in range(workers)]
+with psycopg.connect(server, autocommit=True, connect_timeout=5) as connection:
+    for database in names:
+        connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+PY
 }
 trap stop_workers EXIT
 
