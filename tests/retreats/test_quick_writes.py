@@ -206,10 +206,12 @@ def test_a_changed_board_or_indicator_is_in_the_next_fresh_form(client, retreat,
     assert "Taux de réussite" in before and re.search(r'value="S"[^>]*checked', before)
     indicator.name = "Chronic absence (K–12)"
     indicator.save()
-    after = card(client, swot, "Long bus rides", quadrant="W").content.decode()
+    after = card(client, swot, "Arts partners", quadrant="S").content.decode()  # (same quadrant)
     assert "Chronic absence (K–12)" in after and "Taux de réussite" not in after
-    assert re.search(r'value="W"[^>]*checked', after)
-    assert taken["quick"] == ["card", "card"]
+    other = card(client, swot, "Long bus rides", quadrant="W").content.decode()
+    assert re.search(r'value="W"[^>]*checked', other)
+    assert not re.search(r'value="S"[^>]*checked', other)
+    assert taken["quick"] == ["card", "card", "card"]
 
 
 def test_a_swot_card_goes_quick_in_its_quadrant(client, retreat, taken):
