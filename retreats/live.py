@@ -112,6 +112,17 @@ def grant_writes(request: HttpRequest, retreat_id, participant_id) -> None:
         )
 
 
+def grant_guest(session_key: str, activity_id, retreat_id, participant_id) -> None:
+    """grant and grant_writes at once, for a guest whose stream's re-check has just found them
+    exactly as the full check let them in (retreats/push_asgi.py, Guest)."""
+    value = str(participant_id)
+    notes = {
+        _grant_key(session_key, activity_id): value,
+        _writer_key(session_key, retreat_id): value,
+    }
+    _quietly(cache.set_many, notes, GRANT_SECONDS)
+
+
 def writer(session_key: str, retreat_id) -> str | None:
     """The participant this session may write as in this retreat, if the note is there."""
     return _quietly(cache.get, _writer_key(session_key, retreat_id))

@@ -34,6 +34,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import random
 import threading
 import time
 from collections import defaultdict
@@ -522,11 +523,14 @@ class _Pacer:
     LIVE_PUSH_RECHECK_SECONDS, writes at most every WRITE_EVERY seconds (all that came meanwhile
     at once; less often in a crowd, Hub.write_every), pings after KEEP_ALIVE_SECONDS without a
     write or a ping, and ends `seconds` after it opened (LIVE_PUSH_WSGI_SECONDS or
-    LIVE_PUSH_ASGI_SECONDS)."""
+    LIVE_PUSH_ASGI_SECONDS). With `spread` (the ASGI streams, which can be a thousand), the
+    first re-check comes at a random moment in the second half of the interval."""
 
-    def __init__(self, now: float, seconds: float) -> None:
+    def __init__(self, now: float, seconds: float, *, spread: bool = False) -> None:
         self.last_write = now
         self.next_check = now + settings.LIVE_PUSH_RECHECK_SECONDS
+        if spread:  # a room's streams open together: their re-checks should not come in waves
+            self.next_check -= settings.LIVE_PUSH_RECHECK_SECONDS * random.random() / 2  # noqa: S311
         self.next_ping = now + KEEP_ALIVE_SECONDS
         self.end = now + seconds
 
@@ -695,7 +699,7 @@ class AsyncStream:
             if not self.opened and not await self.open():
                 return
             yield _first(watcher, self.seen, self.version)
-            pacer = _Pacer(time.monotonic(), settings.LIVE_PUSH_ASGI_SECONDS)
+            pacer = _Pacer(time.monotonic(), settings.LIVE_PUSH_ASGI_SECONDS, spread=True)
             while True:
                 now = time.monotonic()
                 if pacer.over(now):

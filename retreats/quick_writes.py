@@ -10,11 +10,13 @@ writes in about a third of that, and leaves everything else to the normal path:
 - **Access.** It acts only for a session the normal path has let write in that retreat within
   the last GRANT_SECONDS (`live.grant_writes`: a full check that the viewer may contribute, made
   by the board, its stream's re-checks once their own note has lapsed, and every write the
-  normal path takes), and its one reading query checks again that the session still exists
-  (signed out: refused at once), that the retreat is open (closed: at once), that the board
-  belongs to the retreat in the address, and that the participant is still in it (a member who
-  left the engagement: at once). A deactivated account, a password changed elsewhere or a role
-  made read-only is noticed when the note lapses. The CSRF check is Django's own.
+  normal path takes; for a guest, also the stream's one-statement re-check, `push_asgi.Guest`,
+  which finds everything as that full check did), and its one reading query checks again that
+  the session still exists (signed out: refused at once), that the retreat is open (closed: at
+  once), that the board belongs to the retreat in the address, and that the participant is still
+  in it (a member who left the engagement: at once). A deactivated account, a password changed
+  elsewhere or a role made read-only is noticed when the note lapses. The CSRF check is Django's
+  own.
 - **The same rules.** The card is read by the same `CardForm` and `services.clean_card_text`
   as the normal path; the board must be collecting and unlocked, a dot's board voting with its
   dots hidden. The dot is spent by the same `services._spend` (the budget can never be
@@ -22,8 +24,8 @@ writes in about a third of that, and leaves everything else to the normal path:
   written in the same transaction.
 - **Anything else goes the normal way, with nothing written:** an unusual board (private cards,
   votes shown live or revealed, a SWOT card citing evidence), a form that does not validate,
-  a key already used (a retry: the normal path answers with the first answer), a voter's first
-  dot on a board (their ballot is made there), their last dot, a dot at an item's limit, a
+  a key already used (a retry: the normal path answers with the first answer), a voter's last
+  dot (its answer is the whole board), a dot at an item's limit, a
   refused write of any kind: the normal path then gives the same answer and message it always
   did. `Fallback` is raised before anything is written or inside the write's transaction,
   which rolls back.
@@ -34,7 +36,7 @@ through both and compares.
 """
 
 import logging
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -201,13 +203,15 @@ def _card(request: HttpRequest, kwargs: dict, participant_id: str) -> HttpRespon
     try:
         with transaction.atomic():
             _insert(card)
-            services._bump(activity, card=card)
             if key:
                 _insert(
                     SubmissionKey(
                         participant=participant, key=key, kind=SubmissionKey.Kind.CARD, card=card
                     )
                 )
+            # Last (as services.card_add): from here to the commit the board's row is locked,
+            # and every card of the room waits for it (50 a second in a 1,000-person room).
+            services._bump(activity, card=card)
     except IntegrityError:  # the same key taken at once by a twin request: its answer
         raise Fallback from None
     return views._card_taken(request, activity, card, form)  # (rendered)
@@ -225,13 +229,16 @@ def _vote(request: HttpRequest, kwargs: dict, participant_id: str) -> HttpRespon
     if activity.stage != Activity.Stage.VOTING or activity.votes_live or activity.votes_revealed:
         raise Fallback  # dots shown: every answer carries the board
     budget = activity.budget()
-    if ballot_id is None or spent >= budget - 1:  # a first dot makes the ballot; a last one
-        raise Fallback  # changes every button: the normal path answers with the board
+    first = ballot_id is None  # the voter's first dot on this board: their ballot is made here
+    if (0 if first else spent) >= budget - 1:  # a last dot changes every button: the normal
+        raise Fallback  # path answers with the board
     item = _target(activity, form.cleaned_data["item"])
     column = "theme_id" if isinstance(item, Theme) else "card_id"
-    ballot = Ballot(pk=ballot_id, activity_id=activity.pk, participant_id=participant.pk)
+    ballot = Ballot(pk=ballot_id or uuid4(), activity_id=activity.pk, participant_id=participant.pk)
     try:
         with transaction.atomic():
+            if first:  # (a twin request's ballot, made meanwhile: IntegrityError, the normal way)
+                _insert(ballot)
             spent = services._spend(ballot, budget)
             if spent is None or spent >= budget:
                 raise Fallback

@@ -377,8 +377,10 @@ def card_add(
                 quadrant=quadrant,
                 evidence=evidence,
             )
-            _bump(activity, card=card)
             _remember(participant, submission_key, SubmissionKey.Kind.CARD, card=card)
+            # Last, as the quick path does (the same order of locks: twins never deadlock):
+            # from here to the commit the board's row is locked for every other card.
+            _bump(activity, card=card)
     except IntegrityError:
         return _twin(participant, submission_key, SubmissionKey.Kind.CARD).card
     return card

@@ -383,14 +383,22 @@ def board_events(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> H
 
 def events_access(request: HttpRequest, retreat_id: UUID, activity_id: UUID) -> Activity:
     """May this viewer watch the board's stream? As for the poll: Http404 or PermissionDenied."""
+    return events_viewer(request, retreat_id, activity_id)[0]
+
+
+def events_viewer(
+    request: HttpRequest, retreat_id: UUID, activity_id: UUID
+) -> tuple[Activity, RetreatAccess]:
+    """events_access, with who the viewer turned out to be."""
     retreat_access, activity = access_activity(request, retreat_id, activity_id)
     _watching(request, activity, retreat_access)
-    return activity
+    return activity, retreat_access
 
 
-def events_still_allowed(request: HttpRequest, activity: Activity) -> bool:
-    """The open stream's re-check: the session's note that it may watch, else the full check."""
-    if live.granted(request, activity.pk):
+def events_still_allowed(request: HttpRequest, activity: Activity, *, noted: bool = True) -> bool:
+    """The open stream's re-check: the session's note that it may watch (unless not `noted`),
+    else the full check."""
+    if noted and live.granted(request, activity.pk):
         return True
     try:
         found, _ = access_activity(request, activity.retreat_id, activity.pk)

@@ -7,10 +7,16 @@ import time
 
 import pytest
 from django.conf import settings
-from django.db import transaction
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from engagements.access import GUEST_SESSION_KEY
 from engagements.models import Membership
 from retreats import live, push, push_asgi, services
 from retreats.models import Activity, Card
@@ -430,6 +436,23 @@ def test_both_kinds_of_stream_keep_one_schedule(settings, monkeypatch):
     assert not pacer.over(24.9) and pacer.over(25.0)
 
 
+def test_streams_opened_together_spread_their_first_re_check(settings):
+    """A room's thousand streams open within seconds of each other: their first re-checks fall
+    anywhere in the second half of the interval (never later: the interval bounds how long a
+    removed viewer keeps watching), then every interval after that."""
+    settings.LIVE_PUSH_RECHECK_SECONDS = 10
+    firsts = []
+    for _ in range(200):
+        pacer = push._Pacer(0.0, 60, spread=True)
+        first = next(t / 10 for t in range(101) if pacer.check_due(t / 10))
+        firsts.append(first)
+        assert 5.0 <= first <= 10.0
+        pacer.checked(first)
+        assert not pacer.check_due(first + 9.9) and pacer.check_due(first + 10.0)
+    assert len(set(firsts)) > 20  # spread out, not all at once
+    assert push._Pacer(0.0, 60).check_due(10.0) and not push._Pacer(0.0, 60).check_due(9.9)
+
+
 def test_a_crowded_board_is_written_to_less_often_and_only_that_board():
     """Up to CROWD pages of a board in one process, each stream writes up to five times a
     second; from CROWD on, twice a second (a card still reaches every screen within a second),
@@ -614,6 +637,93 @@ def test_the_push_process_s_recheck_loads_the_session_and_account_again(
     client.logout()  # the session is gone from the database
     assert not push_asgi.still_allowed(board, "participant", shared)
     assert not push_asgi.still_allowed(console, "console", shared)
+
+
+def guest_stream(client, retreat, shared):
+    """A guest who joined by code, as the push process let their stream in: (scope, Guest)."""
+    participant = join_as_guest(client, retreat, name="Zoé Ngọc")
+    scope = scope_for(client, url("board-events", shared))
+    kwargs = {"retreat_id": retreat.pk, "activity_id": shared.pk}
+    status, activity, _, guest = push_asgi.admit(scope, "participant", kwargs)
+    assert status == 200 and activity.pk == shared.pk
+    assert guest is not None and guest.participant_id == str(participant.pk)
+    return scope, guest, participant
+
+
+def notes(client, retreat, shared) -> list:
+    key = client.session.session_key
+    return [live.writer(key, retreat.pk), cache.get(f"retreats:grant:{key}:{shared.pk}")]
+
+
+def test_a_guest_s_stream_is_re_checked_by_one_statement_that_renews_the_notes(
+    client, retreat, shared, django_assert_num_queries
+):
+    """A summit's crowd are guests, and their thousand streams are re-checked every 15 s: by
+    one plain statement, not the session, the board and the participant through the ORM. It
+    renews the notes the full check leaves, which let the room's polls and quick writes through."""
+    scope, guest, participant = guest_stream(client, retreat, shared)
+    cache.clear()  # the notes have lapsed
+    with django_assert_num_queries(1):
+        assert push_asgi.still_allowed(scope, "participant", shared, guest)
+    assert notes(client, retreat, shared) == [str(participant.pk)] * 2
+
+
+def test_a_guest_s_re_check_lets_the_full_check_decide_when_anything_changed(
+    client, retreat, shared
+):
+    """Cut off at this re-check: the full check then runs without the 30-second note that
+    the one statement renewed."""
+    scope, guest, participant = guest_stream(client, retreat, shared)
+    # Closed: cut off (the stream's `gone` tells the page).
+    services.retreat_set_open(retreat=retreat, is_open=False)
+    assert not push_asgi.still_allowed(scope, "participant", shared, guest)
+    services.retreat_set_open(retreat=retreat, is_open=True)
+    assert push_asgi.still_allowed(scope, "participant", shared, guest)
+    # The session expired, or the guest signed out (the row is gone).
+    Session.objects.filter(pk=guest.session_key).update(expire_date=timezone.now())
+    assert not push_asgi.still_allowed(scope, "participant", shared, guest)
+    Session.objects.filter(pk=guest.session_key).delete()
+    assert not push_asgi.still_allowed(scope, "participant", shared, guest)
+
+
+def test_a_removed_guest_is_cut_off_at_the_next_re_check(client, retreat, shared):
+    scope, guest, participant = guest_stream(client, retreat, shared)
+    participant.delete()
+    assert not push_asgi.still_allowed(scope, "participant", shared, guest)
+
+
+def test_a_guest_whose_session_changed_is_checked_in_full(client, cast, retreat, shared):
+    """The same session holding another token, or an account now: the one statement does not
+    decide; the full check does, as for anyone (and not its 30-second note: it is cut off at
+    this re-check, not the next)."""
+    scope, guest, participant = guest_stream(client, retreat, shared)
+    store = SessionStore(guest.session_key)
+    store[GUEST_SESSION_KEY.format(retreat_id=retreat.pk)] = "a-token-of-nobody"
+    store.save()
+    assert notes(client, retreat, shared) == [str(participant.pk)] * 2  # the notes are fresh
+    assert not push_asgi.still_allowed(scope, "participant", shared, guest)
+    store[GUEST_SESSION_KEY.format(retreat_id=retreat.pk)] = guest.token
+    store[SESSION_KEY] = str(cast.outsider.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = cast.outsider.get_session_auth_hash()
+    store.save()
+    with CaptureQueriesContext(connection) as queries:  # an outsider's account, and still the
+        assert push_asgi.still_allowed(scope, "participant", shared, guest)  # guest's token
+    assert len(queries) > 1
+
+
+def test_members_and_the_console_are_re_checked_in_full(client, cast, retreat, shared):
+    client.force_login(cast.plan_team)
+    kwargs = {"retreat_id": retreat.pk, "activity_id": shared.pk}
+    assert (
+        push_asgi.admit(scope_for(client, url("board-events", shared)), "participant", kwargs)[3]
+        is None
+    )
+    client.force_login(cast.facilitator)
+    assert (
+        push_asgi.admit(scope_for(client, url("console-events", shared)), "console", kwargs)[3]
+        is None
+    )
 
 
 def test_a_viewer_who_leaves_frees_their_stream_at_once(shared):

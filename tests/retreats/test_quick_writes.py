@@ -1,6 +1,6 @@
 """The quick path of cards and dots (retreats/quick_writes.py): it takes the common case with a
 few statements, answers exactly as the normal path does, and leaves everything else (refusals,
-retries, first and last dots, unusual boards, any doubt about access) to the normal path, which
+retries, last dots, unusual boards, any doubt about access) to the normal path, which
 then answers as it always did."""
 
 import json
@@ -249,6 +249,51 @@ def test_a_dot_goes_the_quick_way_after_the_first(client, retreat, voting, taken
     again = dot(client, activity, other, key="dot-key-4")
     assert taken["quick"] == ["vote", "vote"]
     assert steady(normal.content.decode()) == steady(again.content.decode())
+
+
+def test_a_voter_s_first_dot_makes_their_ballot_the_quick_way(
+    client, retreat, voting, taken, settings
+):
+    """Most of a room puts its first dot within a minute of voting opening: that one too goes
+    the quick way, with the normal path's answer."""
+    activity, arts = voting
+    join_as_guest(client, retreat, name="Zoé")
+    assert client.get(url("board", activity)).status_code == 200
+    first = dot(client, activity, arts, key="dot-key-1")
+    assert taken == {"quick": ["vote"], "normal": []}
+    assert "has 1 of your dots. You have 3 of 4 dots left." in first.content.decode()
+    ballot = Ballot.objects.get(activity=activity)
+    assert ballot.spent == 1 and ballot.participant.display_name == "Zoé"
+    assert Dot.objects.get(card=arts).count == 1
+    assert SubmissionKey.objects.get(key="dot-key-1").ballot == ballot
+    # Another voter's first dot, the normal way: the same answer.
+    settings.LIVE_QUICK_WRITES = False
+    other = Client()
+    join_as_guest(other, retreat, name="Sam")
+    normal = dot(other, activity, arts, key="dot-key-2")
+    assert steady(normal.content.decode()) == steady(first.content.decode())
+
+
+def test_a_first_dot_whose_ballot_a_twin_request_made_goes_the_normal_way(
+    client, retreat, voting, taken, monkeypatch
+):
+    """Two first dots at once (a double tap on a slow network): the second's ballot insert
+    fails on the one-ballot rule, nothing of it is kept, and the normal path takes it."""
+    activity, arts = voting
+    join_as_guest(client, retreat)
+    client.get(url("board", activity))
+    dot(client, activity, arts, key="dot-key-1")
+    read = quick_writes._read
+
+    def as_if_no_ballot_yet(*args):
+        board, participant, _ = read(*args)
+        return board, participant, (None, None)
+
+    monkeypatch.setattr(quick_writes, "_read", as_if_no_ballot_yet)
+    answer = dot(client, activity, arts, key="dot-key-2")
+    assert taken == {"quick": ["vote"], "normal": ["vote"]}
+    assert "has 2 of your dots. You have 2 of 4 dots left." in answer.content.decode()
+    assert Ballot.objects.get(activity=activity).spent == 2
 
 
 def test_a_dot_on_a_theme_goes_quick(client, retreat, voting, taken):
