@@ -23,9 +23,10 @@ level, for a bounded time:
   (a facilitator's engagement page of another organization) under the same load: /healthz
   with a tenth of a second between its requests, the page with half a second (--page-every).
 
-Each level starts with the room joining: every screen loads the board and connects (or starts
-polling), and every participant may already write; this is reported on its own line with how
-long it took (at most --join-max seconds). After 2 s more, the level is measured, without a
+Each run starts from the same empty boards (no card on the collecting board, no dot on the voting
+board), and each level starts with the room joining: every screen loads the board and connects
+(or starts polling), and every participant may already write; this is reported on its own line
+with how long it took (at most --join-max seconds). After 2 s more, the level is measured, without a
 break (the same connections go on). It prints the p50/p95/p99
 latency of writes (card and vote POSTs), the p95 delay from a card's POST until each watcher
 has it, the errors by kind, the probes' latency, the load generator's own CPU, and the CPU each
@@ -648,9 +649,28 @@ def build_world(participants: int) -> dict:
             ),
         },
         "items": items,
+        "boards": (collecting.pk, voting.pk),
         "page_cookie": _signed_in(reader),
         "page": reverse("engagements:detail", kwargs={"engagement_id": elsewhere.pk}),
     }
+
+
+def empty_boards(world: dict) -> None:
+    """Each run starts from the same boards: no card on the collecting board, no dot on the
+    voting board (its 20 cards stay). Else every run's room joins a board the size of all the
+    runs before it. The boards' versions move on, so no server answers from an older rendering."""
+    from django.db import transaction
+
+    from retreats import services
+    from retreats.models import Activity, Ballot, Card, SubmissionKey
+
+    collecting, voting = world["boards"]
+    with transaction.atomic():
+        SubmissionKey.objects.filter(participant__retreat__activities=collecting).delete()
+        Card.objects.filter(activity_id=collecting).delete()
+        Ballot.objects.filter(activity_id=voting).delete()
+        for activity in Activity.objects.filter(pk__in=world["boards"]):
+            services._bump(activity)
 
 
 def _wait_for(port: int, server: subprocess.Popen, name: str) -> None:
@@ -885,6 +905,7 @@ def main() -> None:
         for count in args.levels:
             runs = []
             for run in range(args.runs):
+                empty_boards(world)
                 room, joined, cpu = asyncio.run(
                     run_level(world, count, seconds, args.mode, args.join_max)
                 )
