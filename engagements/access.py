@@ -16,10 +16,12 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from importlib import import_module
 from typing import TypeVar
 from uuid import UUID
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -360,6 +362,59 @@ def _retreat_access(request: HttpRequest, retreat: Model, need: Can) -> RetreatA
                 raise PermissionDenied("Guests can add cards and vote, nothing more.")
             return RetreatAccess(retreat=retreat, access=None, participant=participant)
     raise Http404("No such retreat.")
+
+
+def guest_stream_unchanged(
+    *, session_key: str, token: str, participant_id: str, retreat_id: str, activity_id: str
+) -> bool:
+    """_retreat_access's guest branch for one board, as one plain statement (no ORM: a
+    1,000-person room's open streams re-check 67 times a second, retreats/push_asgi.py).
+
+    True while everything that branch read when it let the guest in is as it was: their session
+    (unexpired, still no account in it, the same token for this retreat), their participant row
+    (still a guest of this retreat with that token), the retreat open, the board in it. Then the
+    full check would let them in again; any difference, and the caller must run the full check.
+    """
+    from django.contrib.auth import SESSION_KEY
+    from django.db import connection
+    from django.utils import timezone
+
+    session_model = apps.get_model("sessions", "Session")
+    participant_model = apps.get_model("retreats", "Participant")
+    retreat_model = apps.get_model("retreats", "Retreat")
+    activity_model = apps.get_model("retreats", "Activity")
+
+    def table(model) -> str:
+        return connection.ops.quote_name(model._meta.db_table)
+
+    def db_id(value: str):  # a uuid on PostgreSQL, hex text on SQLite
+        return participant_model._meta.pk.get_db_prep_value(UUID(str(value)), connection)
+
+    sql = (
+        f"SELECT s.session_data FROM {table(session_model)} s, {table(participant_model)} p"  # noqa: S608
+        f" JOIN {table(retreat_model)} r ON r.id = p.retreat_id"
+        f" JOIN {table(activity_model)} a ON a.retreat_id = r.id"
+        " WHERE s.session_key = %s AND s.expire_date > %s AND p.id = %s"
+        " AND p.membership_id IS NULL AND p.guest_token_hash = %s"
+        " AND r.id = %s AND r.is_open AND a.id = %s"
+    )
+    params = [
+        session_key,
+        connection.ops.adapt_datetimefield_value(timezone.now()),
+        db_id(participant_id),
+        guest_token_hash(token),
+        db_id(retreat_id),
+        db_id(activity_id),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    data = import_module(settings.SESSION_ENGINE).SessionStore().decode(row[0])
+    if SESSION_KEY in data:
+        return False
+    return data.get(GUEST_SESSION_KEY.format(retreat_id=retreat_id)) == token
 
 
 def access_activity(

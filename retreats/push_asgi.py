@@ -28,19 +28,15 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import auth
-from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.http import Http404, HttpRequest, QueryDict, parse_cookie
 from django.shortcuts import resolve_url
 from django.urls import Resolver404, resolve
-from django.utils import timezone
 
-from engagements.access import GUEST_SESSION_KEY, guest_token_hash
+from engagements.access import GUEST_SESSION_KEY, guest_stream_unchanged
 
 from . import live, push
-from .models import Activity, Participant, Retreat
-from .quick_writes import DATABASE_SESSIONS, _db_id, _table
+from .quick_writes import DATABASE_SESSIONS
 
 logger = logging.getLogger(__name__)
 
@@ -149,38 +145,17 @@ class Guest:
         )
 
     def unchanged(self) -> bool:
-        """Is everything the full check read as it was? One statement, no ORM (a 1,000-person
-        room re-checks 67 streams a second): the session row (unexpired, still no account in
-        it, the same token), the participant (the same token, still a guest of this retreat),
-        the retreat open, the board in it. Then the full check would let them in again, so
-        the notes it leaves (live.grant, live.grant_writes) are renewed. Blocking: on the pool."""
-        sql = (
-            f"SELECT s.session_data FROM {_table(Session)} s, {_table(Participant)} p"  # noqa: S608
-            f" JOIN {_table(Retreat)} r ON r.id = p.retreat_id"
-            f" JOIN {_table(Activity)} a ON a.retreat_id = r.id"
-            " WHERE s.session_key = %s AND s.expire_date > %s AND p.id = %s"
-            " AND p.membership_id IS NULL AND p.guest_token_hash = %s"
-            " AND r.id = %s AND r.is_open AND a.id = %s"
-        )
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        params = [
-            self.session_key,
-            now,
-            _db_id(self.participant_id),
-            guest_token_hash(self.token),
-            _db_id(self.retreat_id),
-            _db_id(self.activity_id),
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
-        if row is None:
-            return False
-        store = import_module(settings.SESSION_ENGINE).SessionStore()
-        data = store.decode(row[0])
-        if auth.SESSION_KEY in data:
-            return False
-        if data.get(GUEST_SESSION_KEY.format(retreat_id=self.retreat_id)) != self.token:
+        """Is everything the full check read as it was? One statement
+        (engagements.access.guest_stream_unchanged, beside the full check's guest branch). Then
+        the full check would let them in again, so the notes it leaves (live.grant,
+        live.grant_writes) are renewed. Blocking: on the pool."""
+        if not guest_stream_unchanged(
+            session_key=self.session_key,
+            token=self.token,
+            participant_id=self.participant_id,
+            retreat_id=self.retreat_id,
+            activity_id=self.activity_id,
+        ):
             return False
         live.grant_guest(self.session_key, self.activity_id, self.retreat_id, self.participant_id)
         return True
