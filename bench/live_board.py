@@ -25,8 +25,9 @@ level, for a bounded time:
 
 Each run starts from the same empty boards (no card on the collecting board, no dot on the voting
 board), and each level starts with the room joining: every screen loads the board and connects
-(or starts polling), and every participant may already write; this is reported on its own line
-with how long it took (at most --join-max seconds). After 2 s more, the level is measured, without a
+(or starts polling), and each participant writes from the moment their own screen is connected
+(the page's form comes with the board); this is reported on its own line with how long it took
+(at most --join-max seconds). After 2 s more, the level is measured, without a
 break (the same connections go on). It prints the p50/p95/p99
 latency of writes (card and vote POSTs), the p95 delay from a card's POST until each watcher
 has it, the errors by kind, the probes' latency, the load generator's own CPU, and the CPU each
@@ -171,6 +172,9 @@ class Connection:
 @dataclass
 class Stats:
     writes: list[float] = field(default_factory=list)
+    written_at: list[float] = field(default_factory=list)  # when each write started
+    cards: list[float] = field(default_factory=list)  # the writes that were cards
+    dots: list[float] = field(default_factory=list)  # and dots
     polls: list[float] = field(default_factory=list)
     probe: list[float] = field(default_factory=list)
     page: list[float] = field(default_factory=list)
@@ -268,7 +272,7 @@ async def _fetch_region(conn: Connection, live_url: str, state: dict, seen, room
         stats.fail(f"board fetch {status}")
 
 
-async def poller(conn: Connection, live_url: str, room: Room) -> None:
+async def poller(conn: Connection, live_url: str, room: Room, ready: asyncio.Event) -> None:
     """Poll every second like the page did before push; note when each new card shows up."""
     state, seen, counted = {"v": "", "s": "open"}, set(), False
     await asyncio.sleep(random.random())
@@ -278,13 +282,14 @@ async def poller(conn: Connection, live_url: str, room: Room) -> None:
             await _fetch_region(conn, live_url, state, seen, room)
             if not counted:
                 room.connected, counted = room.connected + 1, True
+                ready.set()
         except (OSError, ConnectionError, asyncio.IncompleteReadError) as error:
             room.stats.fail(f"poll: {type(error).__name__}")
             conn.close()
         await asyncio.sleep(max(0.0, 1.0 - (time.monotonic() - started)))
 
 
-async def streamer(conn: Connection, urls: dict, room: Room) -> None:
+async def streamer(conn: Connection, urls: dict, room: Room, ready: asyncio.Event) -> None:
     """Watch like the page does with push: the board once (as the page loads it), then its event
     stream with the board's version; a `card` event carries the card, `ping` is a keep-alive, any
     other event means "fetch the board" (one fetch at a time)."""
@@ -317,6 +322,7 @@ async def streamer(conn: Connection, urls: dict, room: Room) -> None:
                     continue
                 if not counted:
                     room.connected, counted = room.connected + 1, True
+                    ready.set()
                 chunked = headers.get("transfer-encoding", "").lower() == "chunked"
                 buffer = b""
                 while room.running():
@@ -371,8 +377,15 @@ def _key() -> bytes:
     return secrets.token_urlsafe(16).encode() if KEYS["send"] else b""
 
 
-async def writer(conn: Connection, urls: dict, items: list[str], room: Room) -> None:
-    """Add a card now and then on the collecting board, and put dots on the voting board."""
+async def writer(
+    conn: Connection, urls: dict, items: list[str], room: Room, ready: asyncio.Event
+) -> None:
+    """Add a card now and then on the collecting board, and put dots on the voting board:
+    from the moment this participant's screen has its board (as on the page, whose form comes
+    with the board)."""
+    while room.running() and not ready.is_set():  # (a screen that never connects: no hang)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(ready.wait(), 0.5)
     next_card = time.monotonic() + random.expovariate(1 / CARD_EVERY)
     next_vote = time.monotonic() + random.expovariate(1 / VOTE_EVERY)
     while room.running():
@@ -398,6 +411,8 @@ async def _post(conn: Connection, path: str, body: bytes, room: Room) -> None:
         stats = room.phase_of(started)
         stats.requests += 1
         stats.writes.append(time.monotonic() - started)
+        stats.written_at.append(started)
+        (stats.cards if path.endswith("/cards/") else stats.dots).append(stats.writes[-1])
         if status >= 400:
             stats.fail(f"POST {path.rstrip('/').rsplit('/', 1)[-1]} {status}")
     except (OSError, ConnectionError, asyncio.IncompleteReadError) as error:
@@ -451,15 +466,17 @@ async def run_level(
     screens.append((world["projector_cookie"], world["projector"]))
     began = time.monotonic()
     for index, (cookie, urls) in enumerate(screens):
-        watch = Connection(cookie, PUSH_PORT if mode == "push" else None)
+        watch, ready = Connection(cookie, PUSH_PORT if mode == "push" else None), asyncio.Event()
         watchers.append(watch)
         if mode == "push":
-            tasks.append(asyncio.create_task(streamer(watch, urls, room)))
+            tasks.append(asyncio.create_task(streamer(watch, urls, room, ready)))
         else:
-            tasks.append(asyncio.create_task(poller(watch, urls["live"], room)))
+            tasks.append(asyncio.create_task(poller(watch, urls["live"], room, ready)))
         if index < count:
             write = Connection(cookie)
-            tasks.append(asyncio.create_task(writer(write, world["writes"], world["items"], room)))
+            tasks.append(
+                asyncio.create_task(writer(write, world["writes"], world["items"], room, ready))
+            )
     while (room.connected < room.screens or room.fetching) and time.monotonic() - began < join_max:
         await asyncio.sleep(0.1)
     joined = time.monotonic() - began
@@ -720,8 +737,9 @@ def start_servers(args) -> list[subprocess.Popen]:
         PARTS[room.pid] = "room"
         servers.append(room)
     if args.mode == "push":
+        nice = ["nice", "-n", str(args.push_nice)] if args.push_nice else []
         push = subprocess.Popen(
-            [*gunicorn_cmd, "config.asgi", "-c", "config/gunicorn_push.py"]
+            [*nice, *gunicorn_cmd, "config.asgi", "-c", "config/gunicorn_push.py"]
             + ["--bind", f"{HOST}:{PUSH_PORT}", "--workers", str(args.push_workers)]
             + common,
             cwd=ROOT,
@@ -768,6 +786,21 @@ def report(count: int, seconds: float, stats: Stats, cpu: float) -> Figures:
         f"      writes  n={len(stats.writes):<6} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms"
         f"  p99 {p99:6.1f} ms"
     )
+    if stats.writes:
+        print(
+            f"      of which cards n={len(stats.cards)}"
+            f" p95 {percentile(stats.cards, 95) * ms:.1f} ms,"
+            f" dots n={len(stats.dots)} p95 {percentile(stats.dots, 95) * ms:.1f} ms"
+        )
+    if stats.written_at:  # a queue the joining left behind drains: early slices are slower
+        first, slices = min(stats.written_at), {}
+        for started, took in zip(stats.written_at, stats.writes, strict=True):
+            slices.setdefault(int((started - first) // 5), []).append(took)
+        print(
+            "      write p95 in each 5 s: "
+            + ", ".join(f"{percentile(slices[n], 95) * ms:.0f}" for n in sorted(slices))
+            + " ms"
+        )
     if stats.streams:
         kinds = ", ".join(f"{name} {n}" for name, n in sorted(stats.event_kinds.items()))
         print(f"      streams {stats.streams} opened, {stats.events} messages received ({kinds})")
@@ -871,6 +904,9 @@ def main() -> None:
         help="seconds between the signed-in page probe's requests (0.1 before 3 December)",
     )
     parser.add_argument("--push-workers", type=int, default=1, help="push: uvicorn workers")
+    parser.add_argument(
+        "--push-nice", type=int, default=0, help="push: run at this nice level (0: as web)"
+    )
     parser.add_argument(
         "--cpus", default="", help="pin web and push to these cores (taskset -c), e.g. 0 or 0,1"
     )

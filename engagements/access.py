@@ -379,6 +379,8 @@ def guest_stream_unchanged(
     from django.db import connection
     from django.utils import timezone
 
+    from config.db import statement_cursor
+
     session_model = apps.get_model("sessions", "Session")
     participant_model = apps.get_model("retreats", "Participant")
     retreat_model = apps.get_model("retreats", "Retreat")
@@ -406,7 +408,7 @@ def guest_stream_unchanged(
         db_id(retreat_id),
         db_id(activity_id),
     ]
-    with connection.cursor() as cursor:
+    with statement_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:

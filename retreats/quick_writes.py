@@ -48,6 +48,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
+from config.db import statement_cursor
 from engagements.models import Engagement
 
 from . import live, push, services
@@ -114,7 +115,7 @@ def _read(request: HttpRequest, kwargs: dict, participant_id: str, kind: str, ke
         _db_id(kwargs["activity_id"]),
         _db_id(kwargs["retreat_id"]),
     ]
-    with connection.cursor() as cursor:
+    with statement_cursor() as cursor:
         cursor.execute(_reading_sql(kind), params)
         row = cursor.fetchone()
     if row is None:  # an unknown or foreign board, or the writer is no longer in the retreat
@@ -168,7 +169,7 @@ def _insert(obj) -> None:
     values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
-    with connection.cursor() as cursor:
+    with statement_cursor() as cursor:
         cursor.execute(f"INSERT INTO {_table(obj)} ({columns}) VALUES ({marks})", values)  # noqa: S608
 
 
@@ -258,7 +259,7 @@ def _vote(request: HttpRequest, kwargs: dict, participant_id: str) -> HttpRespon
         raise Fallback from None
     dots = f"{mine} of your dots" if mine != 1 else "1 of your dots"
     notice = f"‘{views._vote_label(item)}’ has {dots}. You have {left} of {budget} dots left."
-    return views._vote_answer(request, activity, item, mine, left, notice, False).render()
+    return views._vote_answer(request, activity, item, mine, left, notice, False)
 
 
 def _target(activity: Activity, item_id) -> Card | Theme:
@@ -270,7 +271,7 @@ def _target(activity: Activity, item_id) -> Card | Theme:
             f"SELECT text FROM {_table(Card)} WHERE id = %s AND activity_id = %s"  # noqa: S608
             " AND NOT hidden AND merged_into_id IS NULL"
         )
-    with connection.cursor() as cursor:
+    with statement_cursor() as cursor:
         cursor.execute(sql, [_db_id(item_id), _db_id(activity.pk)])
         row = cursor.fetchone()
     if row is None:
@@ -287,7 +288,7 @@ def _one_more_dot(ballot: Ballot, column: str, item, most: int) -> int:
         f"UPDATE {_table(Dot)} SET {count} = {count} + 1"  # noqa: S608
         f" WHERE ballot_id = %s AND {column} = %s AND {count} < %s RETURNING {count}"
     )
-    with connection.cursor() as cursor:
+    with statement_cursor() as cursor:
         cursor.execute(sql, [_db_id(ballot.pk), _db_id(item.pk), most])
         row = cursor.fetchone()
     if row is not None:

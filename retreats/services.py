@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from config.db import statement_cursor
 from engagements.access import guest_token_hash
 from engagements.models import Engagement, Meeting, Membership, Phase, StakeholderGroup
 from evidence.models import Indicator
@@ -51,7 +52,7 @@ def _bump(activity: Activity, *, card: Card | None = None, gone: bool = False) -
         for name in ("stage", "private_until_revealed", "cards_revealed")
     )
     sql = f"UPDATE {table} SET {column} = {column} + 1 WHERE {key} = %s RETURNING {column}, {state}"  # noqa: S608
-    with connection.cursor() as cursor:
+    with statement_cursor() as cursor:
         cursor.execute(sql, [Activity._meta.pk.get_db_prep_value(activity.pk, connection)])
         row = cursor.fetchone()
     if row is not None:  # the board's privacy as the locked row has it decides what goes out
@@ -572,7 +573,7 @@ def _spend(ballot: Ballot, budget: int) -> int | None:
         f"UPDATE {table} SET {spent} = {spent} + 1 "  # noqa: S608
         f"WHERE {key} = %s AND {spent} < %s RETURNING {spent}"
     )
-    with connection.cursor() as cursor:
+    with statement_cursor() as cursor:
         cursor.execute(sql, [Ballot._meta.pk.get_db_prep_value(ballot.pk, connection), budget])
         row = cursor.fetchone()
     return None if row is None else row[0]

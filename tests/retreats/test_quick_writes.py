@@ -296,6 +296,42 @@ def test_a_first_dot_whose_ballot_a_twin_request_made_goes_the_normal_way(
     assert Ballot.objects.get(activity=activity).spent == 2
 
 
+def test_a_dot_s_answer_is_rendered_once_per_shape_and_copied_with_its_own_key_and_token(
+    client, retreat, voting, taken
+):
+    """Two voters' first dots on the same card get the same answer: the second is a copy (no
+    template rendered) with its own idempotency key and a CSRF token its next dot is accepted
+    with; a card whose words changed meanwhile is named as it now reads."""
+    activity, arts = voting
+    answers = []
+    for n, name in enumerate(("Zoé", "Sam")):
+        voter = Client()
+        join_as_guest(voter, retreat, name=name)
+        voter.get(url("board", activity))
+        answers.append((voter, dot(voter, activity, arts, key=f"dot-key-{n}-12345678")))
+    assert taken["quick"] == ["vote", "vote"]
+    (_, first), (sam, second) = answers
+    assert second.templates == [] and second["HX-Reswap"] == "none"
+    assert steady(first.content.decode()) == steady(second.content.decode())
+    html = second.content.decode()
+    assert "‘More arts &amp; music — “for every school”’ has 1 of your dots." in html
+    key = re.search(r'name="submission_key" value="([^"]+)"', html).group(1)
+    assert key != re.search(r'name="submission_key" value="([^"]+)"', first.content.decode())[1]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies = sam.cookies
+    data = {"item": arts.pk, "action": "add", "submission_key": key, "csrfmiddlewaretoken": token}
+    again = strict.post(url("vote", activity), data, headers=HTMX)
+    assert "has 2 of your dots. You have 2 of 4 dots left." in again.content.decode()
+    Card.objects.filter(pk=arts.pk).update(text="Arts, music & theatre")
+    third = Client()
+    join_as_guest(third, retreat, name="Léa")
+    third.get(url("board", activity))
+    renamed = dot(third, activity, arts).content.decode()
+    assert "‘Arts, music &amp; theatre’ has 1 of your dots." in renamed
+    assert taken["quick"] == ["vote"] * 4
+
+
 def test_a_dot_on_a_theme_goes_quick(client, retreat, voting, taken):
     activity, _ = voting
     theme = services.theme_add(activity=activity, name="Arts for all")
@@ -442,3 +478,28 @@ def test_the_quick_path_can_be_turned_off(client, retreat, board, guest, taken, 
     settings.LIVE_QUICK_WRITES = False
     assert card(client, board, "Idea").status_code == 200
     assert taken == {"quick": [], "normal": []}
+
+
+def test_on_postgresql_each_statement_is_prepared_once_per_connection(
+    client, retreat, board, guest, voting, taken
+):
+    """The quick path's fixed statements (config/db.py) are parsed and planned once per
+    connection, not on every write: two cards and two dots leave one prepared statement each."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's (make test-stack)")
+    activity, arts = voting
+    card(client, board, "Première idée")
+    card(client, board, "Second idea")
+    client.get(url("board", activity))
+    dot(client, activity, arts)
+    dot(client, activity, arts)
+    assert taken["quick"] == ["card", "card", "vote", "vote"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    readings = [s for s in prepared if "django_session" in s and "retreats_participant" in s]
+    assert len(readings) == 2  # one for cards, one for dots
+    bumps = [s for s in prepared if s.startswith("UPDATE") and '"version" + 1' in s]
+    assert len(bumps) == 1
