@@ -252,7 +252,7 @@ def _seen(body: bytes, seen: set, room: Room) -> None:
             room.phase_of(posted).visibility.append(now - posted)
 
 
-async def _fetch_region(conn: Connection, live_url: str, state: dict, seen, room: Room) -> None:
+async def _fetch_region(conn: Connection, live_url: str, state: dict, seen, room: Room) -> int:
     started = time.monotonic()
     room.fetching += 1
     try:
@@ -270,6 +270,7 @@ async def _fetch_region(conn: Connection, live_url: str, state: dict, seen, room
         _seen(body, seen, room)
     elif status != 204:
         stats.fail(f"board fetch {status}")
+    return status
 
 
 async def poller(conn: Connection, live_url: str, room: Room, ready: asyncio.Event) -> None:
@@ -279,8 +280,8 @@ async def poller(conn: Connection, live_url: str, room: Room, ready: asyncio.Eve
     while room.running():
         started = time.monotonic()
         try:
-            await _fetch_region(conn, live_url, state, seen, room)
-            if not counted:
+            status = await _fetch_region(conn, live_url, state, seen, room)
+            if not counted and status in (200, 204):
                 room.connected, counted = room.connected + 1, True
                 ready.set()
         except (OSError, ConnectionError, asyncio.IncompleteReadError) as error:
@@ -385,8 +386,8 @@ async def writer(
     conn: Connection, urls: dict, items: list[str], room: Room, ready: asyncio.Event
 ) -> None:
     """Add a card now and then on the collecting board, and put dots on the voting board:
-    from the moment this participant's screen has its board (as on the page, whose form comes
-    with the board)."""
+    from the moment this participant's screen is connected (has its board and, with push, its
+    stream open), as on the page, whose form comes with the board."""
     # (bounded by the room's end: a screen that never connects does not hang the run)
     while not WRITE_WHILE_JOINING["on"] and room.running() and not ready.is_set():
         with contextlib.suppress(TimeoutError):
@@ -803,7 +804,10 @@ def report(count: int, seconds: float, stats: Stats, cpu: float) -> Figures:
             slices.setdefault(int((started - first) // 5), []).append(took)
         print(
             "      write p95 in each 5 s: "
-            + ", ".join(f"{percentile(slices[n], 95) * ms:.0f}" for n in sorted(slices))
+            + ", ".join(
+                f"{percentile(slices[n], 95) * ms:.0f}" if n in slices else "-"
+                for n in range(max(slices) + 1)
+            )
             + " ms"
         )
     if stats.streams:

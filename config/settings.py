@@ -496,6 +496,9 @@ LIVE_BOARD_MAX_STALENESS = float(os.environ.get("LIVE_BOARD_MAX_STALENESS", "0.5
 LIVE_PUSH = env_bool("LIVE_PUSH", True)
 # Cards and dots by the quick path (retreats/quick_writes.py); 0 sends every write the normal way.
 LIVE_QUICK_WRITES = env_bool("LIVE_QUICK_WRITES", True)
+# The live writes' fixed statements prepared once per PostgreSQL connection (config/db.py); 0
+# behind a connection pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
+LIVE_PREPARED_STATEMENTS = env_bool("LIVE_PREPARED_STATEMENTS", True)
 LIVE_PUSH_REDIS_URL = os.environ.get("LIVE_PUSH_REDIS_URL", REDIS_URL)
 # Under WSGI (runserver, gunicorn gthread) each open stream holds a thread: at most this many
 # streams per process (beyond, the page polls), each ended after this many seconds (the browser

@@ -9,6 +9,7 @@ the board's version has not moved, or the fresh board region when it has. Only t
 swapped: the add-card form stays as the person left it, typed words and focus included.
 """
 
+import contextlib
 import json
 import re
 import secrets
@@ -439,15 +440,16 @@ class _FreshForms:
     rendered once per board and shape, then copied with the request's own CSRF token and a new
     idempotency key: Django's templates took about 40% of a quick card's CPU. The shape holds
     everything the template reads (the board, its kind and state, the quadrant kept, the
-    indicators offered as evidence), so a copy is never out of date; at most MOST are kept."""
+    indicators offered as evidence), so a copy is never out of date; at most `most` are kept,
+    the oldest going first."""
 
-    MOST = 500
     TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
     KEY = re.compile(r'name="submission_key" value="([^"]+)"')
     TOKEN_MARK, KEY_MARK = "\x00csrf\x00", "\x00key\x00"
 
-    def __init__(self) -> None:
+    def __init__(self, most: int = 500) -> None:
         self.kept: dict[tuple, str] = {}
+        self.most = most
 
     @staticmethod
     def shape(activity: Activity, quadrant: str, form: CardForm) -> tuple:
@@ -471,8 +473,9 @@ class _FreshForms:
             return
         html = self.TOKEN.sub(f'name="csrfmiddlewaretoken" value="{self.TOKEN_MARK}"', html)
         html = self.KEY.sub(f'name="submission_key" value="{self.KEY_MARK}"', html)
-        if len(self.kept) >= self.MOST:
-            self.kept.clear()
+        while len(self.kept) >= self.most:
+            with contextlib.suppress(StopIteration, KeyError, RuntimeError):  # (threads)
+                del self.kept[next(iter(self.kept))]
         self.kept[shape] = html
 
     @classmethod
@@ -485,8 +488,9 @@ class _FreshForms:
 
 _fresh_forms = _FreshForms()
 # A dot's short answer (_vote_answer), kept the same way: a 1,000-person room puts 100 dots a
-# second, and its template was a quarter of a quick dot's CPU.
-_vote_answers = _FreshForms()
+# second, and its template was about a fifth of a quick dot's CPU. One shape per card or theme,
+# dots of the voter's on it and dots left (40 cards: 600 shapes), each about 2 KB.
+_vote_answers = _FreshForms(most=5000)
 
 
 @retreat_participants

@@ -503,3 +503,39 @@ def test_on_postgresql_each_statement_is_prepared_once_per_connection(
     assert len(readings) == 2  # one for cards, one for dots
     bumps = [s for s in prepared if s.startswith("UPDATE") and '"version" + 1' in s]
     assert len(bumps) == 1
+    # Only these: the connection's threshold is back as Django set it (the app's own
+    # statements are never prepared nor kept count of).
+    assert connection.connection.prepare_threshold is None
+
+
+def test_prepared_statements_can_be_turned_off(client, retreat, board, guest, taken, settings):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's (make test-stack)")
+    settings.LIVE_PREPARED_STATEMENTS = False
+
+    def prepared():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return {row[0] for row in cursor.fetchall()}
+
+    before = prepared()  # (the board fixture's own change ran with them on)
+    card(client, board, "Une idée")
+    card(client, board, "Another idea")
+    assert taken["quick"] == ["card", "card"]
+    after = prepared()
+    assert after == before and not [s for s in after if "django_session" in s]
+
+
+def test_the_kept_answers_make_room_by_dropping_the_oldest():
+    """A room with many cards has more answer shapes than a process keeps: the oldest goes
+    first, the rest stay (it used to forget them all at once)."""
+    from retreats.views.participant import _FreshForms
+
+    kept = _FreshForms(most=2)
+    form = '<input name="csrfmiddlewaretoken" value="t"><input name="submission_key" value="k">'
+    for shape in ("first", "second", "third"):
+        kept.keep((shape,), form)
+    assert kept.get(("first",)) is None
+    assert kept.get(("second",)) is not None and kept.get(("third",)) is not None
