@@ -15,17 +15,41 @@ Django's cursor, 0.11 and 0.17 ms prepared.
   twin request): each is prepared again on its next run, one more round trip.
 - `LIVE_PREPARED_STATEMENTS=0` turns it off, for a connection pooler that cannot keep prepared
   statements (PgBouncer in transaction mode before 1.21).
-- Logged SQL (`connection.queries`, the test suite's query counts) shows these statements with
-  `$1`-style placeholders instead of their values; they are counted all the same.
+- Where Django logs queries (`DEBUG`, the test suite's `CaptureQueriesContext`), each statement
+  is logged with its values written in, as Django logs its own (composed client-side for the
+  log only).
 
 Elsewhere (SQLite, the embedded default) it is Django's own cursor. Either way it goes through
 Django's wrapper: errors are Django's, and the test suite's query counts see it.
 """
 
 import contextlib
+from functools import cache
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import connection
+
+
+@cache
+def _cursor_class():
+    from django.db.backends.postgresql.base import ServerBindingCursor
+    from psycopg import ClientCursor
+
+    class LoggedCursor(ServerBindingCursor):
+        """Django's query log reads the SQL as sent from `_query.query`, which a cursor binding
+        its values on the server never has: when the log is on (`log`), it is composed here."""
+
+        log = False
+
+        def execute(self, query, params=None, **kwargs):
+            result = super().execute(query, params, **kwargs)
+            if self.log:
+                sql = ClientCursor(self.connection).mogrify(query, params)
+                self._query = SimpleNamespace(query=sql.encode())
+            return result
+
+    return LoggedCursor
 
 
 @contextlib.contextmanager
@@ -35,7 +59,7 @@ def statement_cursor():
         with connection.cursor() as cursor:
             yield cursor
         return
-    from django.db.backends.postgresql.base import TIMESTAMPTZ_OID, ServerBindingCursor
+    from django.db.backends.postgresql.base import TIMESTAMPTZ_OID
     from django.db.backends.postgresql.psycopg_any import register_tzloader
     from psycopg.pq import Format
 
@@ -43,7 +67,8 @@ def statement_cursor():
     connection.ensure_connection()
     raw = connection.connection
     with connection.wrap_database_errors:
-        cursor = ServerBindingCursor(raw)
+        cursor = _cursor_class()(raw)
+        cursor.log = connection.queries_logged
         # As Django's own cursors: timestamps read in the connection's time zone.
         if raw.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT).timezone != connection.timezone:
             register_tzloader(connection.timezone, cursor)
